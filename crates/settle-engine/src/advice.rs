@@ -1,0 +1,794 @@
+//! The advice: runs the model's steps on one claim and says what to do next, and why.
+
+use crate::claim::{Claim, Party, Remedy, Stage};
+use crate::money::{Checked, Money, Overflow};
+use crate::playbook::{Assumed, CostParam, Costs, EscalationKind, Playbook, RuleRef};
+use crate::pricing::{self, Basis, Proposal};
+use crate::responsibility::{self, Finding};
+use crate::schema::{Facts, Field};
+use crate::tree::{Candidate, Rollback, RootMove, RoundTerms};
+use rust_decimal::Decimal;
+
+/// What the rep should do next.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Action {
+    /// Put an offer to the buyer.
+    Offer,
+    /// Accept the buyer's standing proposal.
+    Accept,
+    /// Ask for evidence before offering money.
+    RequestEvidence,
+    /// Hand the decision up, with the offer to put to the approver.
+    Escalate,
+    /// Reject the claim, citing the evidence.
+    Reject,
+}
+
+impl Action {
+    /// The name used in JSON output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::Offer => "offer",
+            Action::Accept => "accept",
+            Action::RequestEvidence => "request_evidence",
+            Action::Escalate => "escalate",
+            Action::Reject => "reject",
+        }
+    }
+}
+
+/// The next move.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NextMove {
+    pub action: Action,
+    /// The proposal to make, accept or put to the approver.
+    pub proposal: Option<Proposal>,
+    /// Expected total cost of the move (direct + expected relationship and escalation costs).
+    pub expected_cost: Option<Money>,
+    /// Who must approve, for `escalate`.
+    pub approver: Option<String>,
+    /// Why the move was escalated or evidence requested.
+    pub because: Vec<RuleRef>,
+    /// Documents to ask for, for `request_evidence`.
+    pub documents: Vec<String>,
+    /// What the advice would become with the requested evidence.
+    pub with_evidence: Option<Box<NextMove>>,
+}
+
+/// One of the six options, assessed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OptionReport {
+    pub remedy: Remedy,
+    pub eligible: bool,
+    /// The option's best proposal, if it is eligible and within the bottom line.
+    pub proposal: Option<Proposal>,
+    /// Chance the buyer accepts the proposal.
+    pub acceptance: Option<Decimal>,
+    /// Expected total cost of opening with the proposal and playing best afterwards.
+    pub expected_cost: Option<Money>,
+    /// Eligibility rules that block the option.
+    pub blocked_by: Vec<RuleRef>,
+    /// Plain reasons: why not, or what the figure rests on.
+    pub reasons: Vec<String>,
+}
+
+/// One step of the plan: the offer to make in a round if the buyer keeps countering.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlanStep {
+    /// The negotiation round number, counting the rounds already held.
+    pub round: u32,
+    pub proposal: Proposal,
+}
+
+/// Something the rep must not miss.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Warning {
+    /// Stable code, e.g. `reply_overdue`.
+    pub code: &'static str,
+    pub message: String,
+}
+
+/// A figure and the rules it rests on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Citation {
+    pub figure: &'static str,
+    pub rules: Vec<RuleRef>,
+}
+
+/// The advice on one claim.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Advice {
+    pub responsibility: Finding,
+    /// The loss the shares apply to: the ask, capped at the foreseeable loss.
+    pub loss_basis: Money,
+    /// The seller's fair share: seller share × loss basis.
+    pub fair_share: Money,
+    /// What the customer is worth over the horizon.
+    pub customer_value: Money,
+    pub next: NextMove,
+    /// The most the seller should pay before rejecting or walking away is cheaper.
+    pub bottom_line: Money,
+    /// The six options in [`Remedy::ALL`] order.
+    pub options: Vec<OptionReport>,
+    pub plan: Vec<PlanStep>,
+    pub warnings: Vec<Warning>,
+    pub basis: Vec<Citation>,
+    /// The rolled-back tree.
+    pub tree: Rollback,
+    /// Cost parameters in force after adjustments.
+    pub costs: Costs,
+    /// Escalation rules that matched.
+    pub escalations: Vec<RuleRef>,
+    /// The root's moves outside the ladder (accept the proposal, reject) with expected costs.
+    pub root_moves: Vec<(RootMove, Money)>,
+}
+
+const PROB_DP: u32 = 6;
+
+/// `num / den`, or `top` (a ratio at which every curve is flat) when `den` is zero.
+fn ratio_or(num: Money, den: Money, top: Decimal) -> Result<Decimal, Overflow> {
+    if den <= Decimal::ZERO {
+        Ok(top)
+    } else {
+        num.div_or(den, "ratio")
+    }
+}
+
+/// Customer value: annual purchases × margin × Σ (retention / (1 + discount))^y over the horizon.
+fn customer_value(p: &Playbook, claim: &Claim, costs: &Costs) -> Result<Money, Overflow> {
+    let rel = &p.relationship;
+    let r = rel.retention_of(claim.customer.relationship).value;
+    let q = r
+        .div_or(
+            Decimal::ONE.add_or(rel.discount_rate.value, "discount")?,
+            "retention factor",
+        )?
+        .round_dp(12);
+    let mut factor = Decimal::ZERO;
+    let mut term = Decimal::ONE;
+    for _ in 0..rel.horizon_years {
+        term = term.mul_or(q, "annuity")?.round_dp(12);
+        factor = factor.add_or(term, "annuity")?;
+    }
+    claim
+        .customer
+        .annual_purchases
+        .mul_or(costs.get(CostParam::Margin), "customer value")?
+        .mul_or(factor, "customer value")
+}
+
+fn days_fraction(days: i64) -> Decimal {
+    (Decimal::from(days) / Decimal::from(30)).round_dp(PROB_DP)
+}
+
+/// Works out the advice on a claim under a rule set.
+pub fn advise(p: &Playbook, claim: &Claim) -> Result<Advice, Overflow> {
+    advise_inner(p, claim, true)
+}
+
+fn advise_inner(p: &Playbook, claim: &Claim, may_request: bool) -> Result<Advice, Overflow> {
+    let mut facts = Facts::of(claim);
+    let finding = responsibility::assign(p, &facts);
+    facts.set_responsibility(&finding);
+
+    // Costs in force: the base parameters, then every matching adjustment in file order.
+    let mut costs = p.costs;
+    let mut adjusted: Vec<RuleRef> = Vec::new();
+    for adj in &p.cost_adjustments {
+        if adj.when.matches(&facts) {
+            for (param, value) in &adj.set {
+                costs.set(
+                    *param,
+                    crate::playbook::Param {
+                        value: *value,
+                        rule: adj.rule,
+                    },
+                );
+            }
+            adjusted.push(adj.rule);
+        }
+    }
+
+    let blocked: Vec<Vec<RuleRef>> = Remedy::ALL
+        .iter()
+        .map(|r| {
+            p.eligibility
+                .iter()
+                .filter(|e| e.options.contains(*r) && e.when.matches(&facts))
+                .map(|e| e.rule)
+                .collect()
+        })
+        .collect();
+    let eligible = |r: Remedy| blocked[r.index()].is_empty();
+
+    let o = &claim.order;
+    let ask = claim.ask.amount;
+    let foreseeable = o
+        .value
+        .mul_or(costs.get(CostParam::Foreseeable), "foreseeable loss")?;
+    let loss_basis = ask.min(foreseeable);
+    let fair = loss_basis.mul_or(finding.shares.seller(), "fair share")?;
+    let cv = customer_value(p, claim, &costs)?;
+    let reorder = p
+        .relationship
+        .retention_of(claim.customer.relationship)
+        .value;
+    let basis = Basis::of(claim, reorder)?;
+
+    let rounds_so_far = claim.rounds.len() as u32;
+    let days_open = (claim.decision_date() - claim.received).whole_days().max(0);
+    let rel = &p.relationship;
+    let buyer = &p.buyer;
+    let decay_at = |extra_rounds: u32, days: i64| -> Decimal {
+        (rel.per_round.value * Decimal::from(rounds_so_far + extra_rounds)
+            + rel.per_30_days.value * days_fraction(days))
+        .round_dp(PROB_DP)
+    };
+    let patience_at = |round_index: u32, days: i64| -> Decimal {
+        let idx = (round_index as usize).min(buyer.patience.len().saturating_sub(1));
+        let base = buyer
+            .patience
+            .get(idx)
+            .map(|s| s.get())
+            .unwrap_or(Decimal::ZERO);
+        (base - buyer.patience_per_30_days.value * days_fraction(days))
+            .clamp(Decimal::ZERO, Decimal::ONE)
+            .round_dp(PROB_DP)
+    };
+    let depth = p.tree.rounds.max(1);
+    let round_terms: Vec<RoundTerms> = (0..depth)
+        .map(|k| {
+            let days = days_open + i64::from(k) * i64::from(buyer.days_per_round);
+            RoundTerms {
+                patience: patience_at(rounds_so_far + k, days),
+                decay: decay_at(k + 1, days),
+            }
+        })
+        .collect();
+
+    let fair_top = buyer.by_fair.last_x().max(rel.fairness.last_x());
+    let acceptance_of = |perceived: Money| -> Result<(Decimal, Decimal), Overflow> {
+        let ra = ratio_or(perceived, ask, buyer.by_ask.last_x())?;
+        let rf = ratio_or(perceived, fair, fair_top)?;
+        let w = buyer.fair_weight.value;
+        let a = (w * buyer.by_fair.at(rf) + (Decimal::ONE - w) * buyer.by_ask.at(ra))
+            .round_dp(PROB_DP)
+            .clamp(Decimal::ZERO, Decimal::ONE);
+        Ok((a, rel.fairness.at(rf)))
+    };
+    let perceived_of = |prop: &Proposal| -> Result<Money, Overflow> {
+        prop.amount
+            .mul_or(buyer.appeal[prop.remedy.index()].value, "perceived value")
+    };
+
+    // The buyer's walk-away: the balance it withholds, what it recovers by dispute or
+    // chargeback, the dispute's cost, and the customer.
+    let mut unpaid = o.value.sub_or(o.paid, "unpaid balance")?;
+    if o.stage == Stage::PreShipment {
+        let all_cost = o
+            .unit_cost
+            .mul_or(Decimal::from(o.quantity), "goods cost")?;
+        unpaid = unpaid
+            .sub_or(
+                all_cost.mul_or(costs.get(CostParam::Salvage), "salvage")?,
+                "unpaid balance",
+            )?
+            .max(Decimal::ZERO);
+    }
+    let escalation_cost = unpaid
+        .mul_or(buyer.withhold.value, "withheld balance")?
+        .add_or(fair.mul_or(buyer.award.value, "award")?, "walk-away cost")?
+        .add_or(
+            o.value.mul_or(buyer.dispute.value, "dispute cost")?,
+            "walk-away cost",
+        )?;
+    let lost_customer = cv.mul_or(Decimal::ONE - rel.walkaway.value, "lost customer")?;
+    let walk_cost = escalation_cost.add_or(lost_customer, "walk-away cost")?;
+    let asked = pricing::as_proposed(&costs, &basis, claim.ask.remedy, ask)?;
+    let stalemate_cost = if claim.ask.remedy == Remedy::Reject {
+        walk_cost
+    } else {
+        asked.cost.add_or(lost_customer, "stalemate cost")?
+    };
+
+    // Reject: nothing now; the buyer either accepts it or walks away.
+    let reject_eval = if eligible(Remedy::Reject) {
+        let (a, fairness) = acceptance_of(Decimal::ZERO)?;
+        let kept = (fairness - decay_at(1, days_open)).clamp(Decimal::ZERO, Decimal::ONE);
+        let settled = cv.mul_or(Decimal::ONE - kept, "relationship loss")?;
+        let e = a.mul_or(settled, "expected cost")?.add_or(
+            (Decimal::ONE - a).mul_or(walk_cost, "expected cost")?,
+            "expected cost",
+        )?;
+        Some((a, e))
+    } else {
+        None
+    };
+    let bottom_line = match reject_eval {
+        Some((_, e)) => e.min(walk_cost),
+        None => walk_cost,
+    };
+
+    // Candidates: each eligible option's ladder, within the bottom line.
+    let mut candidates: Vec<Candidate> = Vec::new();
+    let mut over_bottom: [bool; 6] = [false; 6];
+    let opening = fair.mul_or(p.tree.opening.value, "opening offer")?.min(ask);
+    let mut push =
+        |prop: Proposal, rung: usize, cands: &mut Vec<Candidate>| -> Result<(), Overflow> {
+            if prop.amount <= Decimal::ZERO {
+                return Ok(());
+            }
+            if prop.cost > bottom_line {
+                over_bottom[prop.remedy.index()] = true;
+                return Ok(());
+            }
+            if cands.iter().any(|c| c.proposal == prop) {
+                return Ok(());
+            }
+            let perceived = perceived_of(&prop)?;
+            let (acceptance, fairness) = acceptance_of(perceived)?;
+            cands.push(Candidate {
+                proposal: prop,
+                rung,
+                perceived,
+                acceptance,
+                fairness,
+            });
+            Ok(())
+        };
+    for (rung, t) in p.tree.ladder.iter().enumerate() {
+        let value = opening.add_or(
+            (ask - opening)
+                .max(Decimal::ZERO)
+                .mul_or(t.get(), "ladder")?,
+            "ladder",
+        )?;
+        if eligible(Remedy::Refund) {
+            push(
+                pricing::refund(&costs, &basis, value)?,
+                rung,
+                &mut candidates,
+            )?;
+        }
+        if eligible(Remedy::Discount) {
+            push(pricing::discount(value), rung, &mut candidates)?;
+        }
+        if eligible(Remedy::Credit) {
+            push(
+                pricing::credit(&costs, &basis, value)?,
+                rung,
+                &mut candidates,
+            )?;
+        }
+        if eligible(Remedy::Reship) {
+            push(
+                pricing::reship(&costs, &basis, value.min(basis.affected_value))?,
+                rung,
+                &mut candidates,
+            )?;
+        }
+    }
+    if eligible(Remedy::Repair) && basis.affected > 0 {
+        if basis.goods_away() {
+            push(
+                pricing::repair(&costs, &basis, Party::Buyer)?,
+                0,
+                &mut candidates,
+            )?;
+        }
+        push(
+            pricing::repair(&costs, &basis, Party::Seller)?,
+            1,
+            &mut candidates,
+        )?;
+    }
+    candidates.sort_by(|a, b| {
+        a.perceived
+            .cmp(&b.perceived)
+            .then(a.proposal.remedy.cmp(&b.proposal.remedy))
+            .then(a.rung.cmp(&b.rung))
+    });
+    let tree = Rollback::solve(candidates, round_terms, cv, walk_cost, stalemate_cost)?;
+
+    // The buyer's standing proposal: certain to be accepted, and it expires once countered.
+    let accept_eval = match claim.standing_proposal() {
+        Some(round) if eligible(round.remedy) => {
+            let prop = pricing::as_proposed(&costs, &basis, round.remedy, round.amount)?;
+            if prop.cost <= bottom_line {
+                let kept =
+                    (Decimal::ONE - decay_at(0, days_open)).clamp(Decimal::ZERO, Decimal::ONE);
+                let e = prop.cost.add_or(
+                    cv.mul_or(Decimal::ONE - kept, "relationship loss")?,
+                    "accept cost",
+                )?;
+                Some((prop, e))
+            } else {
+                None
+            }
+        }
+        _ => None,
+    };
+
+    // The best move in the tree: accept, then offers in candidate order, then reject.
+    let opening_best = tree.best_opening();
+    let mut next = NextMove {
+        action: Action::Escalate,
+        proposal: None,
+        expected_cost: None,
+        approver: Some(p.limits.approver.clone()),
+        because: Vec::new(),
+        documents: Vec::new(),
+        with_evidence: None,
+    };
+    let mut best_cost: Option<Money> = None;
+    if let Some((prop, e)) = &accept_eval {
+        next = NextMove {
+            action: Action::Accept,
+            proposal: Some(prop.clone()),
+            expected_cost: Some(*e),
+            approver: None,
+            ..next
+        };
+        best_cost = Some(*e);
+    }
+    if let Some((i, e)) = opening_best
+        && best_cost.is_none_or(|b| e < b)
+    {
+        next = NextMove {
+            action: Action::Offer,
+            proposal: Some(tree.candidates[i].proposal.clone()),
+            expected_cost: Some(e),
+            approver: None,
+            ..next
+        };
+        best_cost = Some(e);
+    }
+    if let Some((_, e)) = reject_eval
+        && best_cost.is_none_or(|b| e < b)
+    {
+        next = NextMove {
+            action: Action::Reject,
+            proposal: Some(pricing::reject()),
+            expected_cost: Some(e),
+            approver: None,
+            ..next
+        };
+    }
+    let plan: Vec<PlanStep> = match (next.action, opening_best) {
+        (Action::Offer, Some((i, _))) => tree
+            .plan_from(i)
+            .into_iter()
+            .enumerate()
+            .map(|(k, c)| PlanStep {
+                round: rounds_so_far + 1 + k as u32,
+                proposal: tree.candidates[c].proposal.clone(),
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+
+    // Rules that take the decision out of the rep's hands.
+    let escalations: Vec<RuleRef> = p
+        .escalation
+        .iter()
+        .filter(|e| e.when.matches(&facts))
+        .map(|e| e.rule)
+        .collect();
+    let material = ask
+        >= o.value
+            .mul_or(p.limits.material_share.value, "materiality")?;
+    let requests: Vec<&crate::playbook::EvidenceRequest> =
+        if may_request && finding.unclear && material {
+            p.evidence_requests
+                .iter()
+                .filter(|r| r.when.matches(&facts))
+                .collect()
+        } else {
+            Vec::new()
+        };
+    if let Some(first) = p.escalation.iter().find(|e| e.when.matches(&facts)) {
+        let offer = next
+            .proposal
+            .clone()
+            .filter(|pr| pr.remedy != Remedy::Reject || first.kind != EscalationKind::Safety);
+        next = NextMove {
+            action: Action::Escalate,
+            proposal: offer,
+            approver: Some(first.to.clone()),
+            because: escalations.clone(),
+            ..next
+        };
+    } else if !requests.is_empty() {
+        let mut assumed = claim.clone();
+        for r in &requests {
+            for (field, value) in &r.assume {
+                assume(&mut assumed, *field, *value);
+            }
+        }
+        let with = advise_inner(p, &assumed, false)?;
+        next = NextMove {
+            action: Action::RequestEvidence,
+            proposal: None,
+            expected_cost: None,
+            approver: None,
+            because: requests.iter().map(|r| r.rule).collect(),
+            documents: requests.iter().map(|r| r.documents.clone()).collect(),
+            with_evidence: Some(Box::new(with.next)),
+        };
+    } else if let (Some(prop), Some(limit)) =
+        (&next.proposal, p.approval_limit(claim.currency.code()))
+        && prop.cost > limit.amount
+    {
+        next.action = Action::Escalate;
+        next.approver = Some(p.limits.approver.clone());
+        next.because = vec![limit.rule];
+    }
+
+    // The options table.
+    let options: Vec<OptionReport> = Remedy::ALL
+        .iter()
+        .map(|&remedy| {
+            let blocked_by = blocked[remedy.index()].clone();
+            let mut report = OptionReport {
+                remedy,
+                eligible: blocked_by.is_empty(),
+                proposal: None,
+                acceptance: None,
+                expected_cost: None,
+                reasons: blocked_by.iter().map(|r| p.rule(*r).why.clone()).collect(),
+                blocked_by,
+            };
+            if !report.eligible {
+                return report;
+            }
+            if remedy == Remedy::Reject {
+                if let Some((a, e)) = reject_eval {
+                    report.proposal = Some(pricing::reject());
+                    report.acceptance = Some(a);
+                    report.expected_cost = Some(e);
+                }
+            } else if let Some((i, e)) = tree.best_of(remedy) {
+                let c = &tree.candidates[i];
+                report.proposal = Some(c.proposal.clone());
+                report.acceptance = Some(c.acceptance);
+                report.expected_cost = Some(e);
+            } else if over_bottom[remedy.index()] {
+                report
+                    .reasons
+                    .push("every offer of this option costs more than the bottom line".to_string());
+            } else {
+                report
+                    .reasons
+                    .push("no offer of this option has any value to the buyer here".to_string());
+            }
+            report
+        })
+        .collect();
+
+    let warnings = warnings(p, claim, &facts, &finding);
+    let mut basis_list = vec![
+        Citation {
+            figure: "responsibility",
+            rules: finding.rule.into_iter().collect(),
+        },
+        Citation {
+            figure: "fair share",
+            rules: [finding.rule, Some(costs.param(CostParam::Foreseeable).rule)]
+                .into_iter()
+                .flatten()
+                .collect(),
+        },
+        Citation {
+            figure: "customer value",
+            rules: vec![
+                rel.retention_of(claim.customer.relationship).rule,
+                costs.param(CostParam::Margin).rule,
+                rel.discount_rate.rule,
+            ],
+        },
+        Citation {
+            figure: "acceptance",
+            rules: vec![
+                buyer.by_ask_rule,
+                buyer.by_fair_rule,
+                buyer.fair_weight.rule,
+            ],
+        },
+        Citation {
+            figure: "patience",
+            rules: vec![buyer.patience_rule, buyer.patience_per_30_days.rule],
+        },
+        Citation {
+            figure: "loyalty",
+            rules: vec![rel.fairness_rule, rel.per_round.rule, rel.per_30_days.rule],
+        },
+        Citation {
+            figure: "bottom line",
+            rules: vec![
+                buyer.withhold.rule,
+                buyer.award.rule,
+                buyer.dispute.rule,
+                rel.walkaway.rule,
+            ],
+        },
+        Citation {
+            figure: "concession ladder",
+            rules: vec![p.tree.rule, p.tree.opening.rule],
+        },
+    ];
+    if !adjusted.is_empty() {
+        basis_list.push(Citation {
+            figure: "cost adjustments",
+            rules: adjusted,
+        });
+    }
+    if let Some(prop) = &next.proposal {
+        let params: &[CostParam] = match prop.remedy {
+            Remedy::Refund => &[
+                CostParam::ReturnFreight,
+                CostParam::Handling,
+                CostParam::Salvage,
+            ],
+            Remedy::Reship => &[CostParam::Freight, CostParam::Duty],
+            Remedy::Repair => &[
+                CostParam::Repair,
+                CostParam::RepairFailure,
+                CostParam::Freight,
+                CostParam::ReturnFreight,
+            ],
+            Remedy::Credit => &[CostParam::Margin],
+            Remedy::Discount | Remedy::Reject => &[],
+        };
+        let mut rules: Vec<RuleRef> = params.iter().map(|c| costs.param(*c).rule).collect();
+        rules.dedup();
+        if !rules.is_empty() {
+            basis_list.push(Citation {
+                figure: "cost of the proposal",
+                rules,
+            });
+        }
+    }
+    if !next.because.is_empty() {
+        basis_list.push(Citation {
+            figure: "next move",
+            rules: next.because.clone(),
+        });
+    }
+
+    let root_moves: Vec<(RootMove, Money)> = accept_eval
+        .iter()
+        .map(|(_, e)| (RootMove::AcceptProposal, *e))
+        .chain(reject_eval.iter().map(|(_, e)| (RootMove::Reject, *e)))
+        .collect();
+    Ok(Advice {
+        root_moves,
+        responsibility: finding,
+        loss_basis,
+        fair_share: fair,
+        customer_value: cv,
+        next,
+        bottom_line,
+        options,
+        plan,
+        warnings,
+        basis: basis_list,
+        tree,
+        costs,
+        escalations,
+    })
+}
+
+/// Applies an evidence request's assumption to a copy of the claim.
+fn assume(claim: &mut Claim, field: Field, value: Assumed) {
+    use crate::claim::{ExpertOpinion, Inspection, QcRecord};
+    let e = &mut claim.evidence;
+    match (field, value) {
+        (Field::EvidenceBuyerPhotos, Assumed::Bool(b)) => e.buyer_photos = b,
+        (Field::EvidenceSpecInContract, Assumed::Bool(b)) => e.spec_in_contract = b,
+        (Field::EvidenceSpecFromBuyer, Assumed::Bool(b)) => e.spec_from_buyer = b,
+        (Field::EvidenceCarrierNoted, Assumed::Bool(b)) => e.carrier_noted = b,
+        (Field::EvidenceMisuseSigns, Assumed::Bool(b)) => e.misuse_signs = b,
+        (Field::EvidenceBuyerChanges, Assumed::Bool(b)) => e.buyer_changes = b,
+        (Field::EvidenceBuyerPaidLate, Assumed::Bool(b)) => e.buyer_paid_late = b,
+        (Field::EvidenceProgressUpdates, Assumed::Bool(b)) => e.progress_updates = b,
+        (Field::EvidenceInspection, Assumed::Sym(i)) => {
+            if let Some(v) = Inspection::ALL.get(usize::from(i)) {
+                e.inspection = *v;
+            }
+        }
+        (Field::EvidenceOurQc, Assumed::Sym(i)) => {
+            if let Some(v) = QcRecord::ALL.get(usize::from(i)) {
+                e.our_qc = *v;
+            }
+        }
+        (Field::EvidenceExpertOpinion, Assumed::Sym(i)) => {
+            if let Some(v) = ExpertOpinion::ALL.get(usize::from(i)) {
+                e.expert_opinion = *v;
+            }
+        }
+        // The loader only accepts evidence fields with values of their type.
+        _ => {}
+    }
+}
+
+/// Fields an evidence request may assume a value for.
+pub const ASSUMABLE: &[Field] = &[
+    Field::EvidenceBuyerPhotos,
+    Field::EvidenceSpecInContract,
+    Field::EvidenceSpecFromBuyer,
+    Field::EvidenceCarrierNoted,
+    Field::EvidenceMisuseSigns,
+    Field::EvidenceBuyerChanges,
+    Field::EvidenceBuyerPaidLate,
+    Field::EvidenceProgressUpdates,
+    Field::EvidenceInspection,
+    Field::EvidenceOurQc,
+    Field::EvidenceExpertOpinion,
+];
+
+fn warnings(p: &Playbook, claim: &Claim, facts: &Facts<'_>, finding: &Finding) -> Vec<Warning> {
+    use crate::schema::Fact;
+    let num = |f: Field| match facts.get(f) {
+        Fact::Num(x) => Some(x),
+        _ => None,
+    };
+    let mut out = Vec::new();
+    if claim.standing_proposal().is_some()
+        && let Some(d) = num(Field::DaysSinceLastRound)
+        && d > p.limits.reply_within_days.value
+    {
+        out.push(Warning {
+            code: "reply_overdue",
+            message: format!(
+                "the buyer has waited {d} days for an answer; answer within {} day(s), calmly, before anything else (seed 002, step 1)",
+                p.limits.reply_within_days.value
+            ),
+        });
+    }
+    if claim.ask.amount > claim.order.value {
+        out.push(Warning {
+            code: "claim_above_value",
+            message: format!(
+                "the claim ({}) is above the goods' value ({}): verify it before paying (seed 004)",
+                claim.currency.format(claim.ask.amount),
+                claim.currency.format(claim.order.value)
+            ),
+        });
+    }
+    if let Some(d) = num(Field::DaysSinceDelivery) {
+        if d > p.limits.notice_days.value {
+            out.push(Warning {
+                code: "notice_expired",
+                message: format!(
+                    "notice came {d} days after delivery, past the {}-day limit: the buyer may have lost the right to rely on the defect (CISG art. 39(2))",
+                    p.limits.notice_days.value
+                ),
+            });
+        } else if d > p.limits.prompt_notice_days.value {
+            out.push(Warning {
+                code: "notice_late",
+                message: format!(
+                    "notice came {d} days after delivery, later than {} days: check it was within a reasonable time (CISG art. 39(1))",
+                    p.limits.prompt_notice_days.value
+                ),
+            });
+        }
+    }
+    if finding.rule.is_none() {
+        out.push(Warning {
+            code: "no_responsibility_rule",
+            message: "no responsibility rule covers this claim: shared evenly and marked unclear"
+                .to_string(),
+        });
+    }
+    if p.approval_limit(claim.currency.code()).is_none() {
+        out.push(Warning {
+            code: "no_approval_limit",
+            message: format!(
+                "the rule set has no approval limit for {}",
+                claim.currency.code()
+            ),
+        });
+    }
+    out
+}

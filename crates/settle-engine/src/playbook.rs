@@ -1,0 +1,523 @@
+//! The typed rule set ("playbook"): what the loader builds from rule files and the engine
+//! evaluates. A value of these types is valid: shares sum to one, probabilities and curve
+//! values lie in [0, 1], curve points are in order, every rule reference resolves.
+
+use crate::claim::{Relationship, Remedy};
+use crate::condition::Condition;
+use crate::money::Money;
+use crate::schema::Field;
+use rust_decimal::Decimal;
+
+/// Where a rule or parameter is written: an index into [`Playbook::files`] and a 1-based line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Origin {
+    pub file: u16,
+    pub line: u32,
+}
+
+/// A handle on a rule in [`Playbook::rules`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct RuleRef(pub u32);
+
+/// What a rep or a manager reads about a rule: its id, why it exists, where it comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleInfo {
+    /// Unique within the rule set, e.g. `reject-only-when-not-ours` or `costs.freight`.
+    pub id: String,
+    /// One line a rep can read.
+    pub why: String,
+    /// A seed file name or a CISG article, when the rule cites one.
+    pub source: Option<String>,
+    pub origin: Origin,
+}
+
+/// A number between 0 and 1 inclusive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Share(pub(crate) Decimal);
+
+/// A value outside [0, 1] where a share or probability was expected.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0} is outside [0, 1]")]
+pub struct OutOfUnit(pub Decimal);
+
+impl Share {
+    /// Zero.
+    pub const ZERO: Share = Share(Decimal::ZERO);
+    /// One.
+    pub const ONE: Share = Share(Decimal::ONE);
+
+    /// A share, if `value` lies in [0, 1].
+    pub fn new(value: Decimal) -> Result<Share, OutOfUnit> {
+        if value < Decimal::ZERO || value > Decimal::ONE {
+            Err(OutOfUnit(value))
+        } else {
+            Ok(Share(value))
+        }
+    }
+
+    /// Clamps into [0, 1]; for computed values such as probabilities.
+    pub fn clamp(value: Decimal) -> Share {
+        Share(value.clamp(Decimal::ZERO, Decimal::ONE))
+    }
+
+    /// The value.
+    #[inline]
+    pub fn get(self) -> Decimal {
+        self.0
+    }
+}
+
+/// Shares of responsibility for the seller, the buyer and the carrier; they sum to 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shares {
+    pub(crate) seller: Share,
+    pub(crate) buyer: Share,
+    pub(crate) carrier: Share,
+}
+
+/// Shares that do not add up to one.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("shares sum to {0}, not 1")]
+pub struct SharesSum(pub Decimal);
+
+impl Shares {
+    /// Shares, if they sum to exactly 1.
+    pub fn new(seller: Share, buyer: Share, carrier: Share) -> Result<Shares, SharesSum> {
+        let sum = seller.0 + buyer.0 + carrier.0;
+        if sum == Decimal::ONE {
+            Ok(Shares {
+                seller,
+                buyer,
+                carrier,
+            })
+        } else {
+            Err(SharesSum(sum))
+        }
+    }
+
+    /// The seller's share.
+    pub fn seller(&self) -> Decimal {
+        self.seller.0
+    }
+    /// The buyer's share.
+    pub fn buyer(&self) -> Decimal {
+        self.buyer.0
+    }
+    /// The carrier's share.
+    pub fn carrier(&self) -> Decimal {
+        self.carrier.0
+    }
+}
+
+/// A piecewise-linear curve from a ratio to a probability, flat beyond its end points.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Curve {
+    points: Vec<(Decimal, Share)>,
+}
+
+/// Why a list of points is not a curve.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CurveError {
+    #[error("a curve needs at least one point")]
+    Empty,
+    #[error("point {index}: x = {x} does not increase on the point before it")]
+    NotIncreasing { index: usize, x: Decimal },
+}
+
+impl Curve {
+    /// A curve, if it has points and their x values strictly increase.
+    pub fn new(points: Vec<(Decimal, Share)>) -> Result<Curve, CurveError> {
+        if points.is_empty() {
+            return Err(CurveError::Empty);
+        }
+        for (i, w) in points.windows(2).enumerate() {
+            if w[1].0 <= w[0].0 {
+                return Err(CurveError::NotIncreasing {
+                    index: i + 1,
+                    x: w[1].0,
+                });
+            }
+        }
+        Ok(Curve { points })
+    }
+
+    /// The points.
+    pub fn points(&self) -> &[(Decimal, Share)] {
+        &self.points
+    }
+
+    /// The x of the last point: where the curve stops rising.
+    pub fn last_x(&self) -> Decimal {
+        self.points[self.points.len() - 1].0
+    }
+
+    /// The curve's value at `x`, by linear interpolation, rounded to 6 places so that
+    /// products of probabilities stay well inside the decimal range.
+    pub fn at(&self, x: Decimal) -> Decimal {
+        let pts = &self.points;
+        let first = pts[0];
+        if x <= first.0 {
+            return first.1.get();
+        }
+        for w in pts.windows(2) {
+            let ((x0, y0), (x1, y1)) = (w[0], w[1]);
+            if x <= x1 {
+                // x0 < x <= x1 and y in [0, 1]: no overflow is possible.
+                let t = (x - x0) / (x1 - x0);
+                let y = y0.get() + (y1.get() - y0.get()) * t;
+                return y.round_dp(6).clamp(Decimal::ZERO, Decimal::ONE);
+            }
+        }
+        pts[pts.len() - 1].1.get()
+    }
+}
+
+/// A number from a rule file with the rule that set it, so every figure can cite its source.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Param {
+    pub value: Decimal,
+    pub rule: RuleRef,
+}
+
+/// How a decision table picks among matching rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HitPolicy {
+    /// The first matching row in file order.
+    First,
+    /// At most one row may match any claim; overlapping rows are a load error.
+    Unique,
+    /// The matching row with the highest `priority`; ties go to the earlier row.
+    Priority,
+}
+
+impl HitPolicy {
+    /// The name used in rule files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HitPolicy::First => "first",
+            HitPolicy::Unique => "unique",
+            HitPolicy::Priority => "priority",
+        }
+    }
+}
+
+/// One row of the responsibility table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResponsibilityRow {
+    pub rule: RuleRef,
+    pub when: Condition,
+    pub shares: Shares,
+    /// The evidence cannot decide: the shares are a placeholder, and evidence may be requested.
+    pub unclear: bool,
+    /// Only used under [`HitPolicy::Priority`].
+    pub priority: i64,
+}
+
+/// The responsibility decision table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResponsibilityTable {
+    pub hit: HitPolicy,
+    pub rows: Vec<ResponsibilityRow>,
+    /// The row used when no row matches; without it such a claim is "unclear", shared evenly
+    /// between seller and buyer.
+    pub otherwise: Option<ResponsibilityRow>,
+}
+
+/// A set of remedies as a bit set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct RemedySet(u8);
+
+impl RemedySet {
+    /// The set with these remedies.
+    pub fn of(remedies: &[Remedy]) -> RemedySet {
+        RemedySet(remedies.iter().fold(0, |m, r| m | (1 << r.index())))
+    }
+    /// Whether the set holds `r`.
+    pub fn contains(self, r: Remedy) -> bool {
+        self.0 & (1 << r.index()) != 0
+    }
+    /// The remedies in the set, in option order.
+    pub fn iter(self) -> impl Iterator<Item = Remedy> {
+        Remedy::ALL
+            .iter()
+            .copied()
+            .filter(move |r| self.contains(*r))
+    }
+}
+
+/// A case in which some options may not be offered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EligibilityRule {
+    pub rule: RuleRef,
+    pub options: RemedySet,
+    pub when: Condition,
+}
+
+macro_rules! cost_params {
+    ($($variant:ident = $name:literal, $doc:literal;)+) => {
+        /// A parameter that prices the options for the seller.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum CostParam { $(#[doc = $doc] $variant),+ }
+
+        impl CostParam {
+            /// Every parameter.
+            pub const ALL: &'static [CostParam] = &[$(CostParam::$variant),+];
+            /// The key in `[costs]`.
+            pub fn name(self) -> &'static str {
+                match self { $(CostParam::$variant => $name),+ }
+            }
+            /// What the parameter means.
+            pub fn doc(self) -> &'static str {
+                match self { $(CostParam::$variant => $doc),+ }
+            }
+            /// The parameter with this key.
+            pub fn lookup(name: &str) -> Option<CostParam> {
+                match name { $($name => Some(CostParam::$variant),)+ _ => None }
+            }
+            /// Whether the parameter is a share in [0, 1] (the others are multiples >= 0).
+            pub fn is_share(self) -> bool {
+                !matches!(self, CostParam::Foreseeable)
+            }
+        }
+    };
+}
+
+cost_params! {
+    Freight = "freight", "outbound freight for replacement goods, as a share of their value";
+    ReturnFreight = "return_freight", "freight to bring goods back, as a share of their value";
+    Handling = "handling", "handling and customs of returned goods, as a share of their value";
+    Salvage = "salvage", "what returned goods are worth to us, as a share of their unit cost";
+    Duty = "duty", "duty on replacement goods when we pay it (DDP), as a share of their value";
+    Repair = "repair", "parts and labour per repaired unit, as a share of its unit cost";
+    RepairFailure = "repair_failure", "the chance that a repaired unit fails again and must be replaced";
+    Margin = "margin", "our margin on sales, as a share of the price";
+    Foreseeable = "foreseeable", "the most loss we treat as foreseeable, as a multiple of the order value (CISG art. 74)";
+}
+
+/// Number of cost parameters.
+pub const COST_PARAM_COUNT: usize = CostParam::ALL.len();
+
+/// The cost parameters in force for a claim, each with the rule that set it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Costs {
+    params: [Param; COST_PARAM_COUNT],
+}
+
+impl Costs {
+    /// Costs from one value per parameter, in [`CostParam::ALL`] order.
+    pub fn new(params: [Param; COST_PARAM_COUNT]) -> Costs {
+        Costs { params }
+    }
+    /// A parameter's value.
+    #[inline]
+    pub fn get(&self, p: CostParam) -> Decimal {
+        self.params[p as usize].value
+    }
+    /// A parameter with its rule.
+    pub fn param(&self, p: CostParam) -> Param {
+        self.params[p as usize]
+    }
+    /// Sets a parameter (a cost adjustment applies).
+    pub fn set(&mut self, p: CostParam, value: Param) {
+        self.params[p as usize] = value;
+    }
+}
+
+/// A rule that changes cost parameters for matching claims, e.g. a higher second-failure
+/// risk for electronics. Adjustments apply in file order; a later one wins.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CostAdjustment {
+    pub rule: RuleRef,
+    pub when: Condition,
+    pub set: Vec<(CostParam, Decimal)>,
+}
+
+/// What a customer is worth and how settlements move its loyalty.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RelationshipModel {
+    /// Years of future business counted.
+    pub horizon_years: u32,
+    /// Yearly discount rate for future margin.
+    pub discount_rate: Param,
+    /// The chance a customer of each kind stays each year, in [`Relationship::ALL`] order.
+    pub retention: [Param; 3],
+    /// Loyalty kept after a settlement, by the offer's value against the fair share.
+    pub fairness: Curve,
+    pub fairness_rule: RuleRef,
+    /// Loyalty lost per negotiation round.
+    pub per_round: Param,
+    /// Loyalty lost per 30 days the claim stays open.
+    pub per_30_days: Param,
+    /// Loyalty left when the buyer walks away or the claim ends in a stalemate.
+    pub walkaway: Param,
+}
+
+impl RelationshipModel {
+    /// The yearly retention of a kind of customer.
+    pub fn retention_of(&self, r: Relationship) -> Param {
+        self.retention[r.index()]
+    }
+}
+
+/// How a buyer answers an offer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BuyerModel {
+    /// Weight of the fairness curve against the ask curve, in [0, 1].
+    pub fair_weight: Param,
+    /// Chance of acceptance by the offer's value against the buyer's ask.
+    pub by_ask: Curve,
+    pub by_ask_rule: RuleRef,
+    /// Chance of acceptance by the offer's value against the fair share.
+    pub by_fair: Curve,
+    pub by_fair_rule: RuleRef,
+    /// Chance the buyer keeps talking after an unsatisfying round, by rounds already held;
+    /// the last value holds for all later rounds.
+    pub patience: Vec<Share>,
+    pub patience_rule: RuleRef,
+    /// Patience lost per 30 days the claim stays open.
+    pub patience_per_30_days: Param,
+    /// Days a modelled round takes.
+    pub days_per_round: u32,
+    /// What a unit of each option's value is worth to the buyer, in [`Remedy::ALL`] order.
+    pub appeal: [Param; 6],
+    /// Share of the fair share the buyer recovers by dispute or chargeback when it walks away.
+    pub award: Param,
+    /// Dispute costs, as a share of the order value.
+    pub dispute: Param,
+    /// Share of the unpaid balance the buyer withholds when it walks away.
+    pub withhold: Param,
+}
+
+/// The shape of the negotiation tree.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TreeSettings {
+    /// Seller moves looked ahead (the tree's depth).
+    pub rounds: u32,
+    /// Rungs of each option's concession ladder, as points from the opening offer (0) to the
+    /// buyer's ask (1); sorted, in [0, 1].
+    pub ladder: Vec<Share>,
+    /// The opening offer as a multiple of the fair share.
+    pub opening: Param,
+    pub rule: RuleRef,
+}
+
+/// Who escalations go to and why.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EscalationKind {
+    /// An injury or hazard: verified, compensated where genuine, escalated (seed 004).
+    Safety,
+    /// A claim that may be opportunistic: verify before paying (seed 004).
+    Opportunistic,
+    /// Any other reason a manager names.
+    Other,
+}
+
+impl EscalationKind {
+    /// The name used in rule files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EscalationKind::Safety => "safety",
+            EscalationKind::Opportunistic => "opportunistic",
+            EscalationKind::Other => "other",
+        }
+    }
+}
+
+/// A case that goes to someone above the rep.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EscalationRule {
+    pub rule: RuleRef,
+    pub when: Condition,
+    pub kind: EscalationKind,
+    /// Who decides, e.g. `headquarters`.
+    pub to: String,
+}
+
+/// A value an evidence request assumes the new evidence would show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Assumed {
+    Bool(bool),
+    /// Index into the enum field's names.
+    Sym(u8),
+}
+
+/// Documents to ask for when responsibility is unclear, and what they would likely show.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EvidenceRequest {
+    pub rule: RuleRef,
+    pub when: Condition,
+    pub documents: String,
+    /// Evidence fields and the values to assume when showing what the advice would become.
+    pub assume: Vec<(Field, Assumed)>,
+}
+
+/// An approval limit: above `amount` (the seller's direct cost) a rep needs `approver`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApprovalLimit {
+    pub currency: String,
+    pub amount: Money,
+    pub rule: RuleRef,
+}
+
+/// Limits and deadlines.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Limits {
+    /// CISG art. 39(2): notice later than this many days after delivery loses the right.
+    pub notice_days: Param,
+    /// CISG art. 39(1): a reasonable time for notice; later notice gets a warning.
+    pub prompt_notice_days: Param,
+    /// We answer a buyer within this many days (seed 002 step 1).
+    pub reply_within_days: Param,
+    /// A claim below this share of the order value is not worth a request for evidence.
+    pub material_share: Param,
+    /// Who approves above a rep's limit.
+    pub approver: String,
+    pub approval: Vec<ApprovalLimit>,
+}
+
+/// A rule set, validated and ready to evaluate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Playbook {
+    pub name: String,
+    pub version: String,
+    pub description: Option<String>,
+    /// Content hash over the rule files, quoted by every output.
+    pub hash: String,
+    /// The rule files, relative to the rule set's folder.
+    pub files: Vec<String>,
+    /// Every rule and parameter, addressed by [`RuleRef`].
+    pub rules: Vec<RuleInfo>,
+    pub responsibility: ResponsibilityTable,
+    pub eligibility: Vec<EligibilityRule>,
+    pub costs: Costs,
+    pub cost_adjustments: Vec<CostAdjustment>,
+    pub relationship: RelationshipModel,
+    pub buyer: BuyerModel,
+    pub tree: TreeSettings,
+    pub limits: Limits,
+    pub escalation: Vec<EscalationRule>,
+    pub evidence_requests: Vec<EvidenceRequest>,
+}
+
+impl Playbook {
+    /// The rule behind a reference.
+    pub fn rule(&self, r: RuleRef) -> &RuleInfo {
+        &self.rules[r.0 as usize]
+    }
+
+    /// `file:line` of a rule, for citations.
+    pub fn cite(&self, r: RuleRef) -> String {
+        let info = self.rule(r);
+        let file = self
+            .files
+            .get(usize::from(info.origin.file))
+            .map(String::as_str)
+            .unwrap_or("?");
+        format!("{file}:{}", info.origin.line)
+    }
+
+    /// The approval limit for a currency, if the rule set has one.
+    pub fn approval_limit(&self, currency: &str) -> Option<&ApprovalLimit> {
+        self.limits.approval.iter().find(|l| l.currency == currency)
+    }
+}

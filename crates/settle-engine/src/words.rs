@@ -1,0 +1,170 @@
+//! Plain sentences for the rep: a proposal and the next move in the trade's own words.
+
+use crate::advice::{Action, NextMove};
+use crate::claim::{Party, Remedy};
+use crate::money::Currency;
+use crate::playbook::Playbook;
+use crate::pricing::Proposal;
+
+/// A proposal in words, e.g. "a refund of USD 7,500.00, goods not returned".
+pub fn proposal(p: &Proposal, cur: &Currency) -> String {
+    let amount = cur.format(p.amount);
+    let payer = |who: Option<Party>| match who {
+        Some(Party::Seller) => ", freight paid by us",
+        Some(Party::Buyer) => ", freight paid by the buyer",
+        None => "",
+    };
+    match p.remedy {
+        Remedy::Refund if p.cancels_order => {
+            format!("a refund of {amount}, cancelling the affected units (goods stay with us)")
+        }
+        Remedy::Refund if p.goods_back => format!("a refund of {amount}, goods returned to us"),
+        Remedy::Refund => format!("a refund of {amount}, goods not returned"),
+        Remedy::Reship => format!(
+            "replacement goods worth {amount} ({} units{})",
+            p.units.unwrap_or(0),
+            payer(p.freight_by)
+        ),
+        Remedy::Discount => format!("a discount of {amount}"),
+        Remedy::Repair => format!(
+            "free repair of {} units (worth {amount} to the buyer{})",
+            p.units.unwrap_or(0),
+            payer(p.freight_by)
+        ),
+        Remedy::Credit => format!("a credit of {amount} on the next order"),
+        Remedy::Reject => "no compensation".to_string(),
+    }
+}
+
+/// The next move in one sentence.
+pub fn next_move(m: &NextMove, cur: &Currency, playbook: &Playbook) -> String {
+    let cost = |p: &Proposal| cur.format(p.cost);
+    match (m.action, &m.proposal) {
+        (Action::Accept, Some(p)) => {
+            format!(
+                "Accept the buyer's proposal: {}; it costs us {}.",
+                proposal(p, cur),
+                cost(p)
+            )
+        }
+        (Action::Offer, Some(p)) => format!("Offer {}; it costs us {}.", proposal(p, cur), cost(p)),
+        (Action::Reject, _) => {
+            "Reject the claim politely, with the evidence, and leave the buyer a way to save face."
+                .to_string()
+        }
+        (Action::RequestEvidence, _) => {
+            let mut s = format!(
+                "Ask for evidence before offering money: {}.",
+                m.documents.join("; ")
+            );
+            if let Some(w) = &m.with_evidence {
+                s.push_str(" If it supports the claim: ");
+                s.push_str(&next_move(w, cur, playbook));
+            }
+            s
+        }
+        (Action::Escalate, offer) => {
+            let to = m.approver.as_deref().unwrap_or("a manager");
+            let why: Vec<&str> = m
+                .because
+                .iter()
+                .map(|r| playbook.rule(*r).why.as_str())
+                .collect();
+            let mut s = format!("Escalate to {to}");
+            if !why.is_empty() {
+                s.push_str(&format!(" ({})", why.join("; ")));
+            }
+            match offer {
+                Some(p) if p.remedy != Remedy::Reject => s.push_str(&format!(
+                    ": put {} to the approver; it costs us {}.",
+                    proposal(p, cur),
+                    cost(p)
+                )),
+                Some(_) => s.push_str(": the advice would be to reject the claim."),
+                None => s.push_str(": no offer lies within the bottom line."),
+            }
+            s
+        }
+        (Action::Accept | Action::Offer, None) => "No move.".to_string(),
+    }
+}
+
+/// The rolled-back tree of an advice as Graphviz DOT: decision nodes are boxes, the buyer's
+/// replies are ellipses, leaves show their cost. Only the best path is expanded.
+pub fn tree_dot(advice: &crate::Advice, cur: &Currency) -> Result<String, crate::Overflow> {
+    use crate::tree::{Edge, LeafKind, Node, Reply, RootMove};
+    use petgraph::dot::{Config, Dot};
+    use petgraph::visit::EdgeRef;
+    let tree = advice.tree.graph(false, &advice.root_moves)?;
+    let rb = &advice.tree;
+    let pct = |p: rust_decimal::Decimal| {
+        format!(
+            "{:.1}%",
+            (p * rust_decimal::Decimal::ONE_HUNDRED).round_dp(1)
+        )
+    };
+    let esc = |s: String| s.replace('\\', "\\\\").replace('"', "\\\"");
+    let node_attr = |_, (_, n): (petgraph::graph::NodeIndex, &Node)| -> String {
+        match n {
+            Node::Decision { round, floor } => {
+                let floor = floor.map_or(String::new(), |f| {
+                    format!("\\nno less than {}", cur.format(rb.candidates[f].perceived))
+                });
+                format!(
+                    "shape=box, style=filled, fillcolor=\"#dde8f6\", label=\"round {} (our move){floor}\"",
+                    round + 1
+                )
+            }
+            Node::Chance {
+                candidate,
+                expected,
+                ..
+            } => {
+                let c = &rb.candidates[*candidate];
+                format!(
+                    "shape=ellipse, label=\"{}\\ncost {}\\nexpected {}\"",
+                    esc(proposal(&c.proposal, cur)),
+                    cur.format(c.proposal.cost),
+                    cur.format(*expected)
+                )
+            }
+            Node::Leaf { what, cost } => {
+                let what = match what {
+                    LeafKind::Root(RootMove::AcceptProposal) => "buyer's proposal accepted",
+                    LeafKind::Root(RootMove::Reject) => "rejected (expected)",
+                    LeafKind::Settled => "settled",
+                    LeafKind::Walked => "buyer walks away",
+                    LeafKind::Stalemate => "no deal after the last round",
+                    LeafKind::Continued => "countered (best play after)",
+                };
+                format!("shape=plaintext, label=\"{what}\\n{}\"", cur.format(*cost))
+            }
+        }
+    };
+    let edge_attr = |_, e: petgraph::graph::EdgeReference<'_, Edge>| -> String {
+        let _ = e.source();
+        match e.weight() {
+            Edge::Root(RootMove::AcceptProposal) => "label=\"accept proposal\"".to_string(),
+            Edge::Root(RootMove::Reject) => "label=\"reject\"".to_string(),
+            Edge::Offer { candidate } => {
+                let c = &rb.candidates[*candidate];
+                format!("label=\"offer {}\"", c.proposal.remedy)
+            }
+            Edge::Reply { reply, p } => {
+                let r = match reply {
+                    Reply::Accept => "accepts",
+                    Reply::Counter => "counters",
+                    Reply::Walk => "walks away",
+                };
+                format!("label=\"{r} {}\"", pct(*p))
+            }
+        }
+    };
+    let dot = Dot::with_attr_getters(
+        &tree.graph,
+        &[Config::EdgeNoLabel, Config::NodeNoLabel],
+        &edge_attr,
+        &node_attr,
+    );
+    Ok(format!("{dot:?}"))
+}
