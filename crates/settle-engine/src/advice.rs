@@ -171,32 +171,42 @@ fn advise_inner(p: &Playbook, claim: &Claim, may_request: bool) -> Result<Advice
     let finding = responsibility::assign(p, &facts);
     facts.set_responsibility(&finding);
 
-    // Costs in force: the base parameters, then every matching adjustment in file order.
+    // Costs in force: the base parameters, then every matching adjustment, the most specific
+    // (most tests) last so that it wins; ties by rule id. File order does not matter.
     let mut costs = p.costs;
-    let mut adjusted: Vec<RuleRef> = Vec::new();
-    for adj in &p.cost_adjustments {
-        if adj.when.matches(&facts) {
-            for (param, value) in &adj.set {
-                costs.set(
-                    *param,
-                    crate::playbook::Param {
-                        value: *value,
-                        rule: adj.rule,
-                    },
-                );
-            }
-            adjusted.push(adj.rule);
+    let mut matched: Vec<&crate::playbook::CostAdjustment> = p
+        .cost_adjustments
+        .iter()
+        .filter(|a| a.when.matches(&facts))
+        .collect();
+    matched.sort_by(|a, b| {
+        (a.when.tests().len(), &p.rule(a.rule).id).cmp(&(b.when.tests().len(), &p.rule(b.rule).id))
+    });
+    for adj in &matched {
+        for (param, value) in &adj.set {
+            costs.set(
+                *param,
+                crate::playbook::Param {
+                    value: *value,
+                    rule: adj.rule,
+                },
+            );
         }
     }
+    let adjusted: Vec<RuleRef> = matched.iter().map(|a| a.rule).collect();
 
+    let by_id = |a: &RuleRef, b: &RuleRef| p.rule(*a).id.cmp(&p.rule(*b).id);
     let blocked: Vec<Vec<RuleRef>> = Remedy::ALL
         .iter()
         .map(|r| {
-            p.eligibility
+            let mut v: Vec<RuleRef> = p
+                .eligibility
                 .iter()
                 .filter(|e| e.options.contains(*r) && e.when.matches(&facts))
                 .map(|e| e.rule)
-                .collect()
+                .collect();
+            v.sort_by(by_id);
+            v
         })
         .collect();
     let eligible = |r: Remedy| blocked[r.index()].is_empty();
@@ -291,7 +301,8 @@ fn advise_inner(p: &Playbook, claim: &Claim, may_request: bool) -> Result<Advice
         asked.cost.add_or(lost_customer, "stalemate cost")?
     };
 
-    // Reject: nothing now; the buyer either accepts it or walks away.
+    // Reject as a final answer (accepted or walked away from): with walking away, the
+    // seller's alternative to a deal, it sets the bottom line.
     let reject_eval = if eligible(Remedy::Reject) {
         let (a, fairness) = acceptance_of(Decimal::ZERO)?;
         let kept = (fairness - decay_at(1, days_open)).clamp(Decimal::ZERO, Decimal::ONE);
@@ -315,7 +326,7 @@ fn advise_inner(p: &Playbook, claim: &Claim, may_request: bool) -> Result<Advice
     let opening = fair.mul_or(p.tree.opening.value, "opening offer")?.min(ask);
     let mut push =
         |prop: Proposal, rung: usize, cands: &mut Vec<Candidate>| -> Result<(), Overflow> {
-            if prop.amount <= Decimal::ZERO {
+            if prop.amount <= Decimal::ZERO && prop.remedy != Remedy::Reject {
                 return Ok(());
             }
             if prop.cost > bottom_line {
@@ -368,6 +379,10 @@ fn advise_inner(p: &Playbook, claim: &Claim, may_request: bool) -> Result<Advice
             )?;
         }
     }
+    // Reject is the ladder's bottom rung: worth nothing to the buyer, who may still counter.
+    if eligible(Remedy::Reject) {
+        push(pricing::reject(), 0, &mut candidates)?;
+    }
     if eligible(Remedy::Repair) && basis.affected > 0 {
         if basis.goods_away() {
             push(
@@ -392,7 +407,14 @@ fn advise_inner(p: &Playbook, claim: &Claim, may_request: bool) -> Result<Advice
 
     // The buyer's standing proposal: certain to be accepted, and it expires once countered.
     let accept_eval = match claim.standing_proposal() {
-        Some(round) if eligible(round.remedy) => {
+        Some(round)
+            if eligible(round.remedy)
+                && (round.amount <= ask
+                    || !matches!(
+                        round.remedy,
+                        Remedy::Refund | Remedy::Discount | Remedy::Credit
+                    )) =>
+        {
             let prop = pricing::as_proposed(&costs, &basis, round.remedy, round.amount)?;
             if prop.cost <= bottom_line {
                 let kept =
@@ -434,28 +456,21 @@ fn advise_inner(p: &Playbook, claim: &Claim, may_request: bool) -> Result<Advice
     if let Some((i, e)) = opening_best
         && best_cost.is_none_or(|b| e < b)
     {
+        let prop = tree.candidates[i].proposal.clone();
         next = NextMove {
-            action: Action::Offer,
-            proposal: Some(tree.candidates[i].proposal.clone()),
-            expected_cost: Some(e),
-            approver: None,
-            ..next
-        };
-        best_cost = Some(e);
-    }
-    if let Some((_, e)) = reject_eval
-        && best_cost.is_none_or(|b| e < b)
-    {
-        next = NextMove {
-            action: Action::Reject,
-            proposal: Some(pricing::reject()),
+            action: if prop.remedy == Remedy::Reject {
+                Action::Reject
+            } else {
+                Action::Offer
+            },
+            proposal: Some(prop),
             expected_cost: Some(e),
             approver: None,
             ..next
         };
     }
     let plan: Vec<PlanStep> = match (next.action, opening_best) {
-        (Action::Offer, Some((i, _))) => tree
+        (Action::Offer | Action::Reject, Some((i, _))) => tree
             .plan_from(i)
             .into_iter()
             .enumerate()
@@ -467,17 +482,26 @@ fn advise_inner(p: &Playbook, claim: &Claim, may_request: bool) -> Result<Advice
         _ => Vec::new(),
     };
 
-    // Rules that take the decision out of the rep's hands.
-    let escalations: Vec<RuleRef> = p
+    // Rules that take the decision out of the rep's hands, in a fixed order: safety first,
+    // then opportunistic, then other; by id within a kind.
+    let rank = |k: EscalationKind| match k {
+        EscalationKind::Safety => 0,
+        EscalationKind::Opportunistic => 1,
+        EscalationKind::Other => 2,
+    };
+    let mut matched_esc: Vec<&crate::playbook::EscalationRule> = p
         .escalation
         .iter()
         .filter(|e| e.when.matches(&facts))
-        .map(|e| e.rule)
         .collect();
+    matched_esc.sort_by(|a, b| {
+        (rank(a.kind), &p.rule(a.rule).id).cmp(&(rank(b.kind), &p.rule(b.rule).id))
+    });
+    let escalations: Vec<RuleRef> = matched_esc.iter().map(|e| e.rule).collect();
     let material = ask
         >= o.value
             .mul_or(p.limits.material_share.value, "materiality")?;
-    let requests: Vec<&crate::playbook::EvidenceRequest> =
+    let mut requests: Vec<&crate::playbook::EvidenceRequest> =
         if may_request && finding.unclear && material {
             p.evidence_requests
                 .iter()
@@ -486,7 +510,8 @@ fn advise_inner(p: &Playbook, claim: &Claim, may_request: bool) -> Result<Advice
         } else {
             Vec::new()
         };
-    if let Some(first) = p.escalation.iter().find(|e| e.when.matches(&facts)) {
+    requests.sort_by(|a, b| p.rule(a.rule).id.cmp(&p.rule(b.rule).id));
+    if let Some(first) = matched_esc.first() {
         let offer = next
             .proposal
             .clone()
@@ -541,13 +566,7 @@ fn advise_inner(p: &Playbook, claim: &Claim, may_request: bool) -> Result<Advice
             if !report.eligible {
                 return report;
             }
-            if remedy == Remedy::Reject {
-                if let Some((a, e)) = reject_eval {
-                    report.proposal = Some(pricing::reject());
-                    report.acceptance = Some(a);
-                    report.expected_cost = Some(e);
-                }
-            } else if let Some((i, e)) = tree.best_of(remedy) {
+            if let Some((i, e)) = tree.best_of(remedy) {
                 let c = &tree.candidates[i];
                 report.proposal = Some(c.proposal.clone());
                 report.acceptance = Some(c.acceptance);
@@ -658,7 +677,6 @@ fn advise_inner(p: &Playbook, claim: &Claim, may_request: bool) -> Result<Advice
     let root_moves: Vec<(RootMove, Money)> = accept_eval
         .iter()
         .map(|(_, e)| (RootMove::AcceptProposal, *e))
-        .chain(reject_eval.iter().map(|(_, e)| (RootMove::Reject, *e)))
         .collect();
     Ok(Advice {
         root_moves,

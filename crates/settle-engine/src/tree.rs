@@ -284,8 +284,6 @@ pub enum Reply {
 pub enum RootMove {
     /// Accept the buyer's standing proposal.
     AcceptProposal,
-    /// Reject the claim (valued at its expected cost: accepted or walked away from).
-    Reject,
 }
 
 /// What a leaf stands for.

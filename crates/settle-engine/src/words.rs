@@ -58,7 +58,7 @@ pub fn next_move(m: &NextMove, cur: &Currency, playbook: &Playbook) -> String {
                 m.documents.join("; ")
             );
             if let Some(w) = &m.with_evidence {
-                s.push_str(" If it supports the claim: ");
+                s.push_str(" With that evidence, as the rules expect it to read: ");
                 s.push_str(&next_move(w, cur, playbook));
             }
             s
@@ -131,7 +131,6 @@ pub fn tree_dot(advice: &crate::Advice, cur: &Currency) -> Result<String, crate:
             Node::Leaf { what, cost } => {
                 let what = match what {
                     LeafKind::Root(RootMove::AcceptProposal) => "buyer's proposal accepted",
-                    LeafKind::Root(RootMove::Reject) => "rejected (expected)",
                     LeafKind::Settled => "settled",
                     LeafKind::Walked => "buyer walks away",
                     LeafKind::Stalemate => "no deal after the last round",
@@ -145,7 +144,6 @@ pub fn tree_dot(advice: &crate::Advice, cur: &Currency) -> Result<String, crate:
         let _ = e.source();
         match e.weight() {
             Edge::Root(RootMove::AcceptProposal) => "label=\"accept proposal\"".to_string(),
-            Edge::Root(RootMove::Reject) => "label=\"reject\"".to_string(),
             Edge::Offer { candidate } => {
                 let c = &rb.candidates[*candidate];
                 format!("label=\"offer {}\"", c.proposal.remedy)

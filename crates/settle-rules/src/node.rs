@@ -64,7 +64,18 @@ impl Kind {
 pub fn parse_toml(text: &str, sink: &mut Sink<'_>) -> Option<Node> {
     let (doc, errors) = toml::de::DeTable::parse_recoverable(text);
     if !errors.is_empty() {
-        for e in errors {
+        // A file that is not TOML at all fails on every line; the first few say enough.
+        const SHOWN: usize = 10;
+        if errors.len() > SHOWN {
+            let rest = errors.len() - SHOWN;
+            let at = errors[SHOWN].span().unwrap_or(0..0);
+            sink.error(
+                at,
+                None,
+                format!("{rest} more TOML syntax errors not shown; is this a TOML file?"),
+            );
+        }
+        for e in errors.into_iter().take(SHOWN) {
             let span = e.span().unwrap_or(0..0);
             let msg = e.message().trim().trim_end_matches('.').to_string();
             sink.error(span, None, format!("invalid TOML: {}", first_lower(&msg)));

@@ -47,7 +47,10 @@ pub fn load(files: Vec<SourceFile>) -> Result<Playbook, Vec<Diagnostic>> {
         .map(|b| format!("{b:02x}"))
         .collect();
 
-    let mut b = Builder::default();
+    let mut b = Builder {
+        names: files.iter().map(|f| f.name().to_string()).collect(),
+        ..Builder::default()
+    };
     let mut diags = Vec::new();
     if files.is_empty() {
         diags.push(Diagnostic {
@@ -96,6 +99,8 @@ pub fn load(files: Vec<SourceFile>) -> Result<Playbook, Vec<Diagnostic>> {
 #[derive(Default)]
 struct Builder {
     file: u16,
+    /// File names, for messages that point at another file.
+    names: Vec<String>,
     rules: Vec<RuleInfo>,
     ids: HashMap<String, Origin>,
     /// name, version, description, file
@@ -158,8 +163,8 @@ impl Builder {
                     )
                     .label("second definition")
                     .help(format!(
-                        "the first is in file #{} of the rule set, line {line}; keep one",
-                        file + 1
+                        "the first is at {}:{line}; keep one",
+                        self.names[usize::from(file)]
                     ));
                     continue;
                 }
@@ -200,8 +205,8 @@ impl Builder {
             sink.error(id_span, Some(&id), format!("duplicate rule id `{id}`"))
                 .label("already used")
                 .help(format!(
-                    "first defined in file #{} of the rule set, line {}; rule ids must be unique",
-                    first.file + 1,
+                    "first defined at {}:{}; rule ids must be unique",
+                    self.names[usize::from(first.file)],
                     first.line
                 ));
         } else {
