@@ -93,6 +93,7 @@ fn next_json(p: &Playbook, cur: &Currency, m: &settle_engine::NextMove) -> Value
         "expected_cost": m.expected_cost.map(|e| cur.round_string(e)),
         "proposal": m.proposal.as_ref().map(|x| proposal_json(x, cur)),
         "approver": m.approver,
+        "accepts_proposal": m.accepts_proposal,
         "because": m.because.iter().map(|r| cite(p, *r)).collect::<Vec<_>>(),
         "documents": m.documents,
         "with_evidence": m.with_evidence.as_ref().map(|w| next_json(p, cur, w)),

@@ -40,10 +40,11 @@ pub fn diagnostics_json(diags: &[Diagnostic]) -> serde_json::Value {
     )
 }
 
-/// Loads a rule set: the folder given, or the built-in default.
-pub fn load_rules(
-    dir: Option<&Path>,
-) -> Result<(Result<Playbook, Vec<Diagnostic>>, Vec<SourceFile>)> {
+/// A rule set, or every error that kept it from loading.
+pub type Loaded = Result<Playbook, Vec<Diagnostic>>;
+
+/// Loads a rule set: the folder given, or the built-in default; also returns its sources.
+pub fn load_rules(dir: Option<&Path>) -> Result<(Loaded, Vec<SourceFile>)> {
     let sources = match dir {
         Some(d) => settle_rules::defaults::read_dir(d)?,
         None => settle_rules::defaults::default_sources(),

@@ -53,6 +53,8 @@ pub struct NextMove {
     pub documents: Vec<String>,
     /// What the advice would become with the requested evidence.
     pub with_evidence: Option<Box<NextMove>>,
+    /// The proposal is the buyer's own standing proposal (also when it is escalated).
+    pub accepts_proposal: bool,
 }
 
 /// One of the six options, assessed.
@@ -324,10 +326,18 @@ fn advise_inner(p: &Playbook, claim: &Claim, may_request: bool) -> Result<Advice
     let mut candidates: Vec<Candidate> = Vec::new();
     let mut over_bottom: [bool; 6] = [false; 6];
     let opening = fair.mul_or(p.tree.opening.value, "opening offer")?.min(ask);
+    let mut below_opening: [bool; 6] = [false; 6];
     let mut push =
         |prop: Proposal, rung: usize, cands: &mut Vec<Candidate>| -> Result<(), Overflow> {
-            if prop.amount <= Decimal::ZERO && prop.remedy != Remedy::Reject {
-                return Ok(());
+            if prop.remedy != Remedy::Reject {
+                if prop.amount <= Decimal::ZERO {
+                    return Ok(());
+                }
+                // Never low-ball: no offer is worth less than the opening (our fair share).
+                if prop.amount < opening {
+                    below_opening[prop.remedy.index()] = true;
+                    return Ok(());
+                }
             }
             if prop.cost > bottom_line {
                 over_bottom[prop.remedy.index()] = true;
@@ -403,7 +413,14 @@ fn advise_inner(p: &Playbook, claim: &Claim, may_request: bool) -> Result<Advice
             .then(a.proposal.remedy.cmp(&b.proposal.remedy))
             .then(a.rung.cmp(&b.rung))
     });
-    let tree = Rollback::solve(candidates, round_terms, cv, walk_cost, stalemate_cost)?;
+    let tree = Rollback::solve(
+        candidates,
+        round_terms,
+        cv,
+        walk_cost,
+        stalemate_cost,
+        rel.countered.value,
+    )?;
 
     // The buyer's standing proposal: certain to be accepted, and it expires once countered.
     let accept_eval = match claim.standing_proposal() {
@@ -441,6 +458,7 @@ fn advise_inner(p: &Playbook, claim: &Claim, may_request: bool) -> Result<Advice
         because: Vec::new(),
         documents: Vec::new(),
         with_evidence: None,
+        accepts_proposal: false,
     };
     let mut best_cost: Option<Money> = None;
     if let Some((prop, e)) = &accept_eval {
@@ -449,6 +467,7 @@ fn advise_inner(p: &Playbook, claim: &Claim, may_request: bool) -> Result<Advice
             proposal: Some(prop.clone()),
             expected_cost: Some(*e),
             approver: None,
+            accepts_proposal: true,
             ..next
         };
         best_cost = Some(*e);
@@ -466,6 +485,7 @@ fn advise_inner(p: &Playbook, claim: &Claim, may_request: bool) -> Result<Advice
             proposal: Some(prop),
             expected_cost: Some(e),
             approver: None,
+            accepts_proposal: false,
             ..next
         };
     }
@@ -539,6 +559,7 @@ fn advise_inner(p: &Playbook, claim: &Claim, may_request: bool) -> Result<Advice
             because: requests.iter().map(|r| r.rule).collect(),
             documents: requests.iter().map(|r| r.documents.clone()).collect(),
             with_evidence: Some(Box::new(with.next)),
+            accepts_proposal: false,
         };
     } else if let (Some(prop), Some(limit)) =
         (&next.proposal, p.approval_limit(claim.currency.code()))
@@ -571,6 +592,11 @@ fn advise_inner(p: &Playbook, claim: &Claim, may_request: bool) -> Result<Advice
                 report.proposal = Some(c.proposal.clone());
                 report.acceptance = Some(c.acceptance);
                 report.expected_cost = Some(e);
+            } else if below_opening[remedy.index()] && !over_bottom[remedy.index()] {
+                report.reasons.push(format!(
+                    "worth less to the buyer than our opening offer ({}): it would low-ball the claim",
+                    claim.currency.format(opening)
+                ));
             } else if over_bottom[remedy.index()] {
                 report
                     .reasons
@@ -619,7 +645,12 @@ fn advise_inner(p: &Playbook, claim: &Claim, may_request: bool) -> Result<Advice
         },
         Citation {
             figure: "loyalty",
-            rules: vec![rel.fairness_rule, rel.per_round.rule, rel.per_30_days.rule],
+            rules: vec![
+                rel.fairness_rule,
+                rel.per_round.rule,
+                rel.per_30_days.rule,
+                rel.countered.rule,
+            ],
         },
         Citation {
             figure: "bottom line",

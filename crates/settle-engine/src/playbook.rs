@@ -350,6 +350,8 @@ pub struct RelationshipModel {
     pub per_30_days: Param,
     /// Loyalty left when the buyer walks away or the claim ends in a stalemate.
     pub walkaway: Param,
+    /// Loyalty lost when the buyer must counter an offer, times the offer's unfairness.
+    pub countered: Param,
 }
 
 impl RelationshipModel {

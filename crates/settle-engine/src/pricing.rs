@@ -30,6 +30,9 @@ pub struct Proposal {
 pub struct Basis {
     /// Invoice price of one unit.
     pub unit_price: Money,
+    /// Invoice value and units of the whole order.
+    pub order_value: Money,
+    pub quantity: u64,
     /// Units affected.
     pub affected: u64,
     /// Invoice value of the affected units.
@@ -68,6 +71,8 @@ impl Basis {
             .mul_or(share, "unpaid balance")?;
         Ok(Basis {
             unit_price,
+            order_value: o.value,
+            quantity: o.quantity,
             affected,
             affected_value,
             affected_cost,
@@ -141,10 +146,16 @@ pub fn refund(costs: &Costs, b: &Basis, amount: Money) -> Result<Proposal, Overf
 
 /// Replacement goods worth `amount` to the buyer, shipped at our cost.
 pub fn reship(costs: &Costs, b: &Basis, amount: Money) -> Result<Proposal, Overflow> {
-    let units = if b.unit_price.is_zero() {
+    // Units from exact inputs (amount × quantity / value), not the rounded unit price, and
+    // rounded to 9 places before the ceiling, so that an exact whole number stays whole.
+    let units = if b.order_value.is_zero() {
         0
     } else {
-        let u = amount.div_or(b.unit_price, "units to reship")?.ceil();
+        let u = amount
+            .mul_or(Decimal::from(b.quantity), "units to reship")?
+            .div_or(b.order_value, "units to reship")?
+            .round_dp(9)
+            .ceil();
         u.to_u64().unwrap_or(u64::MAX)
     };
     let cost_ratio = if b.affected_value.is_zero() {

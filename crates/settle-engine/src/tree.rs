@@ -26,6 +26,19 @@ pub struct Candidate {
     pub fairness: Decimal,
 }
 
+impl Candidate {
+    /// Goodwill lost if the buyer has to counter this offer.
+    pub fn countered_cost(
+        &self,
+        customer_value: Money,
+        countered: Decimal,
+    ) -> Result<Money, Overflow> {
+        customer_value
+            .mul_or(countered, "counter cost")?
+            .mul_or(Decimal::ONE - self.fairness, "counter cost")
+    }
+}
+
 /// Per-round figures that do not depend on the offer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RoundTerms {
@@ -48,6 +61,9 @@ pub struct Rollback {
     /// Expected cost when the last modelled round ends in a counter (settle at the ask later,
     /// customer lost: the seed 001 lesson).
     pub stalemate_cost: Money,
+    /// Loyalty lost when the buyer must counter an offer, per unit of the offer's unfairness
+    /// (`1 - fairness`): a low-ball offer costs goodwill even if a deal follows (seed 001).
+    pub countered: Decimal,
     /// `q[k][i]`: expected cost of offering candidate `i` in round `k`, playing best afterwards.
     pub q: Vec<Vec<Money>>,
     /// `best[k][j]`: the best candidate index `>= j` in round `k` (the suffix argmin of `q[k]`).
@@ -86,6 +102,7 @@ impl Rollback {
         customer_value: Money,
         walk_cost: Money,
         stalemate_cost: Money,
+        countered: Decimal,
     ) -> Result<Rollback, Overflow> {
         let n = candidates.len();
         let depth = rounds.len();
@@ -106,6 +123,8 @@ impl Rollback {
                 } else {
                     stalemate_cost
                 };
+                let next =
+                    next.add_or(c.countered_cost(customer_value, countered)?, "counter cost")?;
                 q[k][i] = r
                     .accept
                     .mul_or(settled, "expected cost")?
@@ -127,6 +146,7 @@ impl Rollback {
             customer_value,
             walk_cost,
             stalemate_cost,
+            countered,
             q,
             best,
         })
@@ -176,6 +196,7 @@ impl Rollback {
         let root = g.add_node(Node::Decision {
             round: 0,
             floor: None,
+            entry: Decimal::ZERO,
         });
         for (m, cost) in root_moves {
             let leaf = g.add_node(Node::Leaf {
@@ -239,15 +260,17 @@ impl Rollback {
                     p: r.walk,
                 },
             );
+            let entry = c.countered_cost(self.customer_value, self.countered)?;
             let counter = if k + 1 >= self.rounds.len() {
                 tree.graph.add_node(Node::Leaf {
                     what: LeafKind::Stalemate,
-                    cost: self.stalemate_cost,
+                    cost: self.stalemate_cost.add_or(entry, "counter cost")?,
                 })
             } else if full || (on_path && best_here == Some(i)) {
                 let d = tree.graph.add_node(Node::Decision {
                     round: k + 1,
                     floor: Some(i),
+                    entry,
                 });
                 self.expand(tree, d, k + 1, i, full, on_path && best_here == Some(i))?;
                 d
@@ -255,7 +278,7 @@ impl Rollback {
                 let v = self.q[k + 1][self.best[k + 1][i]];
                 tree.graph.add_node(Node::Leaf {
                     what: LeafKind::Continued,
-                    cost: v,
+                    cost: v.add_or(entry, "counter cost")?,
                 })
             };
             tree.graph.add_edge(
@@ -308,6 +331,8 @@ pub enum Node {
     Decision {
         round: usize,
         floor: Option<usize>,
+        /// Goodwill already lost by the counter that led here.
+        entry: Money,
     },
     /// The buyer answers candidate `candidate`; `expected` is its rolled-back cost.
     Chance {
@@ -342,13 +367,13 @@ impl TreeGraph {
     pub fn value(&self, at: NodeIndex) -> Result<Money, Overflow> {
         match self.graph[at] {
             Node::Leaf { cost, .. } => Ok(cost),
-            Node::Decision { .. } => {
+            Node::Decision { entry, .. } => {
                 let mut best: Option<Money> = None;
                 for child in self.graph.neighbors(at) {
                     let v = self.value(child)?;
                     best = Some(best.map_or(v, |b: Money| b.min(v)));
                 }
-                Ok(best.unwrap_or(Decimal::ZERO))
+                best.unwrap_or(Decimal::ZERO).add_or(entry, "counter cost")
             }
             Node::Chance { .. } => {
                 let mut sum = Decimal::ZERO;
@@ -366,11 +391,11 @@ impl TreeGraph {
         }
     }
 
-    /// The leaves under a node with the probability of reaching each, following the best
-    /// move at every decision node.
+    /// The leaves under a node with the probability of reaching each and their cost, plus
+    /// the goodwill lost by counters on the way, following the best move at every decision.
     pub fn leaves_on_best(&self, at: NodeIndex) -> Result<Vec<(Decimal, Money)>, Overflow> {
         let mut out = Vec::new();
-        self.collect(at, Decimal::ONE, &mut out)?;
+        self.collect(at, Decimal::ONE, Decimal::ZERO, &mut out)?;
         Ok(out)
     }
 
@@ -378,12 +403,14 @@ impl TreeGraph {
         &self,
         at: NodeIndex,
         p: Decimal,
+        carried: Money,
         out: &mut Vec<(Decimal, Money)>,
     ) -> Result<(), Overflow> {
         use petgraph::visit::EdgeRef;
         match self.graph[at] {
-            Node::Leaf { cost, .. } => out.push((p, cost)),
-            Node::Decision { .. } => {
+            Node::Leaf { cost, .. } => out.push((p, cost.add_or(carried, "path cost")?)),
+            Node::Decision { entry, .. } => {
+                let carried = carried.add_or(entry, "path cost")?;
                 let mut best: Option<(Money, NodeIndex)> = None;
                 // petgraph lists neighbours newest first; walk in insertion order for ties.
                 let mut kids: Vec<_> = self.graph.neighbors(at).collect();
@@ -395,13 +422,13 @@ impl TreeGraph {
                     }
                 }
                 if let Some((_, child)) = best {
-                    self.collect(child, p, out)?;
+                    self.collect(child, p, carried, out)?;
                 }
             }
             Node::Chance { .. } => {
                 for e in self.graph.edges(at) {
                     if let Edge::Reply { p: q, .. } = e.weight() {
-                        self.collect(e.target(), p.mul_or(*q, "path probability")?, out)?;
+                        self.collect(e.target(), p.mul_or(*q, "path probability")?, carried, out)?;
                     }
                 }
             }

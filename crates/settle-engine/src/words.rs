@@ -76,7 +76,12 @@ pub fn next_move(m: &NextMove, cur: &Currency, playbook: &Playbook) -> String {
             }
             match offer {
                 Some(p) if p.remedy != Remedy::Reject => s.push_str(&format!(
-                    ": put {} to the approver; it costs us {}.",
+                    ": put {}{} to the approver; it costs us {}.",
+                    if m.accepts_proposal {
+                        "accepting the buyer's proposal, "
+                    } else {
+                        ""
+                    },
                     proposal(p, cur),
                     cost(p)
                 )),
@@ -106,7 +111,7 @@ pub fn tree_dot(advice: &crate::Advice, cur: &Currency) -> Result<String, crate:
     let esc = |s: String| s.replace('\\', "\\\\").replace('"', "\\\"");
     let node_attr = |_, (_, n): (petgraph::graph::NodeIndex, &Node)| -> String {
         match n {
-            Node::Decision { round, floor } => {
+            Node::Decision { round, floor, .. } => {
                 let floor = floor.map_or(String::new(), |f| {
                     format!("\\nno less than {}", cur.format(rb.candidates[f].perceived))
                 });

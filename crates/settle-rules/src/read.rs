@@ -281,11 +281,17 @@ pub fn number(node: &Node, field: &str, sink: &mut Sink<'_>) -> Option<Decimal> 
         }
     };
     if parsed.is_none() {
+        let shown = match &node.kind {
+            Kind::Str(s) => format!("\"{s}\""),
+            Kind::Float(s) => s.clone(),
+            other => other.describe().to_string(),
+        };
         sink.error(
             node.span.clone(),
             Some(field),
-            format!("`{field}` is not a number settle can hold exactly"),
-        );
+            format!("`{field}` is not a number: {shown}"),
+        )
+        .label("expected a number such as 0.25");
     }
     parsed
 }

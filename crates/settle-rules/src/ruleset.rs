@@ -704,6 +704,13 @@ impl Builder {
             read::unit,
             sink,
         );
+        let countered = self.param(
+            &mut t,
+            "countered",
+            "loyalty lost when the buyer must counter an offer, times the offer's unfairness",
+            read::unit,
+            sink,
+        );
         let walkaway = self.param(
             &mut t,
             "walkaway",
@@ -720,12 +727,13 @@ impl Builder {
                 "per_round",
                 "per_30_days",
                 "walkaway",
+                "countered",
             ],
             "[relationship]",
             sink,
         );
-        if let (Some(h), Some(d), Some(r), Some((f, fr)), Some(pr), Some(p30), Some(w)) = (
-            horizon, discount, retention, fairness, per_round, per_30, walkaway,
+        if let (Some(h), Some(d), Some(r), Some((f, fr)), Some(pr), Some(p30), Some(w), Some(c)) = (
+            horizon, discount, retention, fairness, per_round, per_30, walkaway, countered,
         ) {
             self.relationship = Some(RelationshipModel {
                 horizon_years: h as u32,
@@ -736,6 +744,7 @@ impl Builder {
                 per_round: pr,
                 per_30_days: p30,
                 walkaway: w,
+                countered: c,
             });
         }
     }
@@ -1574,7 +1583,10 @@ fn lower_test(
 }
 
 /// A string or list of strings, and whether it was written `"not ..."`.
-fn string_set(value: &Node) -> Option<(Vec<(String, std::ops::Range<usize>)>, bool)> {
+/// Names written in a condition, each with its place.
+type Names = Vec<(String, std::ops::Range<usize>)>;
+
+fn string_set(value: &Node) -> Option<(Names, bool)> {
     match &value.kind {
         Kind::Str(s) => match s.strip_prefix("not ") {
             Some(rest) => Some((vec![(rest.trim().to_string(), value.span.clone())], true)),

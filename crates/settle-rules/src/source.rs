@@ -58,8 +58,9 @@ mod tests {
         assert_eq!(f.line_col(0), (1, 1));
         assert_eq!(f.line_col(3), (2, 1));
         assert_eq!(f.line_col(7), (2, 4)); // after the two-byte é
-        assert_eq!(f.line_col(9), (3, 1));
-        assert_eq!(f.line_col(10), (4, 1));
-        assert_eq!(f.line_col(99), (4, 2));
+        assert_eq!(f.line_col(8), (3, 1)); // the empty line
+        assert_eq!(f.line_col(9), (4, 1));
+        assert_eq!(f.line_col(10), (4, 2));
+        assert_eq!(f.line_col(99), (4, 2)); // past the end: clamped
     }
 }

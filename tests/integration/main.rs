@@ -1,0 +1,10 @@
+//! The integration tests: one test binary (ripgrep style) over the library crates and the
+//! `settle` binary. Data-driven cases live in `tests/data/`.
+
+mod advice;
+mod cli;
+mod common;
+mod diagnostics;
+mod roundtrip;
+mod scoring;
+mod shipped;

@@ -1,0 +1,319 @@
+//! The laws that guard the scoring, as properties over generated claims and the default rules.
+
+use crate::common::{default_playbook, valid_claim};
+use proptest::prelude::*;
+use rust_decimal::Decimal;
+use settle_engine::claim::Remedy;
+use settle_engine::playbook::{Playbook, ResponsibilityRow, Share, Shares};
+use settle_engine::tree::{Edge, Node, Rollback};
+use settle_engine::{Action, Advice, Claim, advise};
+use std::sync::OnceLock;
+
+fn playbook() -> &'static Playbook {
+    static P: OnceLock<Playbook> = OnceLock::new();
+    P.get_or_init(default_playbook)
+}
+
+fn close(a: Decimal, b: Decimal, tol: Decimal) -> bool {
+    (a - b).abs() <= tol
+}
+
+/// What every advice must satisfy, whatever the claim.
+pub fn assert_invariants(p: &Playbook, c: &Claim, a: &Advice) {
+    let ctx = format!("claim {}: {:?}", c.id, a.next);
+    // An ineligible option is never recommended, and nothing recommended costs more than the bottom line.
+    if let Some(prop) = &a.next.proposal {
+        assert!(
+            a.options[prop.remedy.index()].eligible,
+            "ineligible option recommended: {ctx}"
+        );
+        assert!(
+            prop.cost <= a.bottom_line,
+            "recommended offer above the bottom line: {ctx}"
+        );
+        assert!(prop.cost >= Decimal::ZERO, "negative cost: {ctx}");
+        if matches!(
+            prop.remedy,
+            Remedy::Refund | Remedy::Discount | Remedy::Credit
+        ) {
+            assert!(
+                prop.amount <= c.ask.amount,
+                "{} above the ask: {ctx}",
+                prop.remedy
+            );
+        }
+    }
+    if matches!(
+        a.next.action,
+        Action::Offer | Action::Accept | Action::Reject
+    ) {
+        assert!(a.next.proposal.is_some(), "{ctx}");
+    }
+    for cand in &a.tree.candidates {
+        assert!(
+            cand.proposal.cost >= Decimal::ZERO,
+            "negative cost {:?}",
+            cand.proposal
+        );
+        assert!(cand.proposal.cost <= a.bottom_line);
+        assert!((Decimal::ZERO..=Decimal::ONE).contains(&cand.acceptance));
+        assert!(
+            a.options[cand.proposal.remedy.index()].eligible,
+            "ineligible candidate {:?}",
+            cand.proposal
+        );
+        if matches!(
+            cand.proposal.remedy,
+            Remedy::Refund | Remedy::Discount | Remedy::Credit
+        ) {
+            assert!(
+                cand.proposal.amount <= c.ask.amount,
+                "{:?} above the ask {}",
+                cand.proposal,
+                c.ask.amount
+            );
+        }
+    }
+    for o in &a.options {
+        if let Some(e) = o.expected_cost {
+            assert!(e >= Decimal::ZERO);
+        }
+        if !o.eligible {
+            assert!(o.proposal.is_none() && !o.blocked_by.is_empty());
+        }
+    }
+    // Offers along the plan never fall in value to the buyer.
+    for w in a.plan.windows(2) {
+        let v = |x: &settle_engine::pricing::Proposal| {
+            x.amount * p.buyer.appeal[x.remedy.index()].value
+        };
+        assert!(
+            v(&w[0].proposal) <= v(&w[1].proposal),
+            "plan concedes backwards: {:?}",
+            a.plan
+        );
+    }
+    check_tree(a);
+}
+
+/// Chance nodes' probabilities lie in [0, 1] and sum to 1; the explicit tree, rolled back from
+/// its leaves, equals the memoised rollback; the root equals the probability-weighted sum
+/// over the leaves reached by best play.
+fn check_tree(a: &Advice) {
+    let tol = Decimal::new(1, 9);
+    let rb: &Rollback = &a.tree;
+    if rb.candidates.len() > 14 {
+        return; // the full tree is exponential; the examples and generated claims stay below this
+    }
+    let g = rb.graph(true, &a.root_moves).unwrap();
+    for n in g.graph.node_indices() {
+        if let Node::Chance { .. } = g.graph[n] {
+            let ps: Vec<Decimal> = g
+                .graph
+                .edges(n)
+                .filter_map(|e| match e.weight() {
+                    Edge::Reply { p, .. } => Some(*p),
+                    _ => None,
+                })
+                .collect();
+            assert_eq!(ps.len(), 3);
+            assert!(
+                ps.iter()
+                    .all(|p| (Decimal::ZERO..=Decimal::ONE).contains(p)),
+                "{ps:?}"
+            );
+            assert_eq!(ps.iter().copied().sum::<Decimal>(), Decimal::ONE, "{ps:?}");
+        }
+    }
+    let root = g.value(g.root).unwrap();
+    let dp = rb.best_opening().map(|(_, e)| e);
+    let best_root_move = a.root_moves.iter().map(|(_, e)| *e).chain(dp).min();
+    if best_root_move.is_none() {
+        assert_eq!(
+            g.graph.neighbors(g.root).count(),
+            0,
+            "a root with no move has no children"
+        );
+    }
+    if let Some(best) = best_root_move {
+        assert!(
+            close(root, best, tol),
+            "explicit tree {root} vs memoised {best}"
+        );
+        let leaves = g.leaves_on_best(g.root).unwrap();
+        let sum: Decimal = leaves.iter().map(|(p, c)| p * c).sum();
+        assert!(close(sum, root, tol), "leaves {sum} vs root {root}");
+        let mass: Decimal = leaves.iter().map(|(p, _)| *p).sum();
+        assert!(close(mass, Decimal::ONE, tol));
+        if matches!(
+            a.next.action,
+            Action::Offer | Action::Accept | Action::Reject
+        ) {
+            assert!(close(a.next.expected_cost.unwrap(), root, tol));
+        }
+    }
+}
+
+/// Reverses the order of every rule list whose order must not matter.
+fn shuffled(p: &Playbook, seed: usize) -> Playbook {
+    let mut q = p.clone();
+    let rot = |n: usize| if n == 0 { 0 } else { seed % n };
+    q.eligibility.reverse();
+    let n = q.eligibility.len();
+    q.eligibility.rotate_left(rot(n));
+    q.escalation.reverse();
+    q.evidence_requests.reverse();
+    let n = q.cost_adjustments.len();
+    q.cost_adjustments.rotate_left(rot(n));
+    q.cost_adjustments.reverse();
+    q.limits.approval.reverse();
+    q
+}
+
+fn scaled_claim(c: &Claim, k: Decimal) -> Claim {
+    let mut s = c.clone();
+    s.customer.annual_purchases *= k;
+    s.order.value *= k;
+    s.order.paid *= k;
+    s.order.unit_cost *= k;
+    s.ask.amount *= k;
+    for r in &mut s.rounds {
+        r.amount *= k;
+    }
+    s
+}
+
+fn with_seller_share(p: &Playbook, seller: Decimal) -> Playbook {
+    let mut q = p.clone();
+    let rule = q.responsibility.rows[0].rule;
+    let shares = Shares::new(
+        Share::new(seller).unwrap(),
+        Share::new(Decimal::ONE - seller).unwrap(),
+        Share::ZERO,
+    )
+    .unwrap();
+    q.responsibility.rows.clear();
+    q.responsibility.otherwise = Some(ResponsibilityRow {
+        rule,
+        when: Default::default(),
+        shares,
+        unclear: false,
+        priority: 0,
+    });
+    q
+}
+
+fn rank(a: &Advice, r: Remedy) -> Option<usize> {
+    let mine = a.options[r.index()].expected_cost?;
+    Some(
+        a.options
+            .iter()
+            .filter(|o| o.expected_cost.is_some_and(|e| e < mine))
+            .count(),
+    )
+}
+
+/// The recommended offer's value to the buyer: its amount times the option's appeal
+/// (a credit is worth less to a buyer than cash of the same face value).
+fn recommended_value(p: &Playbook, a: &Advice) -> Option<Decimal> {
+    a.next
+        .proposal
+        .as_ref()
+        .map(|x| x.amount * p.buyer.appeal[x.remedy.index()].value)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+    #[test]
+    fn advice_keeps_its_invariants(c in valid_claim()) {
+        let a = advise(playbook(), &c).unwrap();
+        assert_invariants(playbook(), &c, &a);
+    }
+
+    #[test]
+    fn advice_is_deterministic_and_independent_of_rule_order(c in valid_claim(), seed in 0usize..50) {
+        let a = advise(playbook(), &c).unwrap();
+        prop_assert_eq!(&a, &advise(playbook(), &c).unwrap());
+        prop_assert_eq!(&a, &advise(&shuffled(playbook(), seed), &c).unwrap());
+    }
+
+    #[test]
+    fn scaling_every_amount_scales_every_figure_and_changes_no_choice(c in valid_claim(), k in 2i64..=40) {
+        let k = Decimal::from(k);
+        let mut q = playbook().clone();
+        for l in &mut q.limits.approval {
+            l.amount *= k;
+        }
+        let a = advise(playbook(), &c).unwrap();
+        let b = advise(&q, &scaled_claim(&c, k)).unwrap();
+        let tol = k * Decimal::new(1, 6);
+        prop_assert_eq!(a.next.action, b.next.action);
+        prop_assert_eq!(a.next.proposal.as_ref().map(|x| (x.remedy, x.units, x.goods_back)), b.next.proposal.as_ref().map(|x| (x.remedy, x.units, x.goods_back)));
+        for (x, y) in [(a.bottom_line, b.bottom_line), (a.fair_share, b.fair_share), (a.customer_value, b.customer_value), (a.loss_basis, b.loss_basis)] {
+            prop_assert!(close(x * k, y, tol), "{} x {} vs {}", x, k, y);
+        }
+        if let (Some(x), Some(y)) = (&a.next.proposal, &b.next.proposal) {
+            prop_assert!(close(x.amount * k, y.amount, tol) && close(x.cost * k, y.cost, tol));
+        }
+        for (x, y) in a.options.iter().zip(&b.options) {
+            prop_assert_eq!(x.eligible, y.eligible);
+            match (x.expected_cost, y.expected_cost) {
+                (Some(x), Some(y)) => prop_assert!(close(x * k, y, tol), "{} vs {}", x, y),
+                (x, y) => prop_assert_eq!(x.is_some(), y.is_some()),
+            }
+        }
+    }
+
+    #[test]
+    fn raising_an_options_cost_never_raises_its_rank(c in valid_claim(), which in 0usize..6, extra in 1i64..100_000) {
+        let a = advise(playbook(), &c).unwrap();
+        let remedy = Remedy::ALL[which];
+        let rb = &a.tree;
+        let mut cands = rb.candidates.clone();
+        for cand in &mut cands {
+            if cand.proposal.remedy == remedy {
+                cand.proposal.cost += Decimal::from(extra);
+            }
+        }
+        let raised = Rollback::solve(cands, rb.rounds.clone(), rb.customer_value, rb.walk_cost, rb.stalemate_cost, rb.countered).unwrap();
+        let rank_in = |t: &Rollback| -> Option<usize> {
+            let mine = t.best_of(remedy)?.1;
+            Some(Remedy::ALL.iter().filter_map(|r| t.best_of(*r)).filter(|(_, e)| *e < mine).count())
+        };
+        if let (Some(before), Some(after)) = (rank_in(rb), rank_in(&raised)) {
+            prop_assert!(after >= before, "{:?} rose from {} to {}", remedy, before, after);
+            prop_assert!(raised.best_of(remedy).unwrap().1 >= rb.best_of(remedy).unwrap().1);
+        }
+    }
+
+    #[test]
+    fn a_larger_seller_share_never_lowers_the_recommended_offer(c in valid_claim(), lo in 0i64..=10, step in 1i64..=10) {
+        let hi = (lo + step).min(10);
+        prop_assume!(hi > lo);
+        let low = advise(&with_seller_share(playbook(), Decimal::new(lo, 1)), &c).unwrap();
+        let high = advise(&with_seller_share(playbook(), Decimal::new(hi, 1)), &c).unwrap();
+        // The law is about our offers: accepting the buyer's own proposal gives it what it
+        // chose, and a cheap proposal rightly wins more often as our fair share grows.
+        if low.next.accepts_proposal || high.next.accepts_proposal {
+            return Ok(());
+        }
+        if let (Some(l), Some(h)) = (recommended_value(playbook(), &low), recommended_value(playbook(), &high)) {
+            prop_assert!(h >= l, "seller share {} -> {}: offer {} fell to {} ({:?} -> {:?})", lo, hi, l, h, low.next.proposal, high.next.proposal);
+        }
+    }
+
+    #[test]
+    fn a_more_valuable_customer_never_makes_reject_more_attractive(c in valid_claim(), more in 1i64..5_000_000) {
+        let a = advise(playbook(), &c).unwrap();
+        let mut richer = c.clone();
+        richer.customer.annual_purchases += Decimal::from(more);
+        let b = advise(playbook(), &richer).unwrap();
+        if let (Some(before), Some(after)) = (rank(&a, Remedy::Reject), rank(&b, Remedy::Reject)) {
+            prop_assert!(after >= before, "reject rose from rank {} to {}", before, after);
+        }
+        if a.next.action != Action::Reject {
+            prop_assert_ne!(b.next.action, Action::Reject);
+        }
+    }
+}

@@ -1,0 +1,102 @@
+//! Every file the project ships loads: each rule set in `rules/`, every example claim.
+
+use crate::common::{files, root, settle, stdout};
+
+#[test]
+fn every_rule_set_in_rules_loads() {
+    let mut dirs: Vec<_> = std::fs::read_dir(root().join("rules"))
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.is_dir())
+        .collect();
+    dirs.sort();
+    assert!(!dirs.is_empty());
+    for d in dirs {
+        let sources = settle_rules::defaults::read_dir(&d).unwrap();
+        if let Err(diags) = settle_rules::ruleset::load(sources) {
+            panic!("{} does not load: {:#?}", d.display(), diags);
+        }
+    }
+}
+
+#[test]
+fn the_embedded_default_is_the_shipped_folder() {
+    let dir = root().join("rules/default");
+    let on_disk = settle_rules::defaults::read_dir(&dir).unwrap();
+    let embedded = settle_rules::defaults::default_sources();
+    assert_eq!(
+        on_disk.len(),
+        embedded.len(),
+        "every file in rules/default is embedded"
+    );
+    for (a, b) in on_disk.iter().zip(&embedded) {
+        assert_eq!(a.text(), b.text(), "{} matches its embedded copy", a.name());
+    }
+    let from_disk = settle_rules::ruleset::load(
+        on_disk
+            .into_iter()
+            .map(|s| {
+                settle_rules::SourceFile::new(
+                    s.name()
+                        .replace(&dir.display().to_string(), "rules/default"),
+                    s.text(),
+                )
+            })
+            .collect(),
+    )
+    .unwrap();
+    assert_eq!(from_disk.hash, crate::common::default_playbook().hash);
+}
+
+#[test]
+fn every_example_claim_loads() {
+    let claims = files("examples/claims", &[".toml", ".json"]);
+    assert!(claims.len() >= 9);
+    for c in &claims {
+        crate::common::claim(c);
+    }
+    let mut args = vec!["claim", "check"];
+    args.extend(claims.iter().map(String::as_str));
+    let out = settle(&args);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        stdout(&out),
+        format!("{} claim files valid\n", claims.len())
+    );
+}
+
+#[test]
+fn examples_cover_every_claim_kind() {
+    let kinds: std::collections::BTreeSet<_> = files("examples/claims", &[".toml", ".json"])
+        .iter()
+        .map(|c| crate::common::claim(c).problem.kind)
+        .collect();
+    assert_eq!(
+        kinds.len(),
+        settle_engine::claim::ProblemKind::ALL.len(),
+        "kinds covered: {kinds:?}"
+    );
+}
+
+#[test]
+fn rules_check_summarises_the_default_set() {
+    let out = settle(&["rules", "check"]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = stdout(&out);
+    let p = crate::common::default_playbook();
+    assert!(
+        text.starts_with("rule set default 1.0.0 ok: rules/default (built in)\n"),
+        "{text}"
+    );
+    assert!(text.contains(&format!("  hash  {}\n", p.hash)));
+    assert!(text.contains(&format!(
+        "{:>7} responsibility rows\n",
+        p.responsibility.rows.len() + 1
+    )));
+    let json = settle(&["rules", "check", "rules/default", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&json)).unwrap();
+    assert_eq!(v["ok"], true);
+    assert_eq!(v["hash"], p.hash.as_str());
+    assert_eq!(v["counts"]["eligibility_rules"], p.eligibility.len());
+}
