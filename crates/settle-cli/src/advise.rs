@@ -138,6 +138,10 @@ pub fn advice_json(p: &Playbook, claim: &Claim, a: &Advice) -> Value {
             "amount": cur.round_string(s.proposal.amount),
             "cost": cur.round_string(s.proposal.cost),
         })).collect::<Vec<_>>(),
+        "standing_proposal": a.standing.as_ref().map(|(x, e)| json!({
+            "proposal": proposal_json(x, cur),
+            "expected_cost": cur.round_string(*e),
+        })),
         "warnings": a.warnings.iter().map(|w| json!({"code": w.code, "message": w.message})).collect::<Vec<_>>(),
         "basis": a.basis.iter().map(|b| json!({
             "figure": b.figure,
@@ -192,7 +196,17 @@ pub fn advice_text(p: &Playbook, claim: &Claim, a: &Advice) -> String {
         cur.format(a.customer_value)
     );
     let _ = writeln!(s, "\nOptions");
-    let rows: Vec<Vec<String>> = a
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    if let Some((prop, e)) = &a.standing {
+        rows.push(vec![
+            "accept".to_string(),
+            format!("the buyer's proposal: {}", words::proposal(prop, cur)),
+            cur.format(prop.cost),
+            "100%".to_string(),
+            cur.format(*e),
+        ]);
+    }
+    let option_rows: Vec<Vec<String>> = a
         .options
         .iter()
         .map(|o| match (&o.proposal, o.eligible) {
@@ -216,8 +230,9 @@ pub fn advice_text(p: &Playbook, claim: &Claim, a: &Advice) -> String {
             ],
         })
         .collect();
+    rows.extend(option_rows);
     s.push_str(&table::render(
-        &["option", "proposal", "cost", "accept", "expected total"],
+        &["option", "proposal", "cost", "chance", "expected total"],
         &rows,
         "  ",
     ));
@@ -265,7 +280,7 @@ pub fn advice_text(p: &Playbook, claim: &Claim, a: &Advice) -> String {
             .iter()
             .map(|r| format!("{} ({})", p.rule(*r).id, p.cite(*r)))
             .collect();
-        let _ = writeln!(s, "  {:<18} {}", b.figure, ids.join(", "));
+        let _ = writeln!(s, "  {:<20} {}", b.figure, ids.join(", "));
     }
     let _ = writeln!(
         s,

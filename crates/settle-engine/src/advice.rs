@@ -121,8 +121,10 @@ pub struct Advice {
     pub costs: Costs,
     /// Escalation rules that matched.
     pub escalations: Vec<RuleRef>,
-    /// The root's moves outside the ladder (accept the proposal, reject) with expected costs.
+    /// The root's moves outside the ladder (accepting the proposal) with expected costs.
     pub root_moves: Vec<(RootMove, Money)>,
+    /// The buyer's standing proposal, when it may be accepted, with its expected cost.
+    pub standing: Option<(Proposal, Money)>,
 }
 
 const PROB_DP: u32 = 6;
@@ -333,8 +335,9 @@ fn advise_inner(p: &Playbook, claim: &Claim, may_request: bool) -> Result<Advice
                 if prop.amount <= Decimal::ZERO {
                     return Ok(());
                 }
-                // Never low-ball: no offer is worth less than the opening (our fair share).
-                if prop.amount < opening {
+                // Never low-ball: no offer is worth less to the buyer than the opening
+                // (our fair share).
+                if perceived_of(&prop)? < opening {
                     below_opening[prop.remedy.index()] = true;
                     return Ok(());
                 }
@@ -364,6 +367,8 @@ fn advise_inner(p: &Playbook, claim: &Claim, may_request: bool) -> Result<Advice
                 .mul_or(t.get(), "ladder")?,
             "ladder",
         )?;
+        // Rungs are amounts between the opening and the ask; an option whose amount is worth
+        // less to the buyer than the opening (a credit's face at the fair share) is skipped.
         if eligible(Remedy::Refund) {
             push(
                 pricing::refund(&costs, &basis, value)?,
@@ -388,6 +393,17 @@ fn advise_inner(p: &Playbook, claim: &Claim, may_request: bool) -> Result<Advice
                 &mut candidates,
             )?;
         }
+    }
+    // A full refund of what the buyer paid for the affected goods is a natural offer of its
+    // own: at that amount the goods come back (or the units are cancelled) and their salvage
+    // is recovered, so it can cost less than a smaller partial refund.
+    if eligible(Remedy::Refund) && basis.paid_affected >= opening && basis.paid_affected <= ask {
+        let rung = p.tree.ladder.len();
+        push(
+            pricing::refund(&costs, &basis, basis.paid_affected)?,
+            rung,
+            &mut candidates,
+        )?;
     }
     // Reject is the ladder's bottom rung: worth nothing to the buyer, who may still counter.
     if eligible(Remedy::Reject) {
@@ -711,6 +727,7 @@ fn advise_inner(p: &Playbook, claim: &Claim, may_request: bool) -> Result<Advice
         .collect();
     Ok(Advice {
         root_moves,
+        standing: accept_eval.clone(),
         responsibility: finding,
         loss_basis,
         fair_share: fair,

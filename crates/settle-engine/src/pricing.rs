@@ -57,7 +57,15 @@ impl Basis {
         let unit_price = claim.unit_price();
         let affected = claim.problem.affected;
         let a = Decimal::from(affected);
-        let affected_value = unit_price.mul_or(a, "affected value")?;
+        // value × affected / quantity, multiplied first, so that all units affected is
+        // exactly the order value rather than a rounded unit price times the units.
+        let affected_value = if o.quantity == 0 {
+            Decimal::ZERO
+        } else {
+            o.value
+                .mul_or(a, "affected value")?
+                .div_or(Decimal::from(o.quantity), "affected value")?
+        };
         let affected_cost = o.unit_cost.mul_or(a, "cost of the affected units")?;
         let share = if o.quantity == 0 {
             Decimal::ZERO

@@ -68,6 +68,9 @@ pub struct Rollback {
     pub q: Vec<Vec<Money>>,
     /// `best[k][j]`: the best candidate index `>= j` in round `k` (the suffix argmin of `q[k]`).
     pub best: Vec<Vec<usize>>,
+    /// `floor[i]`: the first candidate worth as much to the buyer as candidate `i`; after `i`
+    /// is countered, any candidate from there on may be offered (equal value included).
+    pub floor: Vec<usize>,
 }
 
 /// A reply's probabilities; they sum to exactly one.
@@ -106,6 +109,14 @@ impl Rollback {
     ) -> Result<Rollback, Overflow> {
         let n = candidates.len();
         let depth = rounds.len();
+        let mut floor = vec![0usize; n];
+        for i in 1..n {
+            floor[i] = if candidates[i].perceived == candidates[i - 1].perceived {
+                floor[i - 1]
+            } else {
+                i
+            };
+        }
         let mut q = vec![vec![Decimal::ZERO; n]; depth];
         let mut best = vec![vec![0usize; n]; depth];
         for k in (0..depth).rev() {
@@ -119,7 +130,7 @@ impl Rollback {
                     "settled cost",
                 )?;
                 let next = if k + 1 < depth {
-                    q[k + 1][best[k + 1][i]]
+                    q[k + 1][best[k + 1][floor[i]]]
                 } else {
                     stalemate_cost
                 };
@@ -142,6 +153,7 @@ impl Rollback {
         }
         Ok(Rollback {
             candidates,
+            floor,
             rounds,
             customer_value,
             walk_cost,
@@ -175,7 +187,7 @@ impl Rollback {
         let mut path = vec![first];
         let mut at = first;
         for k in 1..self.rounds.len() {
-            at = self.best[k][at];
+            at = self.best[k][self.floor[at]];
             path.push(at);
         }
         path
@@ -272,10 +284,17 @@ impl Rollback {
                     floor: Some(i),
                     entry,
                 });
-                self.expand(tree, d, k + 1, i, full, on_path && best_here == Some(i))?;
+                self.expand(
+                    tree,
+                    d,
+                    k + 1,
+                    self.floor[i],
+                    full,
+                    on_path && best_here == Some(i),
+                )?;
                 d
             } else {
-                let v = self.q[k + 1][self.best[k + 1][i]];
+                let v = self.q[k + 1][self.best[k + 1][self.floor[i]]];
                 tree.graph.add_node(Node::Leaf {
                     what: LeafKind::Continued,
                     cost: v.add_or(entry, "counter cost")?,
