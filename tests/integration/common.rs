@@ -67,6 +67,19 @@ pub fn files(dir: &str, exts: &[&str]) -> Vec<String> {
     out
 }
 
+/// Property-test settings: `cases` unless `PROPTEST_CASES` says otherwise, and a fixed seed
+/// unless `PROPTEST_RNG_SEED` says otherwise, so that CI runs the same cases every time.
+pub fn config(cases: u32) -> ProptestConfig {
+    let mut c = ProptestConfig::default();
+    if std::env::var_os("PROPTEST_CASES").is_none() {
+        c.cases = cases;
+    }
+    if std::env::var_os("PROPTEST_RNG_SEED").is_none() {
+        c.rng_seed = proptest::test_runner::RngSeed::Fixed(0x5e771e);
+    }
+    c
+}
+
 fn cents(max_units: i64) -> impl Strategy<Value = Decimal> {
     (0..=max_units * 100).prop_map(|c| Decimal::new(c, 2))
 }

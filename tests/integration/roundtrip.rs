@@ -6,7 +6,7 @@ use proptest::prelude::*;
 use settle_rules::{Format, SourceFile, parse_claim};
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+    #![proptest_config(crate::common::config(256))]
 
     #[test]
     fn valid_claims_round_trip_through_toml(c in valid_claim()) {

@@ -130,11 +130,15 @@ pub struct Advice {
 const PROB_DP: u32 = 6;
 
 /// `num / den`, or `top` (a ratio at which every curve is flat) when `den` is zero.
+///
+/// The ratio is rounded to 12 places: a ratio of scaled amounts can differ from the unscaled one
+/// in its 28th digit, and without this a curve value sitting on a rounding boundary would make
+/// the advice depend on the scale of the amounts.
 fn ratio_or(num: Money, den: Money, top: Decimal) -> Result<Decimal, Overflow> {
     if den <= Decimal::ZERO {
         Ok(top)
     } else {
-        num.div_or(den, "ratio")
+        Ok(num.div_or(den, "ratio")?.round_dp(12))
     }
 }
 

@@ -57,26 +57,23 @@ impl Basis {
         let unit_price = claim.unit_price();
         let affected = claim.problem.affected;
         let a = Decimal::from(affected);
-        // value × affected / quantity, multiplied first, so that all units affected is
-        // exactly the order value rather than a rounded unit price times the units.
-        let affected_value = if o.quantity == 0 {
-            Decimal::ZERO
-        } else {
-            o.value
-                .mul_or(a, "affected value")?
-                .div_or(Decimal::from(o.quantity), "affected value")?
+        // Amount × affected / quantity, multiplied first and always in that order, so that
+        // equal amounts come out exactly equal (all units affected is exactly the order value;
+        // a fully paid order's paid share equals its value share).
+        let of_affected = |amount: Money, what: &'static str| -> Result<Money, Overflow> {
+            if o.quantity == 0 {
+                Ok(Decimal::ZERO)
+            } else {
+                amount
+                    .mul_or(a, what)?
+                    .div_or(Decimal::from(o.quantity), what)
+            }
         };
+        let affected_value = of_affected(o.value, "affected value")?;
         let affected_cost = o.unit_cost.mul_or(a, "cost of the affected units")?;
-        let share = if o.quantity == 0 {
-            Decimal::ZERO
-        } else {
-            a.div_or(Decimal::from(o.quantity), "affected share")?
-        };
-        let paid_affected = o.paid.mul_or(share, "paid for the affected units")?;
-        let unpaid_affected = o
-            .value
-            .sub_or(o.paid, "unpaid balance")?
-            .mul_or(share, "unpaid balance")?;
+        let paid_affected = of_affected(o.paid, "paid for the affected units")?;
+        let unpaid_affected =
+            of_affected(o.value.sub_or(o.paid, "unpaid balance")?, "unpaid balance")?;
         Ok(Basis {
             unit_price,
             order_value: o.value,
