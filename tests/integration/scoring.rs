@@ -293,9 +293,8 @@ proptest! {
     /// smaller share. The strict form, offer against offer, is checked on the example claims
     /// (`a_larger_seller_share_never_lowers_the_offer_on_the_examples`); on arbitrary claims the
     /// discrete ladder can break it (docs/model.md, "Known limits").
-    fn a_larger_seller_share_never_offers_less_than_the_smaller_shares_opening(c in valid_claim(), lo in 0i64..=10, step in 1i64..=10) {
+    fn a_larger_seller_share_never_offers_less_than_the_smaller_shares_opening(c in valid_claim(), lo in 0i64..10, step in 1i64..=10) {
         let hi = (lo + step).min(10);
-        prop_assume!(hi > lo);
         let low = advise(&with_seller_share(playbook(), Decimal::new(lo, 1)), &c).unwrap();
         let high = advise(&with_seller_share(playbook(), Decimal::new(hi, 1)), &c).unwrap();
         if high.next.accepts_proposal || high.next.proposal.as_ref().is_none_or(|x| x.remedy == Remedy::Reject) {

@@ -100,3 +100,22 @@ fn rules_check_summarises_the_default_set() {
     assert_eq!(v["hash"], p.hash.as_str());
     assert_eq!(v["counts"]["eligibility_rules"], p.eligibility.len());
 }
+
+#[test]
+fn the_rule_format_reference_names_every_field_and_parameter() {
+    let doc = std::fs::read_to_string(root().join("docs/rule-format.md")).unwrap();
+    for f in settle_engine::schema::Field::ALL {
+        assert!(
+            doc.contains(&format!("`{}`", f.name())),
+            "docs/rule-format.md does not name `{}`",
+            f.name()
+        );
+    }
+    for p in settle_engine::playbook::CostParam::ALL {
+        assert!(
+            doc.contains(&format!("\n{} = ", p.name())),
+            "docs/rule-format.md has no example of costs.{}",
+            p.name()
+        );
+    }
+}

@@ -168,7 +168,7 @@ pub fn advice_text(p: &Playbook, claim: &Claim, a: &Advice) -> String {
     );
     let _ = writeln!(
         s,
-        "Bottom line  {}: pay no more; walking away or rejecting costs less beyond it",
+        "Bottom line  {}: the most to pay: beyond it, granting the full ask, rejecting or letting the buyer walk away costs less",
         cur.format(a.bottom_line)
     );
     let r = &a.responsibility;

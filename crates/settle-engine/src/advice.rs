@@ -323,9 +323,16 @@ fn advise_inner(p: &Playbook, claim: &Claim, may_request: bool) -> Result<Advice
     } else {
         None
     };
-    let bottom_line = match reject_eval {
+    // The bottom line: never pay more than granting the buyer's full ask costs, nor more than
+    // the alternative to a deal (the buyer walking away, or a rejection) is expected to cost.
+    let no_deal = match reject_eval {
         Some((_, e)) => e.min(walk_cost),
         None => walk_cost,
+    };
+    let bottom_line = if claim.ask.remedy == Remedy::Reject {
+        no_deal
+    } else {
+        no_deal.min(asked.cost)
     };
 
     // Candidates: each eligible option's ladder, within the bottom line.
@@ -353,7 +360,11 @@ fn advise_inner(p: &Playbook, claim: &Claim, may_request: bool) -> Result<Advice
             if cands.iter().any(|c| c.proposal == prop) {
                 return Ok(());
             }
+            // Values reached by different computations (a repair's goods value × appeal, a
+            // refund of what was paid) can agree to 27 digits and differ in the 28th; 12
+            // significant digits make such ties ties, whatever the scale of the amounts.
             let perceived = perceived_of(&prop)?;
+            let perceived = perceived.round_sf(12).unwrap_or(perceived);
             let (acceptance, fairness) = acceptance_of(perceived)?;
             cands.push(Candidate {
                 proposal: prop,
