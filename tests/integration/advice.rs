@@ -66,6 +66,14 @@ fn advice_on_the_example_claims_is_what_the_seeds_teach() {
                 "goods_back: {ctx}"
             );
         }
+        if let Some(rule) = case.get("because").and_then(|v| v.as_str()) {
+            let ids: Vec<&str> = next
+                .because
+                .iter()
+                .map(|r| p.rule(*r).id.as_str())
+                .collect();
+            assert!(ids.contains(&rule), "because {rule}: {ids:?}: {ctx}");
+        }
         if let Some(who) = case.get("approver").and_then(|v| v.as_str()) {
             assert_eq!(next.approver.as_deref(), Some(who), "approver: {ctx}");
         }

@@ -48,6 +48,25 @@ fn model(c: &mut Criterion) {
     g.finish();
 }
 
+/// How the rollback scales with the tree's depth: one claim, `tree.rounds` from 1 to 6.
+fn depth(c: &mut Criterion) {
+    let base = settle_rules::defaults::load_default().unwrap();
+    let claim = examples()
+        .into_iter()
+        .find(|(n, _)| n == "waybill-wrong-port")
+        .unwrap()
+        .1;
+    let mut g = c.benchmark_group("rounds");
+    for n in 1..=6u32 {
+        let mut p = base.clone();
+        p.tree.rounds = n;
+        g.bench_function(format!("{n}"), |b| {
+            b.iter(|| settle_engine::advise(black_box(&p), black_box(&claim)).unwrap())
+        });
+    }
+    g.finish();
+}
+
 fn loading(c: &mut Criterion) {
     let mut g = c.benchmark_group("load");
     g.bench_function("default-rules", |b| {
@@ -84,5 +103,5 @@ fn cli(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, model, loading, cli);
+criterion_group!(benches, model, depth, loading, cli);
 criterion_main!(benches);

@@ -129,16 +129,16 @@ pub struct Advice {
 
 const PROB_DP: u32 = 6;
 
-/// `num / den`, or `top` (a ratio at which every curve is flat) when `den` is zero.
+/// `num × inv` (a ratio by a reciprocal), or `top` (a ratio at which every curve is flat)
+/// when the denominator is zero.
 ///
 /// The ratio is rounded to 12 places: a ratio of scaled amounts can differ from the unscaled one
 /// in its 28th digit, and without this a curve value sitting on a rounding boundary would make
 /// the advice depend on the scale of the amounts.
-fn ratio_or(num: Money, den: Money, top: Decimal) -> Result<Decimal, Overflow> {
-    if den <= Decimal::ZERO {
-        Ok(top)
-    } else {
-        Ok(num.div_or(den, "ratio")?.round_dp(12))
+fn ratio_by(num: Money, inv: Option<Decimal>, top: Decimal) -> Result<Decimal, Overflow> {
+    match inv {
+        None => Ok(top),
+        Some(inv) => Ok(num.mul_or(inv, "ratio")?.round_dp(12)),
     }
 }
 
@@ -265,9 +265,18 @@ fn advise_inner(p: &Playbook, claim: &Claim, may_request: bool) -> Result<Advice
         .collect();
 
     let fair_top = buyer.by_fair.last_x().max(rel.fairness.last_x());
+    // Ratios to the ask and to the fair share, by reciprocals worked out once per claim.
+    let inverse = |x: Money| -> Result<Option<Decimal>, Overflow> {
+        if x <= Decimal::ZERO {
+            Ok(None)
+        } else {
+            Decimal::ONE.div_or(x, "ratio").map(Some)
+        }
+    };
+    let (inv_ask, inv_fair) = (inverse(ask)?, inverse(fair)?);
     let acceptance_of = |perceived: Money| -> Result<(Decimal, Decimal), Overflow> {
-        let ra = ratio_or(perceived, ask, buyer.by_ask.last_x())?;
-        let rf = ratio_or(perceived, fair, fair_top)?;
+        let ra = ratio_by(perceived, inv_ask, buyer.by_ask.last_x())?;
+        let rf = ratio_by(perceived, inv_fair, fair_top)?;
         let w = buyer.fair_weight.value;
         let a = (w * buyer.by_fair.at(rf) + (Decimal::ONE - w) * buyer.by_ask.at(ra))
             .round_dp(PROB_DP)
@@ -507,8 +516,9 @@ fn advise_inner(p: &Playbook, claim: &Claim, may_request: bool) -> Result<Advice
         && best_cost.is_none_or(|b| e < b)
     {
         let prop = tree.candidates[i].proposal.clone();
+        let rejecting = prop.remedy == Remedy::Reject;
         next = NextMove {
-            action: if prop.remedy == Remedy::Reject {
+            action: if rejecting {
                 Action::Reject
             } else {
                 Action::Offer
@@ -517,6 +527,12 @@ fn advise_inner(p: &Playbook, claim: &Claim, may_request: bool) -> Result<Advice
             expected_cost: Some(e),
             approver: None,
             accepts_proposal: false,
+            // A rejection cites the finding that makes it someone else's responsibility.
+            because: if rejecting {
+                finding.rule.into_iter().collect()
+            } else {
+                Vec::new()
+            },
             ..next
         };
     }

@@ -113,6 +113,8 @@ impl Shares {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Curve {
     points: Vec<(Decimal, Share)>,
+    /// `slopes[i]`: the slope from point `i` to point `i + 1`, worked out once.
+    slopes: Vec<Decimal>,
 }
 
 /// Why a list of points is not a curve.
@@ -138,7 +140,11 @@ impl Curve {
                 });
             }
         }
-        Ok(Curve { points })
+        let slopes = points
+            .windows(2)
+            .map(|w| (w[1].1.get() - w[0].1.get()) / (w[1].0 - w[0].0))
+            .collect();
+        Ok(Curve { points, slopes })
     }
 
     /// The points.
@@ -159,12 +165,11 @@ impl Curve {
         if x <= first.0 {
             return first.1.get();
         }
-        for w in pts.windows(2) {
-            let ((x0, y0), (x1, y1)) = (w[0], w[1]);
+        for (i, w) in pts.windows(2).enumerate() {
+            let ((x0, y0), (x1, _)) = (w[0], w[1]);
             if x <= x1 {
                 // x0 < x <= x1 and y in [0, 1]: no overflow is possible.
-                let t = (x - x0) / (x1 - x0);
-                let y = y0.get() + (y1.get() - y0.get()) * t;
+                let y = y0.get() + self.slopes[i] * (x - x0);
                 return y.round_dp(6).clamp(Decimal::ZERO, Decimal::ONE);
             }
         }

@@ -87,7 +87,8 @@ impl Replies {
     /// keeps `fairness` of its loyalty is countered, not walked away from, in that share.
     pub fn new(accept: Decimal, patience: Decimal, fairness: Decimal) -> Replies {
         let rest = Decimal::ONE - accept;
-        let walk = (rest * (Decimal::ONE - patience) * (Decimal::ONE - fairness)).round_dp(12);
+        // Three factors of at most six decimal places: the product is exact (18 places).
+        let walk = rest * (Decimal::ONE - patience) * (Decimal::ONE - fairness);
         Replies {
             accept,
             counter: rest - walk,
@@ -119,6 +120,10 @@ impl Rollback {
         }
         let mut q = vec![vec![Decimal::ZERO; n]; depth];
         let mut best = vec![vec![0usize; n]; depth];
+        let countered_costs: Vec<Money> = candidates
+            .iter()
+            .map(|c| c.countered_cost(customer_value, countered))
+            .collect::<Result<_, _>>()?;
         for k in (0..depth).rev() {
             let terms = rounds[k];
             for i in 0..n {
@@ -134,8 +139,7 @@ impl Rollback {
                 } else {
                     stalemate_cost
                 };
-                let next =
-                    next.add_or(c.countered_cost(customer_value, countered)?, "counter cost")?;
+                let next = next.add_or(countered_costs[i], "counter cost")?;
                 q[k][i] = r
                     .accept
                     .mul_or(settled, "expected cost")?

@@ -49,8 +49,19 @@ pub fn next_move(m: &NextMove, cur: &Currency, playbook: &Playbook) -> String {
         }
         (Action::Offer, Some(p)) => format!("Offer {}; it costs us {}.", proposal(p, cur), cost(p)),
         (Action::Reject, _) => {
-            "Reject the claim politely, with the evidence, and leave the buyer a way to save face."
-                .to_string()
+            let cite: Vec<&str> = m
+                .because
+                .iter()
+                .map(|r| playbook.rule(*r).why.as_str())
+                .collect();
+            if cite.is_empty() {
+                "Reject the claim politely, with the evidence, and leave the buyer a way to save face.".to_string()
+            } else {
+                format!(
+                    "Reject the claim politely, citing the evidence: {}. Leave the buyer a way to save face.",
+                    cite.join("; ")
+                )
+            }
         }
         (Action::RequestEvidence, _) => {
             let mut s = format!(
