@@ -3,6 +3,9 @@
 
 mod advise;
 mod check;
+mod history_cmd;
+mod html;
+mod replay_cmd;
 mod table;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -11,6 +14,8 @@ use std::process::ExitCode;
 
 /// Exit codes, documented in the README: 0 success, 1 a policy result to act on, 2 bad input.
 pub const EXIT_OK: u8 = 0;
+/// A policy result the caller must act on: a replay gate failed.
+pub const EXIT_GATE: u8 = 1;
 /// Bad input or usage.
 pub const EXIT_BAD_INPUT: u8 = 2;
 
@@ -29,6 +34,23 @@ struct Cli {
 pub enum OutputFormat {
     Text,
     Json,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum HistoryFormatArg {
+    /// One claim per line, as JSON
+    Jsonl,
+    /// One claim per row, flat columns
+    Csv,
+}
+
+impl From<HistoryFormatArg> for settle_replay::history::HistoryFormat {
+    fn from(f: HistoryFormatArg) -> Self {
+        match f {
+            HistoryFormatArg::Jsonl => settle_replay::history::HistoryFormat::Jsonl,
+            HistoryFormatArg::Csv => settle_replay::history::HistoryFormat::Csv,
+        }
+    }
 }
 
 #[derive(Subcommand)]
@@ -55,6 +77,67 @@ enum Command {
     Rules {
         #[command(subcommand)]
         command: RulesCommand,
+    },
+    /// Make and import histories of past claims
+    History {
+        #[command(subcommand)]
+        command: HistoryCommand,
+    },
+    /// Replay a history under new rules against a baseline: what would change, in money
+    Replay {
+        /// The history: JSON Lines, or CSV with a .csv name
+        history: PathBuf,
+        /// The new rule-set folder
+        #[arg(long)]
+        rules: PathBuf,
+        /// The baseline rule-set folder (default: the built-in rules/default)
+        #[arg(long)]
+        baseline: Option<PathBuf>,
+        #[arg(long, value_enum, default_value = "text")]
+        format: OutputFormat,
+        /// Also write the report as one self-contained HTML page
+        #[arg(long, value_name = "FILE")]
+        html: Option<PathBuf>,
+        /// Also write one CSV row per claim whose advice changed
+        #[arg(long, value_name = "FILE.csv")]
+        changes: Option<PathBuf>,
+        /// Exit 1 if the projected cost in any currency rises by more than this percentage
+        #[arg(long, value_name = "PCT")]
+        max_cost_increase: Option<rust_decimal::Decimal>,
+        /// Exit 1 if more than this many claims change advice
+        #[arg(long, value_name = "N")]
+        max_changed: Option<u64>,
+        /// Exit 0 even if some records were skipped as invalid (they are still reported)
+        #[arg(long)]
+        allow_skipped: bool,
+        /// Worker threads (default: one per core); the report is the same for any number
+        #[arg(long, value_name = "N")]
+        threads: Option<usize>,
+    },
+}
+
+#[derive(Subcommand)]
+enum HistoryCommand {
+    /// Generate a reproducible synthetic history: the same seed gives the same bytes
+    Gen {
+        #[arg(long)]
+        count: u64,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// The file to write (default: standard output)
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Default: from the file name (.csv is CSV), else JSON Lines
+        #[arg(long, value_enum)]
+        format: Option<HistoryFormatArg>,
+    },
+    /// Turn a folder of claim files (TOML or JSON) into a history
+    Import {
+        dir: PathBuf,
+        #[arg(long)]
+        out: Option<PathBuf>,
+        #[arg(long, value_enum)]
+        format: Option<HistoryFormatArg>,
     },
 }
 
@@ -95,6 +178,41 @@ fn main() -> ExitCode {
         Command::Rules {
             command: RulesCommand::Check { dir, format },
         } => check::rules(dir.as_deref(), format),
+        Command::History {
+            command:
+                HistoryCommand::Gen {
+                    count,
+                    seed,
+                    out,
+                    format,
+                },
+        } => history_cmd::generate(count, seed, out.as_deref(), format.map(Into::into)),
+        Command::History {
+            command: HistoryCommand::Import { dir, out, format },
+        } => history_cmd::import(&dir, out.as_deref(), format.map(Into::into)),
+        Command::Replay {
+            history,
+            rules,
+            baseline,
+            format,
+            html,
+            changes,
+            max_cost_increase,
+            max_changed,
+            allow_skipped,
+            threads,
+        } => replay_cmd::run(replay_cmd::Args {
+            history,
+            rules,
+            baseline,
+            format,
+            html,
+            changes,
+            max_cost_increase,
+            max_changed,
+            allow_skipped,
+            threads,
+        }),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -121,6 +121,8 @@ pub struct Advice {
     pub costs: Costs,
     /// Escalation rules that matched.
     pub escalations: Vec<RuleRef>,
+    /// Cost adjustments that matched, in the order they applied.
+    pub adjustments: Vec<RuleRef>,
     /// The root's moves outside the ladder (accepting the proposal) with expected costs.
     pub root_moves: Vec<(RootMove, Money)>,
     /// The buyer's standing proposal, when it may be accepted, with its expected cost.
@@ -332,8 +334,9 @@ fn advise_inner(p: &Playbook, claim: &Claim, may_request: bool) -> Result<Advice
     } else {
         None
     };
-    // The bottom line: never pay more than granting the buyer's full ask costs, nor more than
-    // the alternative to a deal (the buyer walking away, or a rejection) is expected to cost.
+    // The bottom line: never pay more than granting the buyer's full ask costs (as asked, or
+    // as its amount in cash, whichever is more), nor more than the alternative to a deal (the
+    // buyer walking away, or a rejection) is expected to cost.
     let no_deal = match reject_eval {
         Some((_, e)) => e.min(walk_cost),
         None => walk_cost,
@@ -341,7 +344,7 @@ fn advise_inner(p: &Playbook, claim: &Claim, may_request: bool) -> Result<Advice
     let bottom_line = if claim.ask.remedy == Remedy::Reject {
         no_deal
     } else {
-        no_deal.min(asked.cost)
+        no_deal.min(asked.cost.max(ask))
     };
 
     // Candidates: each eligible option's ladder, within the bottom line.
@@ -490,10 +493,12 @@ fn advise_inner(p: &Playbook, claim: &Claim, may_request: bool) -> Result<Advice
 
     // The best move in the tree: accept, then offers in candidate order, then reject.
     let opening_best = tree.best_opening();
+    // With no move in the tree, the claim goes up with no offer; it is projected to cost what
+    // no deal costs (the bottom line).
     let mut next = NextMove {
         action: Action::Escalate,
         proposal: None,
-        expected_cost: None,
+        expected_cost: Some(bottom_line),
         approver: Some(p.limits.approver.clone()),
         because: Vec::new(),
         documents: Vec::new(),
@@ -601,7 +606,8 @@ fn advise_inner(p: &Playbook, claim: &Claim, may_request: bool) -> Result<Advice
         next = NextMove {
             action: Action::RequestEvidence,
             proposal: None,
-            expected_cost: None,
+            // Projected as the advice it would become with the evidence.
+            expected_cost: with.next.expected_cost,
             approver: None,
             because: requests.iter().map(|r| r.rule).collect(),
             documents: requests.iter().map(|r| r.documents.clone()).collect(),
@@ -716,7 +722,7 @@ fn advise_inner(p: &Playbook, claim: &Claim, may_request: bool) -> Result<Advice
     if !adjusted.is_empty() {
         basis_list.push(Citation {
             figure: "cost adjustments",
-            rules: adjusted,
+            rules: adjusted.clone(),
         });
     }
     if let Some(prop) = &next.proposal {
@@ -757,6 +763,7 @@ fn advise_inner(p: &Playbook, claim: &Claim, may_request: bool) -> Result<Advice
         .map(|(_, e)| (RootMove::AcceptProposal, *e))
         .collect();
     Ok(Advice {
+        adjustments: adjusted,
         root_moves,
         standing: accept_eval.clone(),
         responsibility: finding,
@@ -773,6 +780,25 @@ fn advise_inner(p: &Playbook, claim: &Claim, may_request: bool) -> Result<Advice
         costs,
         escalations,
     })
+}
+
+impl Advice {
+    /// Every rule that fired for this claim (parameters, which always apply, aside): the
+    /// responsibility row, eligibility blocks, cost adjustments, escalations, and the evidence
+    /// requests, approval limit or finding behind the move. Sorted, without repeats.
+    pub fn fired(&self) -> Vec<RuleRef> {
+        let mut v: Vec<RuleRef> = Vec::with_capacity(8);
+        v.extend(self.responsibility.rule);
+        for o in &self.options {
+            v.extend_from_slice(&o.blocked_by);
+        }
+        v.extend_from_slice(&self.adjustments);
+        v.extend_from_slice(&self.escalations);
+        v.extend_from_slice(&self.next.because);
+        v.sort_unstable();
+        v.dedup();
+        v
+    }
 }
 
 /// Applies an evidence request's assumption to a copy of the claim.

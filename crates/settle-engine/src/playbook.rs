@@ -19,9 +19,38 @@ pub struct Origin {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct RuleRef(pub u32);
 
+/// What a rule is: a row or rule that fires on some claims, or a parameter that always applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum RuleKind {
+    Responsibility,
+    Eligibility,
+    CostAdjustment,
+    Escalation,
+    Evidence,
+    ApprovalLimit,
+    /// A number in `[costs]`, `[relationship]`, `[buyer]`, `[tree]` or `[limits]`.
+    Parameter,
+}
+
+impl RuleKind {
+    /// The name used in reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RuleKind::Responsibility => "responsibility",
+            RuleKind::Eligibility => "eligibility",
+            RuleKind::CostAdjustment => "cost adjustment",
+            RuleKind::Escalation => "escalation",
+            RuleKind::Evidence => "evidence",
+            RuleKind::ApprovalLimit => "approval limit",
+            RuleKind::Parameter => "parameter",
+        }
+    }
+}
+
 /// What a rep or a manager reads about a rule: its id, why it exists, where it comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RuleInfo {
+    pub kind: RuleKind,
     /// Unique within the rule set, e.g. `reject-only-when-not-ours` or `costs.freight`.
     pub id: String,
     /// One line a rep can read.

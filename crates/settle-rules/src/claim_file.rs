@@ -74,8 +74,8 @@ const ASK: &[&str] = &["remedy", "amount"];
 const ROUND: &[&str] = &["on", "by", "remedy", "amount", "note"];
 const OUTCOME: &[&str] = &["remedy", "amount", "cost", "closed", "retained"];
 
-/// Most units or years a claim may state; far above any real order, low enough to price safely.
-const MAX_COUNT: u64 = 1_000_000_000_000;
+/// Most units or claims a claim may state; far above any real order, low enough to price safely.
+pub const MAX_COUNT: u64 = 1_000_000_000_000;
 
 /// Reads a claim file. On success the claim; otherwise every problem found, in file order.
 pub fn parse_claim(source: &SourceFile, format: Format) -> Result<Claim, Vec<Diagnostic>> {
@@ -122,6 +122,14 @@ fn vocab<T: Copy>(
     move |n, f, s| read::one_of(n, f, names, parse, s)
 }
 
+/// Most years of business a claim may state.
+pub const MAX_YEARS: u64 = 1000;
+
+/// Lowers a node tree (from any format) into a claim, reporting every problem to `sink`.
+pub fn claim_from_node(root: &Node, sink: &mut Sink<'_>) -> Option<Claim> {
+    lower_claim(root, sink)
+}
+
 fn lower_claim(root: &Node, sink: &mut Sink<'_>) -> Option<Claim> {
     let mut t = Table::of(root, "", 0..0, sink)?;
     let id = field!(t, sink, "id", read::string);
@@ -156,7 +164,7 @@ fn lower_claim(root: &Node, sink: &mut Sink<'_>) -> Option<Claim> {
             vocab(Relationship::NAMES, Relationship::parse)
         );
         let annual = field!(c, sink, "annual_purchases", read::money);
-        let years = field!(c, sink, "years", |n, f, s| read::whole(n, f, 1000, s));
+        let years = field!(c, sink, "years", |n, f, s| read::whole(n, f, MAX_YEARS, s));
         let past = field!(c, sink, "past_claims", |n, f, s| read::whole(
             n, f, MAX_COUNT, s
         ));
@@ -533,83 +541,108 @@ fn toml_string(s: &str) -> String {
     serde_json::to_string(s).unwrap_or_else(|_| "\"\"".to_string())
 }
 
-/// Writes a claim as JSON with the same structure as the TOML form.
+/// Writes a claim as JSON with the same structure and key order as the TOML form.
 pub fn to_json(c: &Claim) -> serde_json::Value {
-    use serde_json::{Value, json};
+    use serde_json::{Map, Value, json};
     let date = |d: time::Date| Value::String(d.to_string());
-    let mut v = json!({
-        "id": c.id,
-        "received": date(c.received),
-        "currency": c.currency.code(),
-        "customer": {
+    let money = |m: settle_engine::Money| Value::String(m.to_string());
+    let mut top = Map::new();
+    top.insert("id".into(), json!(c.id));
+    top.insert("received".into(), date(c.received));
+    if let Some(d) = c.as_of {
+        top.insert("as_of".into(), date(d));
+    }
+    top.insert("currency".into(), json!(c.currency.code()));
+    top.insert(
+        "customer".into(),
+        json!({
             "name": c.customer.name,
             "relationship": c.customer.relationship.as_str(),
-            "annual_purchases": c.customer.annual_purchases.to_string(),
+            "annual_purchases": money(c.customer.annual_purchases),
             "years": c.customer.years,
             "past_claims": c.customer.past_claims,
-        },
-        "order": {
-            "value": c.order.value.to_string(),
-            "paid": c.order.paid.to_string(),
-            "quantity": c.order.quantity,
-            "unit_cost": c.order.unit_cost.to_string(),
-            "stage": c.order.stage.as_str(),
-        },
-        "problem": {
-            "kind": c.problem.kind.as_str(),
-            "summary": c.problem.summary,
-            "category": c.problem.category,
-            "affected": c.problem.affected,
-            "severity": c.problem.severity.as_str(),
-            "repairable": c.problem.repairable,
-            "still_needed": c.problem.still_needed,
-        },
-        "evidence": {
-            "buyer_photos": c.evidence.buyer_photos,
-            "inspection": c.evidence.inspection.as_str(),
-            "our_qc": c.evidence.our_qc.as_str(),
-            "spec_in_contract": c.evidence.spec_in_contract,
-            "spec_from_buyer": c.evidence.spec_from_buyer,
-            "carrier_noted": c.evidence.carrier_noted,
-            "misuse_signs": c.evidence.misuse_signs,
-            "buyer_changes": c.evidence.buyer_changes,
-            "buyer_paid_late": c.evidence.buyer_paid_late,
-            "progress_updates": c.evidence.progress_updates,
-            "expert_opinion": c.evidence.expert_opinion.as_str(),
-        },
-        "ask": { "remedy": c.ask.remedy.as_str(), "amount": c.ask.amount.to_string() },
-    });
-    if let Some(d) = c.as_of {
-        v["as_of"] = date(d);
+        }),
+    );
+    let o = &c.order;
+    let mut order = Map::new();
+    if let Some(n) = &o.number {
+        order.insert("number".into(), json!(n));
     }
-    if let Some(n) = &c.order.number {
-        v["order"]["number"] = json!(n);
+    order.insert("value".into(), money(o.value));
+    order.insert("paid".into(), money(o.paid));
+    order.insert("quantity".into(), json!(o.quantity));
+    order.insert("unit_cost".into(), money(o.unit_cost));
+    if let Some(i) = &o.incoterm {
+        order.insert("incoterm".into(), json!(i));
     }
-    if let Some(i) = &c.order.incoterm {
-        v["order"]["incoterm"] = json!(i);
+    order.insert("stage".into(), json!(o.stage.as_str()));
+    if let Some(d) = o.delivered {
+        order.insert("delivered".into(), date(d));
     }
-    if let Some(d) = c.order.delivered {
-        v["order"]["delivered"] = date(d);
-    }
+    top.insert("order".into(), Value::Object(order));
+    let p = &c.problem;
+    top.insert(
+        "problem".into(),
+        json!({
+            "kind": p.kind.as_str(),
+            "summary": p.summary,
+            "category": p.category,
+            "affected": p.affected,
+            "severity": p.severity.as_str(),
+            "repairable": p.repairable,
+            "still_needed": p.still_needed,
+        }),
+    );
+    let e = &c.evidence;
+    top.insert(
+        "evidence".into(),
+        json!({
+            "buyer_photos": e.buyer_photos,
+            "inspection": e.inspection.as_str(),
+            "our_qc": e.our_qc.as_str(),
+            "spec_in_contract": e.spec_in_contract,
+            "spec_from_buyer": e.spec_from_buyer,
+            "carrier_noted": e.carrier_noted,
+            "misuse_signs": e.misuse_signs,
+            "buyer_changes": e.buyer_changes,
+            "buyer_paid_late": e.buyer_paid_late,
+            "progress_updates": e.progress_updates,
+            "expert_opinion": e.expert_opinion.as_str(),
+        }),
+    );
+    top.insert(
+        "ask".into(),
+        json!({ "remedy": c.ask.remedy.as_str(), "amount": money(c.ask.amount) }),
+    );
     if !c.rounds.is_empty() {
-        v["round"] = Value::Array(
-            c.rounds
-                .iter()
-                .map(|r| {
-                    let mut x = json!({"on": date(r.on), "by": r.by.as_str(), "remedy": r.remedy.as_str(), "amount": r.amount.to_string()});
-                    if let Some(n) = &r.note {
-                        x["note"] = json!(n);
-                    }
-                    x
-                })
-                .collect(),
-        );
+        let rounds = c
+            .rounds
+            .iter()
+            .map(|r| {
+                let mut x = Map::new();
+                x.insert("on".into(), date(r.on));
+                x.insert("by".into(), json!(r.by.as_str()));
+                x.insert("remedy".into(), json!(r.remedy.as_str()));
+                x.insert("amount".into(), money(r.amount));
+                if let Some(n) = &r.note {
+                    x.insert("note".into(), json!(n));
+                }
+                Value::Object(x)
+            })
+            .collect();
+        top.insert("round".into(), Value::Array(rounds));
     }
     if let Some(o) = &c.outcome {
-        v["outcome"] = json!({
-            "remedy": o.remedy.as_str(), "amount": o.amount.to_string(), "cost": o.cost.to_string(),
-            "closed": date(o.closed), "retained": o.retained,
-        });
+        top.insert(
+            "outcome".into(),
+            json!({
+                "remedy": o.remedy.as_str(),
+                "amount": money(o.amount),
+                "cost": money(o.cost),
+                "closed": date(o.closed),
+                "retained": o.retained,
+            }),
+        );
     }
-    v
+    Value::Object(top)
 }

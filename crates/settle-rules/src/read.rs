@@ -339,6 +339,13 @@ pub fn date(node: &Node, field: &str, sink: &mut Sink<'_>) -> Option<time::Date>
     }
 }
 
+/// A `YYYY-MM-DD` string as a calendar date, exactly as claim files accept it.
+pub fn iso_date(s: &str) -> Option<time::Date> {
+    let raw = parse_iso_date(s)?;
+    let month = time::Month::try_from(raw.month).ok()?;
+    time::Date::from_calendar_date(raw.year, month, raw.day).ok()
+}
+
 fn parse_iso_date(s: &str) -> Option<RawDate> {
     let b = s.as_bytes();
     if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {

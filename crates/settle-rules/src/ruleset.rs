@@ -99,6 +99,8 @@ pub fn load(files: Vec<SourceFile>) -> Result<Playbook, Vec<Diagnostic>> {
 #[derive(Default)]
 struct Builder {
     file: u16,
+    /// The kind of the rules being registered (set by each section).
+    kind: Option<RuleKind>,
     /// File names, for messages that point at another file.
     names: Vec<String>,
     rules: Vec<RuleInfo>,
@@ -213,6 +215,7 @@ impl Builder {
             self.ids.insert(id.clone(), origin);
         }
         self.rules.push(RuleInfo {
+            kind: self.kind.unwrap_or(RuleKind::Parameter),
             id,
             why,
             source,
@@ -272,11 +275,14 @@ impl Builder {
         let field = t.field(key);
         let (k, n) = t.need(key, sink)?;
         let value = read(n, &field, sink)?;
+        let saved = self.kind.replace(RuleKind::Parameter);
         let rule = self.register(field, k.span.clone(), doc.to_string(), None, sink);
+        self.kind = saved;
         Some(Param { value, rule })
     }
 
     fn ruleset_section(&mut self, key: &node::Key, value: &Node, sink: &mut Sink<'_>) {
+        self.kind = Some(RuleKind::Parameter);
         let Some(mut t) = Table::of(value, "ruleset", key.span.clone(), sink) else {
             return;
         };
@@ -297,6 +303,7 @@ impl Builder {
     }
 
     fn responsibility_section(&mut self, key: &node::Key, value: &Node, sink: &mut Sink<'_>) {
+        self.kind = Some(RuleKind::Responsibility);
         let Some(mut t) = Table::of(value, "responsibility", key.span.clone(), sink) else {
             return;
         };
@@ -551,6 +558,7 @@ impl Builder {
     }
 
     fn eligibility_section(&mut self, value: &Node, sink: &mut Sink<'_>) {
+        self.kind = Some(RuleKind::Eligibility);
         for_each_row(value, "eligibility", sink, |item, path, sink| {
             let mut t = Table::of(item, path, item.span.clone(), sink)?;
             let head = self.head(&mut t, sink);
@@ -598,6 +606,7 @@ impl Builder {
     }
 
     fn costs_section(&mut self, key: &node::Key, value: &Node, sink: &mut Sink<'_>) {
+        self.kind = Some(RuleKind::Parameter);
         let Some(mut t) = Table::of(value, "costs", key.span.clone(), sink) else {
             return;
         };
@@ -611,7 +620,9 @@ impl Builder {
         if let Some((_, n)) = t.take("adjust") {
             for_each_row(n, "costs.adjust", sink, |item, path, sink| {
                 let mut r = Table::of(item, path, item.span.clone(), sink)?;
+                self.kind = Some(RuleKind::CostAdjustment);
                 let head = self.head(&mut r, sink);
+                self.kind = Some(RuleKind::Parameter);
                 let when = self.when(&mut r, FieldStage::Responsibility, sink);
                 let set = match r.need("set", sink) {
                     Some((_, n)) => cost_settings(n, &format!("{path}.set"), sink),
@@ -645,6 +656,7 @@ impl Builder {
     }
 
     fn relationship_section(&mut self, key: &node::Key, value: &Node, sink: &mut Sink<'_>) {
+        self.kind = Some(RuleKind::Parameter);
         let Some(mut t) = Table::of(value, "relationship", key.span.clone(), sink) else {
             return;
         };
@@ -805,6 +817,7 @@ impl Builder {
     }
 
     fn buyer_section(&mut self, key: &node::Key, value: &Node, sink: &mut Sink<'_>) {
+        self.kind = Some(RuleKind::Parameter);
         let Some(mut t) = Table::of(value, "buyer", key.span.clone(), sink) else {
             return;
         };
@@ -968,6 +981,7 @@ impl Builder {
     }
 
     fn tree_section(&mut self, key: &node::Key, value: &Node, sink: &mut Sink<'_>) {
+        self.kind = Some(RuleKind::Parameter);
         let Some(mut t) = Table::of(value, "tree", key.span.clone(), sink) else {
             return;
         };
@@ -1033,6 +1047,7 @@ impl Builder {
     }
 
     fn limits_section(&mut self, key: &node::Key, value: &Node, sink: &mut Sink<'_>) {
+        self.kind = Some(RuleKind::Parameter);
         let Some(mut t) = Table::of(value, "limits", key.span.clone(), sink) else {
             return;
         };
@@ -1095,6 +1110,7 @@ impl Builder {
                 }
                 match read::money(cv, &field, sink) {
                     Some(amount) => {
+                        self.kind = Some(RuleKind::ApprovalLimit);
                         let rule = self.register(
                             field,
                             ck.span.clone(),
@@ -1154,6 +1170,7 @@ impl Builder {
     }
 
     fn escalation_section(&mut self, value: &Node, sink: &mut Sink<'_>) {
+        self.kind = Some(RuleKind::Escalation);
         for_each_row(value, "escalation", sink, |item, path, sink| {
             let mut t = Table::of(item, path, item.span.clone(), sink)?;
             let head = self.head(&mut t, sink);
@@ -1191,6 +1208,7 @@ impl Builder {
     }
 
     fn evidence_section(&mut self, value: &Node, sink: &mut Sink<'_>) {
+        self.kind = Some(RuleKind::Evidence);
         for_each_row(value, "evidence", sink, |item, path, sink| {
             let mut t = Table::of(item, path, item.span.clone(), sink)?;
             let head = self.head(&mut t, sink);

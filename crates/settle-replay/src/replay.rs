@@ -1,0 +1,764 @@
+//! Replays a history under a baseline and a new rule set and reports what would change, in
+//! money and in counts, rule by rule.
+//!
+//! Records are read in batches; each batch is parsed and advised in parallel, and the results
+//! are folded into the report in input order, so the report is the same whatever the number of
+//! threads. Sums are exact decimals; every list that is cut (samples, largest changes) is cut
+//! by a total order that ends in the line number.
+
+use crate::history::{self, BadRecord, HistoryReader, RawRecord};
+use rayon::prelude::*;
+use rust_decimal::Decimal;
+use serde::Serialize;
+use settle_engine::claim::{ProblemKind, Remedy};
+use settle_engine::playbook::{RuleKind, RuleRef};
+use settle_engine::{Action, Advice, Claim, Money, Playbook, advise};
+use std::collections::BTreeMap;
+
+/// What one rule set advised on one claim, reduced to what a replay compares.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decision {
+    pub action: Action,
+    pub option: Option<Remedy>,
+    /// The proposal's value to the buyer (0 without a proposal).
+    pub amount: Money,
+    /// The proposal's direct cost to the seller (0 without a proposal).
+    pub cost: Money,
+    /// The move's expected total cost (0 when the move has none, e.g. a request for evidence).
+    pub expected: Money,
+    /// The chance the buyer accepts the proposal, when the model gives one.
+    pub acceptance: Option<Decimal>,
+    /// The rules that fired.
+    pub fired: Vec<RuleRef>,
+}
+
+impl Decision {
+    /// Reduces an advice.
+    pub fn of(a: &Advice) -> Decision {
+        let prop = a.next.proposal.as_ref();
+        let acceptance = match prop {
+            _ if a.next.accepts_proposal => Some(Decimal::ONE),
+            Some(p) => a
+                .tree
+                .candidates
+                .iter()
+                .find(|c| &c.proposal == p)
+                .map(|c| c.acceptance),
+            None => None,
+        };
+        Decision {
+            action: a.next.action,
+            option: prop.map(|p| p.remedy),
+            amount: prop.map_or(Decimal::ZERO, |p| p.amount),
+            cost: prop.map_or(Decimal::ZERO, |p| p.cost),
+            expected: a.next.expected_cost.unwrap_or(Decimal::ZERO),
+            acceptance,
+            fired: a.fired(),
+        }
+    }
+
+    /// The move as a transition-matrix label: `offer:credit`, `request_evidence`.
+    pub fn label(&self) -> String {
+        match self.option {
+            Some(o) if self.action != Action::Reject => {
+                format!("{}:{}", self.action.as_str(), o.as_str())
+            }
+            _ => self.action.as_str().to_string(),
+        }
+    }
+
+    fn same_as(&self, other: &Decision) -> bool {
+        self.action == other.action
+            && self.option == other.option
+            && self.amount == other.amount
+            && self.cost == other.cost
+    }
+}
+
+/// One claim, advised under both rule sets.
+#[derive(Debug, Clone)]
+pub struct Evaluation {
+    pub line: u64,
+    pub claim: Claim,
+    pub baseline: Decision,
+    pub new: Decision,
+}
+
+impl Evaluation {
+    /// Whether the advice changed (move, option, amount or cost).
+    pub fn changed(&self) -> bool {
+        !self.baseline.same_as(&self.new)
+    }
+
+    /// Change in projected (expected) cost: new − baseline.
+    pub fn delta(&self) -> Money {
+        self.new.expected.saturating_sub(self.baseline.expected)
+    }
+}
+
+/// The result of one record.
+#[derive(Debug, Clone)]
+pub enum Evaluated {
+    Done(Box<Evaluation>),
+    Skipped(BadRecord),
+}
+
+/// Parses and advises one record under both rule sets.
+pub fn evaluate(raw: &RawRecord, baseline: &Playbook, new: &Playbook) -> Evaluated {
+    let claim = match history::parse(raw) {
+        Ok(c) => c,
+        Err(bad) => return Evaluated::Skipped(bad),
+    };
+    let both = advise(baseline, &claim).and_then(|a| advise(new, &claim).map(|b| (a, b)));
+    match both {
+        Ok((a, b)) => Evaluated::Done(Box::new(Evaluation {
+            line: raw.line(),
+            baseline: Decision::of(&a),
+            new: Decision::of(&b),
+            claim,
+        })),
+        Err(e) => Evaluated::Skipped(BadRecord {
+            line: raw.line(),
+            reason: "overflow",
+            message: format!("claim {}: {e}", claim.id),
+        }),
+    }
+}
+
+/// How a replay runs.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Records read and evaluated together.
+    pub batch: usize,
+    /// Largest changes kept.
+    pub top: usize,
+    /// Sample claim ids kept per transition cell.
+    pub samples: usize,
+    /// Bad records kept with their messages (all are counted).
+    pub skipped_shown: usize,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            batch: 4096,
+            top: 10,
+            samples: 3,
+            skipped_shown: 50,
+        }
+    }
+}
+
+/// A rule set as the report names it.
+#[derive(Debug, Clone, Serialize)]
+pub struct RuleSetId {
+    pub name: String,
+    pub version: String,
+    pub hash: String,
+}
+
+impl RuleSetId {
+    fn of(p: &Playbook) -> RuleSetId {
+        RuleSetId {
+            name: p.name.clone(),
+            version: p.version.clone(),
+            hash: p.hash.clone(),
+        }
+    }
+}
+
+/// Totals of claims read.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Totals {
+    pub read: u64,
+    pub evaluated: u64,
+    pub skipped: u64,
+    pub changed: u64,
+    /// Skipped records by reason (`json`, `csv`, `claim`, `encoding`, `overflow`).
+    pub skipped_by_reason: BTreeMap<String, u64>,
+    /// The first skipped records, with line and reason.
+    pub skipped_records: Vec<SkippedRecord>,
+}
+
+/// A skipped record.
+#[derive(Debug, Clone, Serialize)]
+pub struct SkippedRecord {
+    pub line: u64,
+    pub reason: String,
+    pub message: String,
+}
+
+/// Direct and projected (expected) cost of the advice.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Costs {
+    pub direct: Money,
+    pub expected: Money,
+}
+
+/// Costs in one currency, overall or for one kind of claim.
+#[derive(Debug, Clone, Serialize)]
+pub struct CostLine {
+    pub currency: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    pub claims: u64,
+    pub baseline: Costs,
+    pub new: Costs,
+    /// new − baseline.
+    pub change: Costs,
+    /// Change in projected cost as a percentage of the baseline's (null when the baseline is 0).
+    pub change_percent: Option<Decimal>,
+}
+
+/// Money in one currency.
+#[derive(Debug, Clone, Serialize)]
+pub struct Amount {
+    pub currency: String,
+    pub amount: Money,
+}
+
+/// One cell of the transition matrix.
+#[derive(Debug, Clone, Serialize)]
+pub struct Transition {
+    pub from: String,
+    pub to: String,
+    pub claims: u64,
+    /// Change in projected cost, per currency.
+    pub change: Vec<Amount>,
+    pub samples: Vec<String>,
+}
+
+/// How often a rule fired under one rule set.
+#[derive(Debug, Clone, Serialize)]
+pub struct RuleCount {
+    pub id: String,
+    pub kind: String,
+    pub at: String,
+    pub fired: u64,
+}
+
+/// Rule firing under both rule sets.
+#[derive(Debug, Clone, Serialize)]
+pub struct Rules {
+    pub baseline: Vec<RuleCount>,
+    pub new: Vec<RuleCount>,
+    /// Rules that never fired on this history.
+    pub dead_baseline: Vec<String>,
+    pub dead_new: Vec<String>,
+}
+
+/// One bin of a reliability table.
+#[derive(Debug, Clone, Serialize)]
+pub struct Bin {
+    /// The bin's range of predicted chances, e.g. `0.7-0.8`.
+    pub range: String,
+    pub claims: u64,
+    /// Mean predicted chance of acceptance.
+    pub predicted: Decimal,
+    /// Share of those claims that settled on the advised option for no more than its amount.
+    pub observed: Decimal,
+}
+
+/// The advice against what really happened, for one rule set.
+#[derive(Debug, Clone, Serialize)]
+pub struct Against {
+    /// Claims whose real remedy is the advised option.
+    pub matched: u64,
+    pub match_rate: Option<Decimal>,
+    /// Mean squared error of the predicted acceptance (lower is better), over claims with a prediction.
+    pub brier: Option<Decimal>,
+    pub predicted_claims: u64,
+    pub reliability: Vec<Bin>,
+    /// Real cost − the advice's direct cost, per currency: what following the advice would have saved.
+    pub saved: Vec<Amount>,
+}
+
+/// Customers kept and lost, by advised move.
+#[derive(Debug, Clone, Serialize)]
+pub struct Retention {
+    pub side: String,
+    #[serde(rename = "move")]
+    pub move_: String,
+    pub retained: u64,
+    pub lost: u64,
+}
+
+/// Where real outcomes are known.
+#[derive(Debug, Clone, Serialize)]
+pub struct Outcomes {
+    pub claims: u64,
+    pub baseline: Against,
+    pub new: Against,
+    pub retention: Vec<Retention>,
+}
+
+/// One of the largest changes.
+#[derive(Debug, Clone, Serialize)]
+pub struct Change {
+    pub line: u64,
+    pub claim: String,
+    pub currency: String,
+    pub from: String,
+    pub to: String,
+    pub baseline_expected: Money,
+    pub new_expected: Money,
+    pub change: Money,
+    /// Rules that fired under one rule set and not the other (`+id` new only, `-id` baseline only).
+    pub rules: Vec<String>,
+}
+
+/// The whole report.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub history: String,
+    pub baseline_rules: RuleSetId,
+    pub new_rules: RuleSetId,
+    pub totals: Totals,
+    pub cost: Vec<CostLine>,
+    pub by_kind: Vec<CostLine>,
+    pub transitions: Vec<Transition>,
+    pub rules: Rules,
+    pub outcomes: Outcomes,
+    pub largest_changes: Vec<Change>,
+}
+
+/// Adds into a running sum. Sums of claim amounts stay far inside the decimal range; a history
+/// of absurd amounts saturates rather than panics.
+fn acc(sum: &mut Money, x: Money) {
+    *sum = sum.saturating_add(x);
+}
+
+#[derive(Default)]
+struct Sums {
+    claims: u64,
+    base: Costs,
+    new: Costs,
+}
+
+impl Sums {
+    fn add(&mut self, e: &Evaluation) {
+        self.claims += 1;
+        acc(&mut self.base.direct, e.baseline.cost);
+        acc(&mut self.base.expected, e.baseline.expected);
+        acc(&mut self.new.direct, e.new.cost);
+        acc(&mut self.new.expected, e.new.expected);
+    }
+}
+
+#[derive(Default)]
+struct Cell {
+    claims: u64,
+    change: BTreeMap<String, Money>,
+    samples: Vec<String>,
+}
+
+#[derive(Default)]
+struct Calibration {
+    matched: u64,
+    predicted: u64,
+    brier: Decimal,
+    bins: [(u64, Decimal, u64); 10],
+    saved: BTreeMap<String, Money>,
+}
+
+impl Calibration {
+    fn add(&mut self, d: &Decision, o: &settle_engine::claim::Outcome, currency: &str) {
+        if d.option == Some(o.remedy) {
+            self.matched += 1;
+        }
+        acc(
+            self.saved.entry(currency.to_string()).or_default(),
+            o.cost.saturating_sub(d.cost),
+        );
+        if let Some(p) = d.acceptance {
+            let accepted = d.option == Some(o.remedy) && o.amount <= d.amount;
+            let y = if accepted {
+                Decimal::ONE
+            } else {
+                Decimal::ZERO
+            };
+            self.predicted += 1;
+            acc(&mut self.brier, (p - y) * (p - y));
+            let bin = ((p * Decimal::TEN).floor().try_into().unwrap_or(0i64)).clamp(0, 9) as usize;
+            self.bins[bin].0 += 1;
+            acc(&mut self.bins[bin].1, p);
+            self.bins[bin].2 += u64::from(accepted);
+        }
+    }
+
+    fn finish(&self, claims: u64) -> Against {
+        let ratio = |a: Decimal, n: u64| {
+            if n == 0 {
+                None
+            } else {
+                Some((a / Decimal::from(n)).round_dp(4))
+            }
+        };
+        Against {
+            matched: self.matched,
+            match_rate: ratio(Decimal::from(self.matched), claims),
+            brier: ratio(self.brier, self.predicted),
+            predicted_claims: self.predicted,
+            reliability: self
+                .bins
+                .iter()
+                .enumerate()
+                .filter(|(_, b)| b.0 > 0)
+                .map(|(i, b)| Bin {
+                    range: format!("{:.1}-{:.1}", i as f64 / 10.0, (i + 1) as f64 / 10.0),
+                    claims: b.0,
+                    predicted: (b.1 / Decimal::from(b.0)).round_dp(4),
+                    observed: (Decimal::from(b.2) / Decimal::from(b.0)).round_dp(4),
+                })
+                .collect(),
+            saved: self
+                .saved
+                .iter()
+                .map(|(c, a)| Amount {
+                    currency: c.clone(),
+                    amount: *a,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Folds evaluations into a report, in input order.
+pub struct Aggregator<'a> {
+    baseline: &'a Playbook,
+    new: &'a Playbook,
+    options: Options,
+    totals: Totals,
+    by_currency: BTreeMap<String, Sums>,
+    by_kind: BTreeMap<(String, ProblemKind), Sums>,
+    cells: BTreeMap<(String, String), Cell>,
+    fired_base: Vec<u64>,
+    fired_new: Vec<u64>,
+    outcome_claims: u64,
+    cal_base: Calibration,
+    cal_new: Calibration,
+    retention: BTreeMap<(&'static str, String), (u64, u64)>,
+    /// Largest changes: (|change|, line) ascending order is kept small by truncation.
+    largest: Vec<(Money, u64, Change, Vec<RuleRef>, Vec<RuleRef>)>,
+}
+
+impl<'a> Aggregator<'a> {
+    /// An empty aggregation.
+    pub fn new(baseline: &'a Playbook, new: &'a Playbook, options: Options) -> Aggregator<'a> {
+        Aggregator {
+            baseline,
+            new,
+            fired_base: vec![0; baseline.rules.len()],
+            fired_new: vec![0; new.rules.len()],
+            options,
+            totals: Totals::default(),
+            by_currency: BTreeMap::new(),
+            by_kind: BTreeMap::new(),
+            cells: BTreeMap::new(),
+            outcome_claims: 0,
+            cal_base: Calibration::default(),
+            cal_new: Calibration::default(),
+            retention: BTreeMap::new(),
+            largest: Vec::new(),
+        }
+    }
+
+    /// Adds one result.
+    pub fn add(&mut self, result: &Evaluated) {
+        self.totals.read += 1;
+        let e = match result {
+            Evaluated::Skipped(bad) => {
+                self.totals.skipped += 1;
+                *self
+                    .totals
+                    .skipped_by_reason
+                    .entry(bad.reason.to_string())
+                    .or_default() += 1;
+                if self.totals.skipped_records.len() < self.options.skipped_shown {
+                    self.totals.skipped_records.push(SkippedRecord {
+                        line: bad.line,
+                        reason: bad.reason.to_string(),
+                        message: bad.message.clone(),
+                    });
+                }
+                return;
+            }
+            Evaluated::Done(e) => e,
+        };
+        self.totals.evaluated += 1;
+        let currency = e.claim.currency.code().to_string();
+        self.by_currency.entry(currency.clone()).or_default().add(e);
+        self.by_kind
+            .entry((currency.clone(), e.claim.problem.kind))
+            .or_default()
+            .add(e);
+        for r in &e.baseline.fired {
+            self.fired_base[r.0 as usize] += 1;
+        }
+        for r in &e.new.fired {
+            self.fired_new[r.0 as usize] += 1;
+        }
+        let cell = self
+            .cells
+            .entry((e.baseline.label(), e.new.label()))
+            .or_default();
+        cell.claims += 1;
+        acc(cell.change.entry(currency.clone()).or_default(), e.delta());
+        if cell.samples.len() < self.options.samples {
+            cell.samples.push(e.claim.id.clone());
+        }
+        if let Some(o) = &e.claim.outcome {
+            self.outcome_claims += 1;
+            self.cal_base.add(&e.baseline, o, &currency);
+            self.cal_new.add(&e.new, o, &currency);
+            for (side, d) in [("baseline", &e.baseline), ("new", &e.new)] {
+                let slot = self.retention.entry((side, d.label())).or_default();
+                if o.retained {
+                    slot.0 += 1;
+                } else {
+                    slot.1 += 1;
+                }
+            }
+        }
+        if e.changed() {
+            self.totals.changed += 1;
+            let size = e.delta().abs();
+            let keep = self.largest.len() < self.options.top
+                || self.largest.last().is_some_and(|(s, l, ..)| {
+                    (size, std::cmp::Reverse(e.line)) > (*s, std::cmp::Reverse(*l))
+                });
+            if keep {
+                let change = Change {
+                    line: e.line,
+                    claim: e.claim.id.clone(),
+                    currency: currency.clone(),
+                    from: e.baseline.label(),
+                    to: e.new.label(),
+                    baseline_expected: e.claim.currency.round(e.baseline.expected),
+                    new_expected: e.claim.currency.round(e.new.expected),
+                    change: e.claim.currency.round(e.delta()),
+                    rules: Vec::new(),
+                };
+                self.largest.push((
+                    size,
+                    e.line,
+                    change,
+                    e.baseline.fired.clone(),
+                    e.new.fired.clone(),
+                ));
+                // Largest first; equal sizes by line, so the cut is the same in any run.
+                self.largest
+                    .sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+                self.largest.truncate(self.options.top);
+            }
+        }
+    }
+
+    /// The rules that fired under one rule set and not the other, by id.
+    pub fn rule_diff(&self, base: &[RuleRef], new: &[RuleRef]) -> Vec<String> {
+        let ids = |p: &Playbook, v: &[RuleRef]| -> std::collections::BTreeSet<String> {
+            v.iter().map(|r| p.rule(*r).id.clone()).collect()
+        };
+        let (b, n) = (ids(self.baseline, base), ids(self.new, new));
+        let mut out: Vec<String> = n.difference(&b).map(|id| format!("+{id}")).collect();
+        out.extend(b.difference(&n).map(|id| format!("-{id}")));
+        out
+    }
+
+    /// The report.
+    pub fn finish(self, history: &str) -> Report {
+        let round = |currency: &str, m: Money| match settle_rules::currency::lookup(currency) {
+            Some(c) => c.round(m),
+            None => m.round_dp(2),
+        };
+        let line = |currency: &str, kind: Option<String>, s: &Sums| {
+            let change = Costs {
+                direct: s.new.direct.saturating_sub(s.base.direct),
+                expected: s.new.expected.saturating_sub(s.base.expected),
+            };
+            CostLine {
+                currency: currency.to_string(),
+                kind,
+                claims: s.claims,
+                baseline: Costs {
+                    direct: round(currency, s.base.direct),
+                    expected: round(currency, s.base.expected),
+                },
+                new: Costs {
+                    direct: round(currency, s.new.direct),
+                    expected: round(currency, s.new.expected),
+                },
+                change_percent: if s.base.expected.is_zero() {
+                    None
+                } else {
+                    change
+                        .expected
+                        .checked_mul(Decimal::ONE_HUNDRED)
+                        .and_then(|x| x.checked_div(s.base.expected))
+                        .map(|x| x.round_dp(2))
+                },
+                change: Costs {
+                    direct: round(currency, change.direct),
+                    expected: round(currency, change.expected),
+                },
+            }
+        };
+        let counts = |p: &Playbook, fired: &[u64]| -> Vec<RuleCount> {
+            let mut v: Vec<RuleCount> = p
+                .rules
+                .iter()
+                .enumerate()
+                .filter(|(_, r)| r.kind != RuleKind::Parameter)
+                .map(|(i, r)| RuleCount {
+                    id: r.id.clone(),
+                    kind: r.kind.as_str().to_string(),
+                    at: p.cite(RuleRef(i as u32)),
+                    fired: fired[i],
+                })
+                .collect();
+            v.sort_by(|a, b| a.id.cmp(&b.id));
+            v
+        };
+        let base_counts = counts(self.baseline, &self.fired_base);
+        let new_counts = counts(self.new, &self.fired_new);
+        let dead = |v: &[RuleCount]| {
+            v.iter()
+                .filter(|r| r.fired == 0)
+                .map(|r| r.id.clone())
+                .collect()
+        };
+        let largest = self
+            .largest
+            .iter()
+            .map(|(_, _, c, b, n)| Change {
+                rules: self.rule_diff(b, n),
+                ..c.clone()
+            })
+            .collect();
+        Report {
+            history: history.to_string(),
+            baseline_rules: RuleSetId::of(self.baseline),
+            new_rules: RuleSetId::of(self.new),
+            cost: self
+                .by_currency
+                .iter()
+                .map(|(c, s)| line(c, None, s))
+                .collect(),
+            by_kind: self
+                .by_kind
+                .iter()
+                .map(|((c, k), s)| line(c, Some(k.as_str().to_string()), s))
+                .collect(),
+            transitions: self
+                .cells
+                .iter()
+                .map(|((from, to), cell)| Transition {
+                    from: from.clone(),
+                    to: to.clone(),
+                    claims: cell.claims,
+                    change: cell
+                        .change
+                        .iter()
+                        .map(|(c, a)| Amount {
+                            currency: c.clone(),
+                            amount: round(c, *a),
+                        })
+                        .collect(),
+                    samples: cell.samples.clone(),
+                })
+                .collect(),
+            rules: Rules {
+                dead_baseline: dead(&base_counts),
+                dead_new: dead(&new_counts),
+                baseline: base_counts,
+                new: new_counts,
+            },
+            outcomes: Outcomes {
+                claims: self.outcome_claims,
+                baseline: round_saved(self.cal_base.finish(self.outcome_claims), &round),
+                new: round_saved(self.cal_new.finish(self.outcome_claims), &round),
+                retention: self
+                    .retention
+                    .iter()
+                    .map(|((side, m), (kept, lost))| Retention {
+                        side: side.to_string(),
+                        move_: m.clone(),
+                        retained: *kept,
+                        lost: *lost,
+                    })
+                    .collect(),
+            },
+            largest_changes: largest,
+            totals: self.totals,
+        }
+    }
+}
+
+fn round_saved(mut a: Against, round: &dyn Fn(&str, Money) -> Money) -> Against {
+    for s in &mut a.saved {
+        s.amount = round(&s.currency, s.amount);
+    }
+    a
+}
+
+/// Runs a replay: reads `reader` to the end in batches, evaluates each batch in parallel on the
+/// current rayon pool, and folds the results in input order. `each` sees every result in input
+/// order (for a changes file); `progress` gets the bytes read after each batch.
+pub fn run(
+    reader: &mut HistoryReader,
+    baseline: &Playbook,
+    new: &Playbook,
+    options: Options,
+    history_name: &str,
+    each: &mut dyn FnMut(&Evaluated, &Aggregator<'_>),
+    progress: &mut dyn FnMut(u64),
+) -> std::io::Result<Report> {
+    let batch = options.batch.max(1);
+    let mut agg = Aggregator::new(baseline, new, options);
+    loop {
+        let raws = reader.next_batch(batch)?;
+        if raws.is_empty() {
+            break;
+        }
+        let results: Vec<Evaluated> = raws
+            .par_iter()
+            .map(|r| evaluate(r, baseline, new))
+            .collect();
+        for r in &results {
+            agg.add(r);
+            each(r, &agg);
+        }
+        progress(reader.bytes_read());
+    }
+    Ok(agg.finish(history_name))
+}
+
+/// A gate on a report: why it fails, if it does.
+pub fn gate(
+    report: &Report,
+    max_cost_increase: Option<Decimal>,
+    max_changed: Option<u64>,
+) -> Vec<String> {
+    let mut failures = Vec::new();
+    if let Some(limit) = max_cost_increase {
+        for line in &report.cost {
+            if let Some(pct) = line.change_percent
+                && pct > limit
+            {
+                failures.push(format!(
+                    "projected cost in {} rises {pct}%, above the limit of {limit}%",
+                    line.currency
+                ));
+            }
+        }
+    }
+    if let Some(limit) = max_changed
+        && report.totals.changed > limit
+    {
+        failures.push(format!(
+            "{} claims change advice, above the limit of {limit}",
+            report.totals.changed
+        ));
+    }
+    failures
+}
