@@ -5,6 +5,7 @@ mod advice;
 mod cli;
 mod common;
 mod diagnostics;
+mod replay;
 mod roundtrip;
 mod scoring;
 mod shipped;

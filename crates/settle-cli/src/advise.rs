@@ -130,7 +130,7 @@ pub fn advice_json(p: &Playbook, claim: &Claim, a: &Advice) -> Value {
             "expected_cost": o.expected_cost.map(|e| cur.round_string(e)),
             "proposal": o.proposal.as_ref().map(|x| proposal_json(x, cur)),
             "blocked_by": o.blocked_by.iter().map(|x| cite(p, *x)).collect::<Vec<_>>(),
-            "reasons": o.reasons,
+            "reasons": words::reasons(o, cur, p),
         })).collect::<Vec<_>>(),
         "plan": a.plan.iter().map(|s| json!({
             "round": s.round,
@@ -143,7 +143,7 @@ pub fn advice_json(p: &Playbook, claim: &Claim, a: &Advice) -> Value {
             "expected_cost": cur.round_string(*e),
         })),
         "warnings": a.warnings.iter().map(|w| json!({"code": w.code, "message": w.message})).collect::<Vec<_>>(),
-        "basis": a.basis.iter().map(|b| json!({
+        "basis": a.basis(p).iter().map(|b| json!({
             "figure": b.figure,
             "rules": b.rules.iter().map(|x| cite(p, *x)).collect::<Vec<_>>(),
         })).collect::<Vec<_>>(),
@@ -249,7 +249,12 @@ pub fn advice_text(p: &Playbook, claim: &Claim, a: &Advice) -> String {
                 .iter()
                 .map(|r| format!("{} ({})", p.rule(*r).id, p.cite(*r)))
                 .collect();
-            let _ = writeln!(s, "  {:<9} {}", o.remedy.as_str(), o.reasons.join("; "));
+            let _ = writeln!(
+                s,
+                "  {:<9} {}",
+                o.remedy.as_str(),
+                words::reasons(o, cur, p).join("; ")
+            );
             if !ids.is_empty() {
                 let _ = writeln!(s, "  {:<9} rule {}", "", ids.join(", "));
             }
@@ -274,7 +279,7 @@ pub fn advice_text(p: &Playbook, claim: &Claim, a: &Advice) -> String {
         }
     }
     let _ = writeln!(s, "\nRules behind the figures");
-    for b in &a.basis {
+    for b in &a.basis(p) {
         let ids: Vec<String> = b
             .rules
             .iter()

@@ -70,8 +70,19 @@ pub struct OptionReport {
     pub expected_cost: Option<Money>,
     /// Eligibility rules that block the option.
     pub blocked_by: Vec<RuleRef>,
-    /// Plain reasons: why not, or what the figure rests on.
-    pub reasons: Vec<String>,
+    /// Why an eligible option has no proposal.
+    pub unoffered: Option<Unoffered>,
+}
+
+/// Why an eligible option has no proposal in the advice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unoffered {
+    /// Every offer of it is worth less to the buyer than the opening offer (this amount).
+    BelowOpening(Money),
+    /// Every offer of it costs more than the bottom line.
+    OverBottomLine,
+    /// No offer of it has any value to the buyer.
+    NoValue,
 }
 
 /// One step of the plan: the offer to make in a round if the buyer keeps countering.
@@ -114,7 +125,8 @@ pub struct Advice {
     pub options: Vec<OptionReport>,
     pub plan: Vec<PlanStep>,
     pub warnings: Vec<Warning>,
-    pub basis: Vec<Citation>,
+    /// The rule that set the customer's retention (for citations).
+    pub retention_rule: RuleRef,
     /// The rolled-back tree.
     pub tree: Rollback,
     /// Cost parameters in force after adjustments.
@@ -167,8 +179,10 @@ fn customer_value(p: &Playbook, claim: &Claim, costs: &Costs) -> Result<Money, O
         .mul_or(factor, "customer value")
 }
 
+/// `days / 30` to six places, rounded half up, by integer arithmetic.
 fn days_fraction(days: i64) -> Decimal {
-    (Decimal::from(days) / Decimal::from(30)).round_dp(PROB_DP)
+    let micro = (i128::from(days) * 1_000_000 + 15) / 30;
+    Decimal::from_i128_with_scale(micro, 6)
 }
 
 /// Works out the advice on a claim under a rule set.
@@ -377,7 +391,12 @@ fn advise_inner(p: &Playbook, claim: &Claim, may_request: bool) -> Result<Advice
             // significant digits make such ties ties, whatever the scale of the amounts.
             let perceived = perceived_of(&prop)?;
             let perceived = perceived.round_sf(12).unwrap_or(perceived);
-            let (acceptance, fairness) = acceptance_of(perceived)?;
+            // Offers of equal value to the buyer (a refund, a discount and a reship on the same
+            // rung) share their acceptance: work it out once.
+            let (acceptance, fairness) = match cands.iter().find(|c| c.perceived == perceived) {
+                Some(c) => (c.acceptance, c.fairness),
+                None => acceptance_of(perceived)?,
+            };
             cands.push(Candidate {
                 proposal: prop,
                 rung,
@@ -634,7 +653,7 @@ fn advise_inner(p: &Playbook, claim: &Claim, may_request: bool) -> Result<Advice
                 proposal: None,
                 acceptance: None,
                 expected_cost: None,
-                reasons: blocked_by.iter().map(|r| p.rule(*r).why.clone()).collect(),
+                unoffered: None,
                 blocked_by,
             };
             if !report.eligible {
@@ -646,118 +665,17 @@ fn advise_inner(p: &Playbook, claim: &Claim, may_request: bool) -> Result<Advice
                 report.acceptance = Some(c.acceptance);
                 report.expected_cost = Some(e);
             } else if below_opening[remedy.index()] && !over_bottom[remedy.index()] {
-                report.reasons.push(format!(
-                    "worth less to the buyer than our opening offer ({}): it would low-ball the claim",
-                    claim.currency.format(opening)
-                ));
+                report.unoffered = Some(Unoffered::BelowOpening(opening));
             } else if over_bottom[remedy.index()] {
-                report
-                    .reasons
-                    .push("every offer of this option costs more than the bottom line".to_string());
+                report.unoffered = Some(Unoffered::OverBottomLine);
             } else {
-                report
-                    .reasons
-                    .push("no offer of this option has any value to the buyer here".to_string());
+                report.unoffered = Some(Unoffered::NoValue);
             }
             report
         })
         .collect();
 
     let warnings = warnings(p, claim, &facts, &finding);
-    let mut basis_list = vec![
-        Citation {
-            figure: "responsibility",
-            rules: finding.rule.into_iter().collect(),
-        },
-        Citation {
-            figure: "fair share",
-            rules: [finding.rule, Some(costs.param(CostParam::Foreseeable).rule)]
-                .into_iter()
-                .flatten()
-                .collect(),
-        },
-        Citation {
-            figure: "customer value",
-            rules: vec![
-                rel.retention_of(claim.customer.relationship).rule,
-                costs.param(CostParam::Margin).rule,
-                rel.discount_rate.rule,
-            ],
-        },
-        Citation {
-            figure: "acceptance",
-            rules: vec![
-                buyer.by_ask_rule,
-                buyer.by_fair_rule,
-                buyer.fair_weight.rule,
-            ],
-        },
-        Citation {
-            figure: "patience",
-            rules: vec![buyer.patience_rule, buyer.patience_per_30_days.rule],
-        },
-        Citation {
-            figure: "loyalty",
-            rules: vec![
-                rel.fairness_rule,
-                rel.per_round.rule,
-                rel.per_30_days.rule,
-                rel.countered.rule,
-            ],
-        },
-        Citation {
-            figure: "bottom line",
-            rules: vec![
-                buyer.withhold.rule,
-                buyer.award.rule,
-                buyer.dispute.rule,
-                rel.walkaway.rule,
-            ],
-        },
-        Citation {
-            figure: "concession ladder",
-            rules: vec![p.tree.rule, p.tree.opening.rule],
-        },
-    ];
-    if !adjusted.is_empty() {
-        basis_list.push(Citation {
-            figure: "cost adjustments",
-            rules: adjusted.clone(),
-        });
-    }
-    if let Some(prop) = &next.proposal {
-        let params: &[CostParam] = match prop.remedy {
-            Remedy::Refund => &[
-                CostParam::ReturnFreight,
-                CostParam::Handling,
-                CostParam::Salvage,
-            ],
-            Remedy::Reship => &[CostParam::Freight, CostParam::Duty],
-            Remedy::Repair => &[
-                CostParam::Repair,
-                CostParam::RepairFailure,
-                CostParam::Freight,
-                CostParam::ReturnFreight,
-            ],
-            Remedy::Credit => &[CostParam::Margin],
-            Remedy::Discount | Remedy::Reject => &[],
-        };
-        let mut rules: Vec<RuleRef> = params.iter().map(|c| costs.param(*c).rule).collect();
-        rules.dedup();
-        if !rules.is_empty() {
-            basis_list.push(Citation {
-                figure: "cost of the proposal",
-                rules,
-            });
-        }
-    }
-    if !next.because.is_empty() {
-        basis_list.push(Citation {
-            figure: "next move",
-            rules: next.because.clone(),
-        });
-    }
-
     let root_moves: Vec<(RootMove, Money)> = accept_eval
         .iter()
         .map(|(_, e)| (RootMove::AcceptProposal, *e))
@@ -775,7 +693,7 @@ fn advise_inner(p: &Playbook, claim: &Claim, may_request: bool) -> Result<Advice
         options,
         plan,
         warnings,
-        basis: basis_list,
+        retention_rule: rel.retention_of(claim.customer.relationship).rule,
         tree,
         costs,
         escalations,
@@ -783,6 +701,110 @@ fn advise_inner(p: &Playbook, claim: &Claim, may_request: bool) -> Result<Advice
 }
 
 impl Advice {
+    /// The rules behind each figure: responsibility, fair share, customer value, acceptance,
+    /// patience, loyalty, bottom line, ladder, cost adjustments, the proposal's cost, the move.
+    pub fn basis(&self, p: &Playbook) -> Vec<Citation> {
+        let mut basis_list = vec![
+            Citation {
+                figure: "responsibility",
+                rules: self.responsibility.rule.into_iter().collect(),
+            },
+            Citation {
+                figure: "fair share",
+                rules: [
+                    self.responsibility.rule,
+                    Some(self.costs.param(CostParam::Foreseeable).rule),
+                ]
+                .into_iter()
+                .flatten()
+                .collect(),
+            },
+            Citation {
+                figure: "customer value",
+                rules: vec![
+                    self.retention_rule,
+                    self.costs.param(CostParam::Margin).rule,
+                    p.relationship.discount_rate.rule,
+                ],
+            },
+            Citation {
+                figure: "acceptance",
+                rules: vec![
+                    p.buyer.by_ask_rule,
+                    p.buyer.by_fair_rule,
+                    p.buyer.fair_weight.rule,
+                ],
+            },
+            Citation {
+                figure: "patience",
+                rules: vec![p.buyer.patience_rule, p.buyer.patience_per_30_days.rule],
+            },
+            Citation {
+                figure: "loyalty",
+                rules: vec![
+                    p.relationship.fairness_rule,
+                    p.relationship.per_round.rule,
+                    p.relationship.per_30_days.rule,
+                    p.relationship.countered.rule,
+                ],
+            },
+            Citation {
+                figure: "bottom line",
+                rules: vec![
+                    p.buyer.withhold.rule,
+                    p.buyer.award.rule,
+                    p.buyer.dispute.rule,
+                    p.relationship.walkaway.rule,
+                ],
+            },
+            Citation {
+                figure: "concession ladder",
+                rules: vec![p.tree.rule, p.tree.opening.rule],
+            },
+        ];
+        if !self.adjustments.is_empty() {
+            basis_list.push(Citation {
+                figure: "cost adjustments",
+                rules: self.adjustments.clone(),
+            });
+        }
+        if let Some(prop) = &self.next.proposal {
+            let params: &[CostParam] = match prop.remedy {
+                Remedy::Refund => &[
+                    CostParam::ReturnFreight,
+                    CostParam::Handling,
+                    CostParam::Salvage,
+                ],
+                Remedy::Reship => &[CostParam::Freight, CostParam::Duty],
+                Remedy::Repair => &[
+                    CostParam::Repair,
+                    CostParam::RepairFailure,
+                    CostParam::Freight,
+                    CostParam::ReturnFreight,
+                ],
+                Remedy::Credit => &[CostParam::Margin],
+                Remedy::Discount | Remedy::Reject => &[],
+            };
+            let mut rules: Vec<RuleRef> =
+                params.iter().map(|c| self.costs.param(*c).rule).collect();
+            rules.dedup();
+            if !rules.is_empty() {
+                basis_list.push(Citation {
+                    figure: "cost of the proposal",
+                    rules,
+                });
+            }
+        }
+        if !self.next.because.is_empty() {
+            basis_list.push(Citation {
+                figure: "next move",
+                rules: self.next.because.clone(),
+            });
+        }
+
+        basis_list
+    }
+
     /// Every rule that fired for this claim (parameters, which always apply, aside): the
     /// responsibility row, eligibility blocks, cost adjustments, escalations, and the evidence
     /// requests, approval limit or finding behind the move. Sorted, without repeats.

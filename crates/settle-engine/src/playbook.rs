@@ -171,7 +171,9 @@ impl Curve {
         }
         let slopes = points
             .windows(2)
-            .map(|w| (w[1].1.get() - w[0].1.get()) / (w[1].0 - w[0].0))
+            // Twelve places keep products with a ratio inside 96 bits (the fast path); the
+            // result is rounded to six places anyway.
+            .map(|w| ((w[1].1.get() - w[0].1.get()) / (w[1].0 - w[0].0)).round_dp(12))
             .collect();
         Ok(Curve { points, slopes })
     }

@@ -48,6 +48,8 @@ pub struct Basis {
     pub seller_pays_duty: bool,
     /// The chance that a credit is used on a reorder.
     pub reorder_chance: Decimal,
+    /// Our cost per unit of invoice value of the affected goods (`affected_cost / affected_value`).
+    pub cost_ratio: Decimal,
 }
 
 impl Basis {
@@ -74,7 +76,13 @@ impl Basis {
         let paid_affected = of_affected(o.paid, "paid for the affected units")?;
         let unpaid_affected =
             of_affected(o.value.sub_or(o.paid, "unpaid balance")?, "unpaid balance")?;
+        let cost_ratio = if affected_value.is_zero() {
+            Decimal::ZERO
+        } else {
+            affected_cost.div_or(affected_value, "cost ratio")?
+        };
         Ok(Basis {
+            cost_ratio,
             unit_price,
             order_value: o.value,
             quantity: o.quantity,
@@ -163,11 +171,7 @@ pub fn reship(costs: &Costs, b: &Basis, amount: Money) -> Result<Proposal, Overf
             .ceil();
         u.to_u64().unwrap_or(u64::MAX)
     };
-    let cost_ratio = if b.affected_value.is_zero() {
-        Decimal::ZERO
-    } else {
-        b.affected_cost.div_or(b.affected_value, "cost ratio")?
-    };
+    let cost_ratio = b.cost_ratio;
     let mut rate = costs.get(CostParam::Freight);
     if b.seller_pays_duty {
         rate = rate.add_or(costs.get(CostParam::Duty), "freight and duty")?;

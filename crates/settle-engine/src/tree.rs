@@ -120,13 +120,28 @@ impl Rollback {
         }
         let mut q = vec![vec![Decimal::ZERO; n]; depth];
         let mut best = vec![vec![0usize; n]; depth];
+        // Candidates of equal value to the buyer get the same replies, fairness and floor; they
+        // differ only in direct cost. Each tie group's cheapest member (the earliest among
+        // equals) is rolled back in full; the others follow from it:
+        // Q(k, i) = Q(k, rep) + accept × (cost_i − cost_rep).
+        let mut rep = vec![0usize; n];
+        let mut start = 0;
+        while start < n {
+            let end = (start + 1..n).find(|&i| floor[i] != start).unwrap_or(n);
+            let cost = |i: usize| candidates[i].proposal.cost;
+            let r = (start..end)
+                .min_by(|&a, &b| cost(a).cmp(&cost(b)).then(a.cmp(&b)))
+                .unwrap_or(start);
+            rep[start..end].fill(r);
+            start = end;
+        }
         let countered_costs: Vec<Money> = candidates
             .iter()
             .map(|c| c.countered_cost(customer_value, countered))
             .collect::<Result<_, _>>()?;
         for k in (0..depth).rev() {
             let terms = rounds[k];
-            for i in 0..n {
+            for i in (0..n).filter(|&i| rep[i] == i) {
                 let c = &candidates[i];
                 let r = Replies::new(c.acceptance, terms.patience, c.fairness);
                 let kept = (c.fairness - terms.decay).clamp(Decimal::ZERO, Decimal::ONE);
@@ -145,6 +160,17 @@ impl Rollback {
                     .mul_or(settled, "expected cost")?
                     .add_or(r.walk.mul_or(walk_cost, "expected cost")?, "expected cost")?
                     .add_or(r.counter.mul_or(next, "expected cost")?, "expected cost")?;
+            }
+            for i in (0..n).filter(|&i| rep[i] != i) {
+                let c = &candidates[i];
+                let extra = c
+                    .proposal
+                    .cost
+                    .sub_or(candidates[rep[i]].proposal.cost, "expected cost")?;
+                q[k][i] = q[k][rep[i]].add_or(
+                    c.acceptance.mul_or(extra, "expected cost")?,
+                    "expected cost",
+                )?;
             }
             // Suffix argmin; ties go to the lower index (less value, earlier option).
             for i in (0..n).rev() {

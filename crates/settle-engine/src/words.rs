@@ -6,6 +6,31 @@ use crate::money::Currency;
 use crate::playbook::Playbook;
 use crate::pricing::Proposal;
 
+/// Why an option is not in the advice, in plain words: each blocking rule's `why`, or why an
+/// eligible option has no proposal.
+pub fn reasons(o: &crate::OptionReport, cur: &Currency, playbook: &Playbook) -> Vec<String> {
+    use crate::advice::Unoffered;
+    let mut v: Vec<String> = o
+        .blocked_by
+        .iter()
+        .map(|r| playbook.rule(*r).why.clone())
+        .collect();
+    match o.unoffered {
+        Some(Unoffered::BelowOpening(opening)) => v.push(format!(
+            "worth less to the buyer than our opening offer ({}): it would low-ball the claim",
+            cur.format(opening)
+        )),
+        Some(Unoffered::OverBottomLine) => {
+            v.push("every offer of this option costs more than the bottom line".to_string())
+        }
+        Some(Unoffered::NoValue) => {
+            v.push("no offer of this option has any value to the buyer here".to_string())
+        }
+        None => {}
+    }
+    v
+}
+
 /// A proposal in words, e.g. "a refund of USD 7,500.00, goods not returned".
 pub fn proposal(p: &Proposal, cur: &Currency) -> String {
     let amount = cur.format(p.amount);

@@ -20,13 +20,30 @@ pub fn lookup(code: &str) -> Option<Currency> {
     if b.len() != 3 || !b.iter().all(u8::is_ascii_uppercase) {
         return None;
     }
-    CODES
-        .split_whitespace()
-        .find(|c| &c.as_bytes()[..3] == b)
-        .map(|c| {
-            let minor = c.as_bytes()[3] - b'0';
-            Currency::new([b[0], b[1], b[2]], minor)
+    let key = [b[0], b[1], b[2]];
+    table()
+        .binary_search_by(|(c, _)| c.cmp(&key))
+        .ok()
+        .map(|i| {
+            let (c, minor) = table()[i];
+            Currency::new(c, minor)
         })
+}
+
+/// The codes, sorted, with their minor units; built once from [`CODES`].
+fn table() -> &'static [([u8; 3], u8)] {
+    static TABLE: std::sync::OnceLock<Vec<([u8; 3], u8)>> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut v: Vec<([u8; 3], u8)> = CODES
+            .split_whitespace()
+            .map(|c| {
+                let b = c.as_bytes();
+                ([b[0], b[1], b[2]], b[3] - b'0')
+            })
+            .collect();
+        v.sort();
+        v
+    })
 }
 
 #[cfg(test)]

@@ -1,0 +1,518 @@
+//! Histories and replays: round trips, the generator, a hand-checked replay, bad records,
+//! gates, thread-count independence, and the HTML and changes files.
+
+use crate::common::{files, root, settle, stderr, stdout, valid_claim};
+use proptest::prelude::*;
+use settle_replay::history::{self, HistoryFormat, HistoryReader, RawRecord};
+use std::path::{Path, PathBuf};
+
+/// A scratch folder for one test, removed when dropped.
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new(name: &str) -> Scratch {
+        let p = std::env::temp_dir().join(format!("settle-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&p);
+        std::fs::create_dir_all(&p).unwrap();
+        Scratch(p)
+    }
+    fn path(&self, name: &str) -> PathBuf {
+        self.0.join(name)
+    }
+    fn s(&self, name: &str) -> String {
+        self.path(name).display().to_string()
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn read_all(path: &Path) -> Vec<Result<settle_engine::Claim, history::BadRecord>> {
+    let mut r = HistoryReader::open(path).unwrap();
+    let mut out = Vec::new();
+    loop {
+        let batch = r.next_batch(7).unwrap();
+        if batch.is_empty() {
+            return out;
+        }
+        out.extend(batch.iter().map(history::parse));
+    }
+}
+
+/// The default rules plus one rule that blocks credit on every claim.
+fn no_credit_rules(dir: &Scratch) -> String {
+    let rules = dir.path("no-credit");
+    std::fs::create_dir_all(&rules).unwrap();
+    for (name, text) in settle_rules::defaults::DEFAULT_FILES {
+        std::fs::write(rules.join(name), text).unwrap();
+    }
+    let mut elig = std::fs::read_to_string(rules.join("eligibility.toml")).unwrap();
+    elig.push_str("\n[[eligibility]]\nid = \"no-credit-at-all\"\noption = \"credit\"\nwhy = \"Test rule: credit is never offered\"\n");
+    std::fs::write(rules.join("eligibility.toml"), elig).unwrap();
+    rules.display().to_string()
+}
+
+/// The example claims as a history, then a malformed line and a blank line.
+fn example_history(dir: &Scratch) -> String {
+    let out = settle(&[
+        "history",
+        "import",
+        "examples/claims",
+        "--out",
+        &dir.s("examples.jsonl"),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let mut text = std::fs::read_to_string(dir.path("examples.jsonl")).unwrap();
+    text.push_str("{\"id\": \"broken\", \n\n");
+    std::fs::write(dir.path("examples.jsonl"), text).unwrap();
+    dir.s("examples.jsonl")
+}
+
+proptest! {
+    #![proptest_config(crate::common::config(128))]
+
+    #[test]
+    fn claims_round_trip_through_a_jsonl_line(c in valid_claim()) {
+        let line = history::to_jsonl(&c);
+        prop_assert!(!line.contains('\n'));
+        let raw = RawRecord::Json { line: 1, text: line };
+        prop_assert_eq!(history::parse(&raw), Ok(c));
+    }
+
+    #[test]
+    fn claims_round_trip_through_a_csv_row(c in valid_claim()) {
+        let mut w = csv::Writer::from_writer(Vec::new());
+        history::write_csv_header(&mut w).unwrap();
+        history::write_csv_row(&mut w, &c).unwrap();
+        let bytes = w.into_inner().unwrap();
+        let mut r = HistoryReader::new(Box::new(std::io::Cursor::new(bytes)), HistoryFormat::Csv, "mem.csv").unwrap();
+        let batch = r.next_batch(10).unwrap();
+        prop_assert_eq!(batch.len(), 1);
+        prop_assert_eq!(history::parse(&batch[0]), Ok(c));
+    }
+
+    /// The fast JSON path never accepts what the spanned reader refuses, and agrees with it
+    /// on what both accept, for valid claims and for each of a set of breakages.
+    #[test]
+    fn the_fast_path_agrees_with_the_spanned_reader(c in valid_claim(), fault in 0usize..9) {
+        let good = history::to_jsonl(&c);
+        let line = match fault {
+            0 => good.clone(),
+            1 => good.replacen("\"paid\":\"", "\"paid\":\"-", 1),
+            2 => good.replacen("\"currency\":\"", "\"currency\":\"X", 1),
+            3 => good.replacen("\"severity\":\"", "\"severity\":\"very ", 1),
+            4 => good.replacen("\"evidence\":{", "\"evidence\":{\"smell\":true,", 1),
+            5 => good.replacen("\"quantity\":", "\"quantity\":-", 1),
+            6 => good.replacen(",\"ask\":", ",\"as_of\":null,\"ask\":", 1),
+            7 => good.replacen("\"value\":\"", "\"value\":0.5,\"x\":\"", 1),
+            _ => good.replacen("\"received\":\"", "\"received\":\"1", 1),
+        };
+        let fast = settle_replay::fast::parse(&line);
+        let slow = settle_rules::parse_claim(&settle_rules::SourceFile::new("l", line.clone()), settle_rules::Format::Json);
+        match (fast, slow) {
+            (Some(f), Ok(s)) => prop_assert_eq!(f, s),
+            (Some(f), Err(d)) => prop_assert!(false, "fast accepted {:?} that the reader refuses: {:?}", f.id, d),
+            (None, _) => {}
+        }
+        if fault == 0 {
+            prop_assert!(settle_replay::fast::parse(&good).is_some());
+        }
+    }
+}
+
+#[test]
+fn the_generator_gives_the_same_bytes_for_the_same_seed() {
+    let a = settle(&["history", "gen", "--count", "300", "--seed", "42"]);
+    let b = settle(&["history", "gen", "--count", "300", "--seed", "42"]);
+    let c = settle(&["history", "gen", "--count", "300", "--seed", "43"]);
+    assert_eq!(a.status.code(), Some(0));
+    assert_eq!(a.stdout, b.stdout);
+    assert_ne!(a.stdout, c.stdout);
+    let text = stdout(&a);
+    assert_eq!(text.lines().count(), 300);
+    let csv1 = settle(&[
+        "history", "gen", "--count", "50", "--seed", "42", "--format", "csv",
+    ]);
+    let csv2 = settle(&[
+        "history", "gen", "--count", "50", "--seed", "42", "--format", "csv",
+    ]);
+    assert_eq!(csv1.stdout, csv2.stdout);
+}
+
+#[test]
+fn generated_histories_are_valid_and_spread_across_kinds_and_outcomes() {
+    let dir = Scratch::new("gen");
+    let out = settle(&[
+        "history",
+        "gen",
+        "--count",
+        "2000",
+        "--seed",
+        "9",
+        "--out",
+        &dir.s("h.jsonl"),
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let claims: Vec<_> = read_all(&dir.path("h.jsonl"))
+        .into_iter()
+        .map(|r| r.expect("valid"))
+        .collect();
+    assert_eq!(claims.len(), 2000);
+    let kinds: std::collections::BTreeSet<_> = claims.iter().map(|c| c.problem.kind).collect();
+    assert_eq!(kinds.len(), settle_engine::claim::ProblemKind::ALL.len());
+    let with_outcome = claims.iter().filter(|c| c.outcome.is_some()).count();
+    assert!(
+        (1400..=1800).contains(&with_outcome),
+        "{with_outcome} outcomes"
+    );
+    let currencies: std::collections::BTreeSet<_> = claims
+        .iter()
+        .map(|c| c.currency.code().to_string())
+        .collect();
+    assert!(currencies.len() >= 4);
+    assert!(claims.iter().any(|c| c.rounds.len() >= 3));
+    assert!(claims.iter().any(|c| c.ask.amount > c.order.value));
+}
+
+#[test]
+fn jsonl_and_csv_histories_hold_the_same_claims() {
+    let dir = Scratch::new("formats");
+    settle(&[
+        "history",
+        "gen",
+        "--count",
+        "400",
+        "--seed",
+        "5",
+        "--out",
+        &dir.s("h.jsonl"),
+    ]);
+    settle(&[
+        "history",
+        "gen",
+        "--count",
+        "400",
+        "--seed",
+        "5",
+        "--out",
+        &dir.s("h.csv"),
+    ]);
+    let a: Vec<_> = read_all(&dir.path("h.jsonl"));
+    let b: Vec<_> = read_all(&dir.path("h.csv"));
+    assert_eq!(a.len(), 400);
+    assert_eq!(a, b);
+}
+
+#[test]
+fn a_replay_of_the_examples_is_what_a_hand_check_says() {
+    let dir = Scratch::new("hand");
+    let history = example_history(&dir);
+    let rules = no_credit_rules(&dir);
+    let out = settle(&[
+        "replay",
+        &history,
+        "--rules",
+        &rules,
+        "--format",
+        "json",
+        "--allow-skipped",
+        "--changes",
+        &dir.s("changes.csv"),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let t = &v["totals"];
+    // Nine example claims, one malformed line (line 10); the blank line is not a record.
+    assert_eq!(
+        (
+            t["read"].as_u64(),
+            t["evaluated"].as_u64(),
+            t["skipped"].as_u64()
+        ),
+        (Some(10), Some(9), Some(1))
+    );
+    assert_eq!(t["skipped_by_reason"]["json"], 1);
+    assert_eq!(t["skipped_records"][0]["line"], 10);
+    // Only the Canadian brackets change: a credit of 4,940.00 (cost 2,964.00) becomes a
+    // discount of 4,940.00 (cost 4,940.00).
+    assert_eq!(t["changed"], 1);
+    let cells = v["transitions"].as_array().unwrap();
+    let moved: Vec<_> = cells.iter().filter(|c| c["from"] != c["to"]).collect();
+    assert_eq!(moved.len(), 1);
+    assert_eq!(moved[0]["from"], "offer:credit");
+    assert_eq!(moved[0]["to"], "offer:discount");
+    assert_eq!(moved[0]["claims"], 1);
+    assert_eq!(moved[0]["samples"][0], "EX-003-BRACKETS");
+    assert_eq!(
+        cells
+            .iter()
+            .map(|c| c["claims"].as_u64().unwrap())
+            .sum::<u64>(),
+        9
+    );
+    let usd = v["cost"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["currency"] == "USD")
+        .unwrap();
+    assert_eq!(usd["claims"], 6);
+    assert_eq!(usd["change"]["direct"], "1976.00");
+    let eur = v["cost"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["currency"] == "EUR")
+        .unwrap();
+    assert_eq!(eur["change"]["direct"], "0.00");
+    assert_eq!(eur["change"]["expected"], "0.00");
+    // The new rule fires on every claim; it does not exist in the baseline.
+    let fired = |side: &str, id: &str| {
+        v["rules"][side]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["id"] == id)
+            .map(|r| r["fired"].clone())
+    };
+    assert_eq!(fired("new", "no-credit-at-all"), Some(serde_json::json!(9)));
+    assert_eq!(fired("baseline", "no-credit-at-all"), None);
+    assert_eq!(
+        fired("baseline", "defect-shown"),
+        fired("new", "defect-shown")
+    );
+    assert!(
+        v["rules"]["dead_new"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|id| id == "notice-too-late")
+    );
+    assert_eq!(v["largest_changes"][0]["claim"], "EX-003-BRACKETS");
+    assert_eq!(
+        v["largest_changes"][0]["rules"],
+        serde_json::json!(["+no-credit-at-all"])
+    );
+    // The changes file has one row, for that claim.
+    let changes = std::fs::read_to_string(dir.path("changes.csv")).unwrap();
+    let lines: Vec<&str> = changes.lines().collect();
+    assert_eq!(lines.len(), 2, "{changes}");
+    assert!(lines[0].starts_with("line,claim,currency,baseline_move"));
+    assert!(
+        lines[1].contains("EX-003-BRACKETS,USD,offer:credit,4940.00,2964.00,"),
+        "{}",
+        lines[1]
+    );
+    assert!(lines[1].ends_with("+no-credit-at-all"));
+}
+
+#[test]
+fn skipped_records_are_reported_and_fail_the_replay_unless_allowed() {
+    let dir = Scratch::new("skipped");
+    let history = example_history(&dir);
+    let out = settle(&["replay", &history, "--rules", "rules/default"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stdout(&out).contains("read 10  evaluated 9  skipped 1"),
+        "{}",
+        stdout(&out)
+    );
+    assert!(stdout(&out).contains("line 10: column"), "{}", stdout(&out));
+    assert!(stderr(&out).contains("1 of 10 records were skipped"));
+    let allowed = settle(&[
+        "replay",
+        &history,
+        "--rules",
+        "rules/default",
+        "--allow-skipped",
+    ]);
+    assert_eq!(allowed.status.code(), Some(0));
+}
+
+#[test]
+fn gates_exit_1_when_crossed_and_0_when_not() {
+    let dir = Scratch::new("gates");
+    let history = example_history(&dir);
+    let rules = no_credit_rules(&dir);
+    let run = |extra: &[&str]| {
+        let mut args = vec![
+            "replay",
+            history.as_str(),
+            "--rules",
+            rules.as_str(),
+            "--allow-skipped",
+        ];
+        args.extend_from_slice(extra);
+        settle(&args).status.code()
+    };
+    assert_eq!(run(&["--max-changed", "0"]), Some(1));
+    assert_eq!(run(&["--max-changed", "1"]), Some(0));
+    assert_eq!(run(&["--max-cost-increase", "0"]), Some(1));
+    assert_eq!(run(&["--max-cost-increase", "50"]), Some(0));
+    let out = settle(&[
+        "replay",
+        &history,
+        "--rules",
+        &rules,
+        "--allow-skipped",
+        "--max-changed",
+        "0",
+        "--format",
+        "json",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(
+        v["gates"]["failures"][0],
+        "1 claims change advice, above the limit of 0"
+    );
+}
+
+#[test]
+fn the_json_report_is_byte_identical_whatever_the_thread_count() {
+    let dir = Scratch::new("threads");
+    // More claims than one batch, so that batches and threads both matter.
+    settle(&[
+        "history",
+        "gen",
+        "--count",
+        "9000",
+        "--seed",
+        "11",
+        "--out",
+        &dir.s("h.jsonl"),
+    ]);
+    let run = |threads: &str| {
+        settle(&[
+            "replay",
+            &dir.s("h.jsonl"),
+            "--rules",
+            "rules/lean",
+            "--format",
+            "json",
+            "--threads",
+            threads,
+        ])
+        .stdout
+    };
+    let one = run("1");
+    assert!(!one.is_empty());
+    assert_eq!(one, run("2"));
+    assert_eq!(one, run("3"));
+}
+
+#[test]
+fn the_html_report_is_one_file_with_no_external_references() {
+    let dir = Scratch::new("html");
+    settle(&[
+        "history",
+        "gen",
+        "--count",
+        "500",
+        "--seed",
+        "3",
+        "--out",
+        &dir.s("h.jsonl"),
+    ]);
+    let out = settle(&[
+        "replay",
+        &dir.s("h.jsonl"),
+        "--rules",
+        "rules/lean",
+        "--html",
+        &dir.s("r.html"),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let html = std::fs::read_to_string(dir.path("r.html")).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    for external in [
+        "http:", "https:", "src=", "href=", "@import", "url(", "<script",
+    ] {
+        assert!(!html.contains(external), "the page refers to {external}");
+    }
+    assert!(
+        html.matches("<svg").count() >= 2,
+        "cost chart and calibration plot"
+    );
+    assert!(html.contains("class=hm"), "transition heat map");
+    assert!(html.contains("Largest changes"));
+}
+
+#[test]
+fn a_csv_history_replays_like_its_jsonl_twin() {
+    let dir = Scratch::new("csv-replay");
+    settle(&[
+        "history",
+        "gen",
+        "--count",
+        "700",
+        "--seed",
+        "21",
+        "--out",
+        &dir.s("h.jsonl"),
+    ]);
+    settle(&[
+        "history",
+        "gen",
+        "--count",
+        "700",
+        "--seed",
+        "21",
+        "--out",
+        &dir.s("h.csv"),
+    ]);
+    let json = |h: &str| -> serde_json::Value {
+        let mut v: serde_json::Value = serde_json::from_str(&stdout(&settle(&[
+            "replay",
+            h,
+            "--rules",
+            "rules/lean",
+            "--format",
+            "json",
+        ])))
+        .unwrap();
+        v["history"] = serde_json::Value::Null;
+        // CSV has a header line, so its records sit one line lower.
+        for c in v["largest_changes"].as_array_mut().unwrap() {
+            c["line"] = serde_json::Value::Null;
+        }
+        v
+    };
+    assert_eq!(json(&dir.s("h.jsonl")), json(&dir.s("h.csv")));
+}
+
+#[test]
+fn importing_a_folder_with_a_bad_claim_writes_nothing() {
+    let dir = Scratch::new("import");
+    let src = dir.path("claims");
+    std::fs::create_dir_all(&src).unwrap();
+    for f in files("examples/claims", &[".toml"]).iter().take(2) {
+        std::fs::copy(root().join(f), src.join(Path::new(f).file_name().unwrap())).unwrap();
+    }
+    std::fs::copy(
+        root().join("tests/data/claims/paid-above-value.toml"),
+        src.join("bad.toml"),
+    )
+    .unwrap();
+    let out = settle(&[
+        "history",
+        "import",
+        &src.display().to_string(),
+        "--out",
+        &dir.s("h.jsonl"),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("is more than `order.value`"));
+    assert!(!dir.path("h.jsonl").exists());
+}
+
+#[test]
+fn a_csv_history_with_the_wrong_header_is_refused() {
+    let dir = Scratch::new("header");
+    std::fs::write(dir.path("h.csv"), "id,received\nA,2024-01-01\n").unwrap();
+    let out = settle(&["replay", &dir.s("h.csv"), "--rules", "rules/default"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("line 1: the header must be"));
+}
