@@ -25,7 +25,7 @@ impl<'de> Deserialize<'de> for MoneyDoc {
             }
             fn visit_str<E: de::Error>(self, s: &str) -> Result<MoneyDoc, E> {
                 match read::parse_decimal(s) {
-                    Some(d) if !(d.is_sign_negative() && !d.is_zero()) => Ok(MoneyDoc(d)),
+                    Some(d) if !d.is_sign_negative() || d.is_zero() => Ok(MoneyDoc(d)),
                     _ => Err(E::custom("not an amount")),
                 }
             }

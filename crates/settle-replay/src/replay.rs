@@ -423,6 +423,16 @@ impl Calibration {
     }
 }
 
+/// One of the largest changes as kept during the replay: its size and line (the order), the
+/// change, and the rules fired on each side (turned into ids at the end).
+struct Kept {
+    size: Money,
+    line: u64,
+    change: Change,
+    baseline_fired: Vec<RuleRef>,
+    new_fired: Vec<RuleRef>,
+}
+
 /// Folds evaluations into a report, in input order.
 pub struct Aggregator<'a> {
     baseline: &'a Playbook,
@@ -438,8 +448,8 @@ pub struct Aggregator<'a> {
     cal_base: Calibration,
     cal_new: Calibration,
     retention: BTreeMap<(&'static str, String), (u64, u64)>,
-    /// Largest changes: (|change|, line) ascending order is kept small by truncation.
-    largest: Vec<(Money, u64, Change, Vec<RuleRef>, Vec<RuleRef>)>,
+    /// The largest changes so far, largest first.
+    largest: Vec<Kept>,
 }
 
 impl<'a> Aggregator<'a> {
