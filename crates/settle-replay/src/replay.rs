@@ -534,8 +534,8 @@ impl<'a> Aggregator<'a> {
             self.totals.changed += 1;
             let size = e.delta().abs();
             let keep = self.largest.len() < self.options.top
-                || self.largest.last().is_some_and(|(s, l, ..)| {
-                    (size, std::cmp::Reverse(e.line)) > (*s, std::cmp::Reverse(*l))
+                || self.largest.last().is_some_and(|k| {
+                    (size, std::cmp::Reverse(e.line)) > (k.size, std::cmp::Reverse(k.line))
                 });
             if keep {
                 let change = Change {
@@ -549,16 +549,16 @@ impl<'a> Aggregator<'a> {
                     change: e.claim.currency.round(e.delta()),
                     rules: Vec::new(),
                 };
-                self.largest.push((
+                self.largest.push(Kept {
                     size,
-                    e.line,
+                    line: e.line,
                     change,
-                    e.baseline.fired.clone(),
-                    e.new.fired.clone(),
-                ));
+                    baseline_fired: e.baseline.fired.clone(),
+                    new_fired: e.new.fired.clone(),
+                });
                 // Largest first; equal sizes by line, so the cut is the same in any run.
                 self.largest
-                    .sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+                    .sort_by(|a, b| b.size.cmp(&a.size).then(a.line.cmp(&b.line)));
                 self.largest.truncate(self.options.top);
             }
         }
@@ -640,9 +640,9 @@ impl<'a> Aggregator<'a> {
         let largest = self
             .largest
             .iter()
-            .map(|(_, _, c, b, n)| Change {
-                rules: self.rule_diff(b, n),
-                ..c.clone()
+            .map(|k| Change {
+                rules: self.rule_diff(&k.baseline_fired, &k.new_fired),
+                ..k.change.clone()
             })
             .collect();
         Report {
