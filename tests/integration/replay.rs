@@ -291,6 +291,14 @@ fn a_replay_of_the_examples_is_what_a_hand_check_says() {
             .iter()
             .any(|id| id == "notice-too-late")
     );
+    // The rule sets differ by exactly the added rule.
+    assert_eq!(
+        v["rule_changes"],
+        serde_json::json!([{
+            "id": "no-credit-at-all", "kind": "eligibility", "change": "added",
+            "baseline": null, "new": "blocks [credit] when [always]",
+        }])
+    );
     assert_eq!(v["largest_changes"][0]["claim"], "EX-003-BRACKETS");
     assert_eq!(
         v["largest_changes"][0]["rules"],

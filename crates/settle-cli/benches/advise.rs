@@ -81,6 +81,37 @@ fn loading(c: &mut Criterion) {
     g.finish();
 }
 
+/// The replay's per-claim path: one JSON line parsed, then advised under two rule sets.
+fn replay_claim(c: &mut Criterion) {
+    let base = settle_rules::defaults::load_default().unwrap();
+    let lean_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../rules/lean");
+    let lean =
+        settle_rules::ruleset::load(settle_rules::defaults::read_dir(&lean_dir).unwrap()).unwrap();
+    let mut generator = settle_replay::generate::Generator::new(1);
+    let lines: Vec<settle_replay::history::RawRecord> = (0..1000)
+        .map(|i| settle_replay::history::RawRecord::Json {
+            line: i,
+            text: settle_replay::history::to_jsonl(&generator.claim()),
+        })
+        .collect();
+    let mut g = c.benchmark_group("replay");
+    g.bench_function("parse-and-advise-twice/1000-claims", |b| {
+        b.iter(|| {
+            for raw in &lines {
+                black_box(settle_replay::replay::evaluate(raw, &base, &lean));
+            }
+        })
+    });
+    g.bench_function("parse/1000-claims", |b| {
+        b.iter(|| {
+            for raw in &lines {
+                black_box(settle_replay::history::parse(raw).unwrap());
+            }
+        })
+    });
+    g.finish();
+}
+
 fn cli(c: &mut Criterion) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     let mut g = c.benchmark_group("cli");
@@ -103,5 +134,5 @@ fn cli(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, model, depth, loading, cli);
+criterion_group!(benches, model, depth, loading, replay_claim, cli);
 criterion_main!(benches);

@@ -98,7 +98,7 @@ pub fn run(args: Args) -> Result<u8> {
                     cur.round_string(e.new.cost),
                     cur.round_string(e.new.expected),
                     cur.round_string(e.delta()),
-                    agg.rule_diff(&e.baseline.fired, &e.new.fired).join(" "),
+                    agg.causes(&e.baseline.fired, &e.new.fired).join(" "),
                 ];
                 if let Err(err) = w.write_record(&row) {
                     write_error = Some(err);
@@ -238,6 +238,28 @@ pub fn text(r: &Report, failures: &[String]) -> String {
             "    ... {} more skipped records",
             t.skipped as usize - t.skipped_records.len()
         );
+    }
+
+    if !r.rule_changes.is_empty() {
+        let _ = writeln!(s, "\nRules that differ");
+        let rows: Vec<Vec<String>> = r
+            .rule_changes
+            .iter()
+            .map(|c| {
+                vec![
+                    c.id.clone(),
+                    c.kind.clone(),
+                    c.change.clone(),
+                    c.baseline.clone().unwrap_or_default(),
+                    c.new.clone().unwrap_or_default(),
+                ]
+            })
+            .collect();
+        s.push_str(&table::render(
+            &["rule", "kind", "change", "baseline", "new"],
+            &rows,
+            "  ",
+        ));
     }
 
     let _ = writeln!(

@@ -220,6 +220,77 @@ impl Condition {
     }
 }
 
+impl Test {
+    /// The test in the rule language's own words, e.g. `share.seller >= 0.5`.
+    pub fn describe(&self, field: Field) -> String {
+        let name = field.name();
+        match self {
+            Test::Bool(b) => format!("{name} = {b}"),
+            Test::OneOf(mask) => {
+                let names: Vec<&str> = match field.ty() {
+                    crate::schema::FieldType::Enum(all) => all
+                        .iter()
+                        .enumerate()
+                        .filter(|(i, _)| mask & (1 << i) != 0)
+                        .map(|(_, n)| *n)
+                        .collect(),
+                    _ => Vec::new(),
+                };
+                if names.len() == 1 {
+                    format!("{name} = {}", names[0])
+                } else {
+                    format!("{name} in [{}]", names.join(", "))
+                }
+            }
+            Test::Text { values, negated } => {
+                let op = if *negated { "not in" } else { "in" };
+                if values.len() == 1 {
+                    format!("{name} {} {}", if *negated { "!=" } else { "=" }, values[0])
+                } else {
+                    format!("{name} {op} [{}]", values.join(", "))
+                }
+            }
+            Test::Range(iv) => match (iv.lo, iv.hi) {
+                (Some(l), Some(h)) if l.value == h.value && l.inclusive && h.inclusive => {
+                    format!("{name} = {}", l.value.normalize())
+                }
+                (lo, hi) => {
+                    let mut parts = Vec::new();
+                    if let Some(l) = lo {
+                        parts.push(format!(
+                            "{} {}",
+                            if l.inclusive { ">=" } else { ">" },
+                            l.value.normalize()
+                        ));
+                    }
+                    if let Some(h) = hi {
+                        parts.push(format!(
+                            "{} {}",
+                            if h.inclusive { "<=" } else { "<" },
+                            h.value.normalize()
+                        ));
+                    }
+                    format!("{name} {}", parts.join(" and "))
+                }
+            },
+        }
+    }
+}
+
+impl Condition {
+    /// The condition in the rule language's own words; `always` when it has no tests.
+    pub fn describe(&self) -> String {
+        if self.tests.is_empty() {
+            return "always".to_string();
+        }
+        self.tests
+            .iter()
+            .map(|(f, t)| t.describe(*f))
+            .collect::<Vec<_>>()
+            .join(" and ")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -246,6 +317,40 @@ mod tests {
         assert!(!ge2.within(&iv(Some((2, false)), None)));
         assert!(iv(Some((2, false)), None).within(&ge2));
         assert!(ge2.contains(Decimal::from(2)) && !lt2.contains(Decimal::from(2)));
+    }
+
+    #[test]
+    fn conditions_describe_themselves_in_the_rule_language() {
+        let b = |value: i64, inclusive| {
+            Some(Bound {
+                value: Decimal::new(value, 1),
+                inclusive,
+            })
+        };
+        let c = Condition::new(vec![
+            (
+                Field::ShareSeller,
+                Test::Range(Interval {
+                    lo: b(5, true),
+                    hi: None,
+                }),
+            ),
+            (Field::ProblemKind, Test::OneOf(0b1000001)),
+            (Field::EvidenceCarrierNoted, Test::Bool(false)),
+            (
+                Field::DaysOpen,
+                Test::Range(Interval {
+                    lo: b(30, true),
+                    hi: b(30, true),
+                }),
+            ),
+        ]);
+        assert_eq!(
+            c.describe(),
+            // Tests are listed in schema order.
+            "problem.kind in [quality_defect, safety] and evidence.carrier_noted = false and days.open = 3 and share.seller >= 0.5"
+        );
+        assert_eq!(Condition::default().describe(), "always");
     }
 
     #[test]

@@ -320,6 +320,58 @@ pub struct Report {
     pub rules: Rules,
     pub outcomes: Outcomes,
     pub largest_changes: Vec<Change>,
+    /// Rules and parameters that differ between the two rule sets.
+    pub rule_changes: Vec<RuleChange>,
+}
+
+/// A rule or parameter that differs between the baseline and the new rule set.
+#[derive(Debug, Clone, Serialize)]
+pub struct RuleChange {
+    pub id: String,
+    pub kind: String,
+    /// `added`, `removed` or `changed`.
+    pub change: String,
+    /// What it says under each rule set (null where it does not exist).
+    pub baseline: Option<String>,
+    pub new: Option<String>,
+}
+
+/// The rules and parameters that differ between two rule sets, by id.
+pub fn rule_changes(baseline: &Playbook, new: &Playbook) -> Vec<RuleChange> {
+    let (a, b) = (baseline.definitions(), new.definitions());
+    let mut out = Vec::new();
+    for (id, d) in &a {
+        match b.get(id) {
+            None => out.push(RuleChange {
+                id: id.clone(),
+                kind: d.kind.as_str().into(),
+                change: "removed".into(),
+                baseline: Some(d.text.clone()),
+                new: None,
+            }),
+            Some(e) if e != d => out.push(RuleChange {
+                id: id.clone(),
+                kind: d.kind.as_str().into(),
+                change: "changed".into(),
+                baseline: Some(d.text.clone()),
+                new: Some(e.text.clone()),
+            }),
+            Some(_) => {}
+        }
+    }
+    for (id, e) in &b {
+        if !a.contains_key(id) {
+            out.push(RuleChange {
+                id: id.clone(),
+                kind: e.kind.as_str().into(),
+                change: "added".into(),
+                baseline: None,
+                new: Some(e.text.clone()),
+            });
+        }
+    }
+    out.sort_by(|x, y| x.id.cmp(&y.id));
+    out
 }
 
 /// Adds into a running sum. Sums of claim amounts stay far inside the decimal range; a history
@@ -450,12 +502,30 @@ pub struct Aggregator<'a> {
     retention: BTreeMap<(&'static str, String), (u64, u64)>,
     /// The largest changes so far, largest first.
     largest: Vec<Kept>,
+    /// Ids of rules whose definition differs between the rule sets (present in both).
+    redefined: std::collections::BTreeSet<String>,
+    /// Parameters that differ, which apply to every claim.
+    changed_parameters: Vec<String>,
+    /// Every rule that differs, for the report.
+    rule_changes: Vec<RuleChange>,
 }
 
 impl<'a> Aggregator<'a> {
     /// An empty aggregation.
     pub fn new(baseline: &'a Playbook, new: &'a Playbook, options: Options) -> Aggregator<'a> {
+        let rule_changes = rule_changes(baseline, new);
         Aggregator {
+            redefined: rule_changes
+                .iter()
+                .filter(|c| c.change == "changed")
+                .map(|c| c.id.clone())
+                .collect(),
+            changed_parameters: rule_changes
+                .iter()
+                .filter(|c| c.kind == RuleKind::Parameter.as_str())
+                .map(|c| c.id.clone())
+                .collect(),
+            rule_changes,
             baseline,
             new,
             fired_base: vec![0; baseline.rules.len()],
@@ -564,14 +634,26 @@ impl<'a> Aggregator<'a> {
         }
     }
 
-    /// The rules that fired under one rule set and not the other, by id.
-    pub fn rule_diff(&self, base: &[RuleRef], new: &[RuleRef]) -> Vec<String> {
+    /// What caused a claim's advice to change: rules that fired under one rule set only
+    /// (`+id` new only, `-id` baseline only), rules that fired whose definition changed (`~id`),
+    /// and changed parameters, which apply to every claim (`~id`).
+    pub fn causes(&self, base: &[RuleRef], new: &[RuleRef]) -> Vec<String> {
         let ids = |p: &Playbook, v: &[RuleRef]| -> std::collections::BTreeSet<String> {
             v.iter().map(|r| p.rule(*r).id.clone()).collect()
         };
         let (b, n) = (ids(self.baseline, base), ids(self.new, new));
         let mut out: Vec<String> = n.difference(&b).map(|id| format!("+{id}")).collect();
         out.extend(b.difference(&n).map(|id| format!("-{id}")));
+        out.extend(
+            b.union(&n)
+                .filter(|id| self.redefined.contains(*id))
+                .map(|id| format!("~{id}")),
+        );
+        for p in &self.changed_parameters {
+            if !out.iter().any(|x| &x[1..] == p) {
+                out.push(format!("~{p}"));
+            }
+        }
         out
     }
 
@@ -641,7 +723,7 @@ impl<'a> Aggregator<'a> {
             .largest
             .iter()
             .map(|k| Change {
-                rules: self.rule_diff(&k.baseline_fired, &k.new_fired),
+                rules: self.causes(&k.baseline_fired, &k.new_fired),
                 ..k.change.clone()
             })
             .collect();
@@ -699,6 +781,7 @@ impl<'a> Aggregator<'a> {
                     .collect(),
             },
             largest_changes: largest,
+            rule_changes: self.rule_changes,
             totals: self.totals,
         }
     }
