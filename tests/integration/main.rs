@@ -9,3 +9,4 @@ mod replay;
 mod roundtrip;
 mod scoring;
 mod shipped;
+mod workbench;

@@ -3,6 +3,7 @@
 
 mod advise;
 mod check;
+mod diff_cmd;
 mod history_cmd;
 mod html;
 mod replay_cmd;
@@ -161,6 +162,19 @@ enum RulesCommand {
         #[arg(long, value_enum, default_value = "text")]
         format: OutputFormat,
     },
+    /// What changed between two rule sets, rule by rule; with --history, which changes move money
+    Diff {
+        old: PathBuf,
+        new: PathBuf,
+        /// Replay this history under both and attribute the changes in advice to rule changes
+        #[arg(long)]
+        history: Option<PathBuf>,
+        #[arg(long, value_enum, default_value = "text")]
+        format: OutputFormat,
+        /// Exit 0 even if some history records were skipped
+        #[arg(long)]
+        allow_skipped: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -178,6 +192,16 @@ fn main() -> ExitCode {
         Command::Rules {
             command: RulesCommand::Check { dir, format },
         } => check::rules(dir.as_deref(), format),
+        Command::Rules {
+            command:
+                RulesCommand::Diff {
+                    old,
+                    new,
+                    history,
+                    format,
+                    allow_skipped,
+                },
+        } => diff_cmd::run(&old, &new, history.as_deref(), format, allow_skipped),
         Command::History {
             command:
                 HistoryCommand::Gen {

@@ -322,6 +322,19 @@ pub struct Report {
     pub largest_changes: Vec<Change>,
     /// Rules and parameters that differ between the two rule sets.
     pub rule_changes: Vec<RuleChange>,
+    /// For each cause (as in `largest_changes`), the claims whose advice it changed and the
+    /// money moved. A claim with several causes counts under each, so the rows do not add up.
+    pub by_cause: Vec<Cause>,
+}
+
+/// The replay impact of one cause.
+#[derive(Debug, Clone, Serialize)]
+pub struct Cause {
+    pub cause: String,
+    pub claims: u64,
+    /// Change in projected cost, per currency.
+    pub change: Vec<Amount>,
+    pub samples: Vec<String>,
 }
 
 /// A rule or parameter that differs between the baseline and the new rule set.
@@ -508,6 +521,8 @@ pub struct Aggregator<'a> {
     changed_parameters: Vec<String>,
     /// Every rule that differs, for the report.
     rule_changes: Vec<RuleChange>,
+    /// Changed claims and money moved, by cause.
+    by_cause: BTreeMap<String, Cell>,
 }
 
 impl<'a> Aggregator<'a> {
@@ -526,6 +541,7 @@ impl<'a> Aggregator<'a> {
                 .map(|c| c.id.clone())
                 .collect(),
             rule_changes,
+            by_cause: BTreeMap::new(),
             baseline,
             new,
             fired_base: vec![0; baseline.rules.len()],
@@ -602,6 +618,14 @@ impl<'a> Aggregator<'a> {
         }
         if e.changed() {
             self.totals.changed += 1;
+            for cause in self.causes(&e.baseline.fired, &e.new.fired) {
+                let cell = self.by_cause.entry(cause).or_default();
+                cell.claims += 1;
+                acc(cell.change.entry(currency.clone()).or_default(), e.delta());
+                if cell.samples.len() < self.options.samples {
+                    cell.samples.push(e.claim.id.clone());
+                }
+            }
             let size = e.delta().abs();
             let keep = self.largest.len() < self.options.top
                 || self.largest.last().is_some_and(|k| {
@@ -635,8 +659,9 @@ impl<'a> Aggregator<'a> {
     }
 
     /// What caused a claim's advice to change: rules that fired under one rule set only
-    /// (`+id` new only, `-id` baseline only), rules that fired whose definition changed (`~id`),
-    /// and changed parameters, which apply to every claim (`~id`).
+    /// (`+id` new only, `-id` baseline only), rules that fired under both and whose definition
+    /// changed (`~id`), and changed parameters, which apply to every claim (`~id`). Each rule
+    /// appears at most once.
     pub fn causes(&self, base: &[RuleRef], new: &[RuleRef]) -> Vec<String> {
         let ids = |p: &Playbook, v: &[RuleRef]| -> std::collections::BTreeSet<String> {
             v.iter().map(|r| p.rule(*r).id.clone()).collect()
@@ -645,7 +670,7 @@ impl<'a> Aggregator<'a> {
         let mut out: Vec<String> = n.difference(&b).map(|id| format!("+{id}")).collect();
         out.extend(b.difference(&n).map(|id| format!("-{id}")));
         out.extend(
-            b.union(&n)
+            b.intersection(&n)
                 .filter(|id| self.redefined.contains(*id))
                 .map(|id| format!("~{id}")),
         );
@@ -781,6 +806,23 @@ impl<'a> Aggregator<'a> {
                     .collect(),
             },
             largest_changes: largest,
+            by_cause: self
+                .by_cause
+                .iter()
+                .map(|(cause, cell)| Cause {
+                    cause: cause.clone(),
+                    claims: cell.claims,
+                    change: cell
+                        .change
+                        .iter()
+                        .map(|(c, a)| Amount {
+                            currency: c.clone(),
+                            amount: round(c, *a),
+                        })
+                        .collect(),
+                    samples: cell.samples.clone(),
+                })
+                .collect(),
             rule_changes: self.rule_changes,
             totals: self.totals,
         }
