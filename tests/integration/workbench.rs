@@ -117,3 +117,100 @@ fn rules_diff_with_a_history_says_which_changes_move_money() {
     assert_eq!(v["impact"]["changed"], 1);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn explain_traces_every_rule_with_the_values_it_read() {
+    let out = settle(&["explain", "examples/claims/brackets-late-vessel.toml"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.starts_with("Explain EX-003-BRACKETS under default 1.0.0"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "  MATCH  late-buyer-paid-late-no-updates  [rules/default/responsibility.toml:"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "✓ evidence.progress_updates is false   (needs evidence.progress_updates = false)"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("-> seller 0.3, buyer 0.7, carrier 0 (decides)"),
+        "{text}"
+    );
+    assert!(text.contains("match (not consulted) late-ours"), "{text}");
+    assert!(text.contains("  credit: recommended"), "{text}");
+    assert!(
+        text.contains("  refund: A refund is for severe problems"),
+        "{text}"
+    );
+    assert!(text.contains("more than the recommended move"), "{text}");
+    let json = settle(&[
+        "explain",
+        "examples/claims/brackets-late-vessel.toml",
+        "--format",
+        "json",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&json)).unwrap();
+    let p = crate::common::default_playbook();
+    let consulted = v["consulted"].as_array().unwrap();
+    let expected = p.responsibility.rows.len()
+        + 1
+        + p.eligibility.len()
+        + p.cost_adjustments.len()
+        + p.escalation.len()
+        + p.evidence_requests.len();
+    assert_eq!(consulted.len(), expected, "every rule is in the trace");
+    let matched: Vec<&str> = consulted
+        .iter()
+        .filter(|c| c["matched"] == true && c["consulted"] == true)
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    assert!(matched.contains(&"late-buyer-paid-late-no-updates"));
+    assert!(matched.contains(&"refund-only-when-severe"));
+    assert!(
+        !matched.contains(&"late-ours"),
+        "rows after the deciding row are not consulted under `first`"
+    );
+    assert_eq!(v["figures"]["fair_share"], "3120.00");
+    assert_eq!(v["options"][4]["why_not"], "recommended");
+}
+
+#[test]
+fn rules_graph_draws_the_rule_set_as_dot() {
+    let out = settle(&["rules", "graph"]);
+    assert_eq!(out.status.code(), Some(0));
+    let dot = stdout(&out);
+    assert!(dot.starts_with("digraph \"default\" {"));
+    assert_eq!(dot.matches('{').count(), dot.matches('}').count());
+    let p = crate::common::default_playbook();
+    for r in &p.responsibility.rows {
+        assert!(
+            dot.contains(&format!("label=\"{}\\n", p.rule(r.rule).id)),
+            "row {} is drawn",
+            p.rule(r.rule).id
+        );
+    }
+    assert!(dot.contains("label=\"offer reject\""));
+    assert!(dot.contains("label=\"blocks\""));
+    assert!(dot.contains("label=\"escalate to headquarters\""));
+    assert!(dot.contains("share.seller >= 0.5"));
+}
+
+#[test]
+fn rules_graph_as_svg_uses_graphviz_or_says_it_is_missing() {
+    let out = settle(&["rules", "graph", "rules/lean", "--format", "svg"]);
+    let graphviz = std::process::Command::new("dot").arg("-V").output().is_ok();
+    if graphviz {
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        assert!(stdout(&out).contains("<svg"));
+    } else {
+        assert_eq!(out.status.code(), Some(2));
+        assert!(stderr(&out).contains("SVG needs Graphviz's `dot`, which is not installed"));
+    }
+}

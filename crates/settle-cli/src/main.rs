@@ -4,6 +4,8 @@
 mod advise;
 mod check;
 mod diff_cmd;
+mod explain_cmd;
+mod graph_cmd;
 mod history_cmd;
 mod html;
 mod replay_cmd;
@@ -68,6 +70,16 @@ enum Command {
         /// Also write the rolled-back negotiation tree as Graphviz DOT to this file
         #[arg(long, value_name = "FILE.dot")]
         tree: Option<PathBuf>,
+    },
+    /// The full trace behind an advice: every rule consulted, the values it read, what it set,
+    /// the figures, and why each option is not the recommendation
+    Explain {
+        claim: PathBuf,
+        /// The rule-set folder (default: the built-in rules/default)
+        #[arg(long)]
+        rules: Option<PathBuf>,
+        #[arg(long, value_enum, default_value = "text")]
+        format: OutputFormat,
     },
     /// Work with claim files
     Claim {
@@ -162,6 +174,16 @@ enum RulesCommand {
         #[arg(long, value_enum, default_value = "text")]
         format: OutputFormat,
     },
+    /// Draw the rule set: responsibility table, eligibility, escalation paths (Graphviz DOT or SVG)
+    Graph {
+        /// The rule-set folder (default: the built-in rules/default)
+        dir: Option<PathBuf>,
+        #[arg(long, value_enum, default_value = "dot")]
+        format: graph_cmd::GraphFormat,
+        /// Write to this file (default: standard output)
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// What changed between two rule sets, rule by rule; with --history, which changes move money
     Diff {
         old: PathBuf,
@@ -186,12 +208,20 @@ fn main() -> ExitCode {
             format,
             tree,
         } => advise::run(&claim, rules.as_deref(), format, tree.as_deref()),
+        Command::Explain {
+            claim,
+            rules,
+            format,
+        } => explain_cmd::run(&claim, rules.as_deref(), format),
         Command::Claim {
             command: ClaimCommand::Check { files, format },
         } => check::claims(&files, format),
         Command::Rules {
             command: RulesCommand::Check { dir, format },
         } => check::rules(dir.as_deref(), format),
+        Command::Rules {
+            command: RulesCommand::Graph { dir, format, out },
+        } => graph_cmd::run(dir.as_deref(), format, out.as_deref()),
         Command::Rules {
             command:
                 RulesCommand::Diff {

@@ -10,6 +10,7 @@
 pub mod advice;
 pub mod claim;
 pub mod condition;
+pub mod explain;
 pub mod money;
 pub mod playbook;
 pub mod pricing;
