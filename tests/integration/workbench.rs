@@ -214,3 +214,119 @@ fn rules_graph_as_svg_uses_graphviz_or_says_it_is_missing() {
         assert!(stderr(&out).contains("SVG needs Graphviz's `dot`, which is not installed"));
     }
 }
+
+/// A copy of the default rules in a scratch folder, with `tests` holding one test file.
+fn rules_with_tests(name: &str, tests: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("settle-ruletest-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("tests")).unwrap();
+    for (file, text) in settle_rules::defaults::DEFAULT_FILES {
+        std::fs::write(dir.join(file), text).unwrap();
+    }
+    let claim = crate::common::root().join("examples/claims/brackets-late-vessel.toml");
+    std::fs::write(
+        dir.join("tests/t.toml"),
+        tests.replace("CLAIM", &claim.display().to_string()),
+    )
+    .unwrap();
+    dir
+}
+
+#[test]
+fn the_default_rules_pass_their_own_tests() {
+    let out = settle(&["rules", "test", "--coverage-min", "95"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    let text = stdout(&out);
+    assert!(text.contains(", 0 failed\n"), "{text}");
+    assert!(text.contains("coverage: "), "{text}");
+}
+
+#[test]
+fn a_failing_rule_test_shows_the_difference_and_exits_1() {
+    let dir = rules_with_tests(
+        "fail",
+        "[[test]]\nname = \"wrongly expects a refund\"\nclaim = \"CLAIM\"\nexpect = { option = \"refund\", seller = 1, fired = [\"late-ours\"], amount = \"<= 100\" }\n",
+    );
+    let out = settle(&["rules", "test", dir.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    assert!(text.contains("FAIL  wrongly expects a refund"), "{text}");
+    assert!(
+        text.contains("option: expected refund, got credit"),
+        "{text}"
+    );
+    assert!(text.contains("seller share: expected 1, got 0.3"), "{text}");
+    assert!(
+        text.contains("rule `late-ours` was expected to fire and did not"),
+        "{text}"
+    );
+    assert!(
+        text.contains("amount: expected <= 100, got 4940.00"),
+        "{text}"
+    );
+    assert!(text.ends_with("0 passed, 1 failed\n"), "{text}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn coverage_below_the_minimum_exits_1_and_names_the_unexercised_rules() {
+    let dir = rules_with_tests(
+        "coverage",
+        "[[test]]\nname = \"brackets\"\nclaim = \"CLAIM\"\nexpect = { seller = 0.3 }\n",
+    );
+    let out = settle(&[
+        "rules",
+        "test",
+        dir.to_str().unwrap(),
+        "--coverage-min",
+        "50",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(v["passed"], 1);
+    let missing: Vec<&str> = v["coverage"]["not_exercised"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    assert!(missing.contains(&"safety-incident"));
+    assert!(!missing.contains(&"late-buyer-paid-late-no-updates"));
+    assert!(
+        v["coverage"]["percent"]
+            .as_str()
+            .unwrap()
+            .parse::<f64>()
+            .unwrap()
+            < 50.0
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_broken_rule_test_file_is_reported_and_nothing_runs() {
+    let dir = rules_with_tests(
+        "broken",
+        "[[test]]\nname = \"x\"\nclaim = \"CLAIM\"\nset = { \"evidence.smell\" = true, \"order.paid\" = \"99999999.00\" }\nexpect = { colour = \"red\" }\n",
+    );
+    let out = settle(&["rules", "test", dir.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(
+        err.contains("unknown field `colour` in [test[1].expect]"),
+        "{err}"
+    );
+    assert!(
+        err.contains("error: the rule tests have errors; none run"),
+        "{err}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}

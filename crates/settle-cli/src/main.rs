@@ -9,6 +9,7 @@ mod graph_cmd;
 mod history_cmd;
 mod html;
 mod replay_cmd;
+mod ruletest_cmd;
 mod table;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -174,6 +175,16 @@ enum RulesCommand {
         #[arg(long, value_enum, default_value = "text")]
         format: OutputFormat,
     },
+    /// Run the rule tests in DIR/tests/*.toml and report rule coverage
+    Test {
+        /// The rule-set folder (default: rules/default in the project folder)
+        dir: Option<PathBuf>,
+        /// Exit 1 if fewer than this percentage of the rules are exercised by a test
+        #[arg(long, value_name = "PCT")]
+        coverage_min: Option<rust_decimal::Decimal>,
+        #[arg(long, value_enum, default_value = "text")]
+        format: OutputFormat,
+    },
     /// Draw the rule set: responsibility table, eligibility, escalation paths (Graphviz DOT or SVG)
     Graph {
         /// The rule-set folder (default: the built-in rules/default)
@@ -222,6 +233,14 @@ fn main() -> ExitCode {
         Command::Rules {
             command: RulesCommand::Graph { dir, format, out },
         } => graph_cmd::run(dir.as_deref(), format, out.as_deref()),
+        Command::Rules {
+            command:
+                RulesCommand::Test {
+                    dir,
+                    coverage_min,
+                    format,
+                },
+        } => ruletest_cmd::run(dir.as_deref(), coverage_min, format),
         Command::Rules {
             command:
                 RulesCommand::Diff {

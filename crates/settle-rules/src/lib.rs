@@ -12,6 +12,7 @@ pub mod diag;
 pub mod node;
 pub mod read;
 pub mod ruleset;
+pub mod ruletest;
 pub mod source;
 
 pub use claim_file::{Format, parse_claim};

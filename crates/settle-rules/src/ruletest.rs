@@ -1,0 +1,531 @@
+//! Rule tests: claims with the advice a rule set must give them, kept beside the rules in
+//! `DIR/tests/*.toml` (like `opa test`). A test names a claim file, may override some of its
+//! fields, and states what it expects; running the tests reports each difference and which
+//! rules no test exercises.
+
+use crate::diag::{Diagnostic, Sink};
+use crate::node::{self, Key, Kind, Node};
+use crate::read::{self, Table};
+use crate::source::SourceFile;
+use rust_decimal::Decimal;
+use settle_engine::condition::Interval;
+use settle_engine::playbook::{RuleKind, RuleRef};
+use settle_engine::{Claim, Playbook, advise};
+use std::path::{Path, PathBuf};
+
+/// A bound on a money figure: `"<= 2700"`, `"> 0 and < 5000"`, or an exact amount.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Bound {
+    pub text: String,
+    pub interval: Interval,
+}
+
+/// What a test expects; every field is optional.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Expect {
+    /// One of these actions (`offer`, `accept`, ...).
+    pub action: Vec<String>,
+    /// One of these options.
+    pub option: Vec<String>,
+    /// None of these options.
+    pub not_option: Vec<String>,
+    /// Exact shares.
+    pub seller: Option<Decimal>,
+    pub buyer: Option<Decimal>,
+    pub carrier: Option<Decimal>,
+    pub unclear: Option<bool>,
+    pub amount: Option<Bound>,
+    pub cost: Option<Bound>,
+    pub bottom_line: Option<Bound>,
+    pub approver: Option<String>,
+    /// Rules that must fire, and must not.
+    pub fired: Vec<String>,
+    pub not_fired: Vec<String>,
+}
+
+/// One test.
+#[derive(Debug, Clone)]
+pub struct RuleTest {
+    pub name: String,
+    /// `file:line` of the test.
+    pub at: String,
+    pub claim: Claim,
+    pub expect: Expect,
+}
+
+/// A test's result.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    pub name: String,
+    pub at: String,
+    /// Each expectation that was not met: what was expected and what the advice says.
+    pub failures: Vec<String>,
+    pub fired: Vec<RuleRef>,
+}
+
+/// Reads every `*.toml` in `dir/tests`, in name order. Problems in test files are diagnostics,
+/// all reported together; no tests run unless every file is valid.
+pub fn load(dir: &Path) -> Result<Vec<RuleTest>, (Vec<Diagnostic>, Vec<SourceFile>)> {
+    let tests_dir = dir.join("tests");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&tests_dir)
+        .map(|rd| {
+            rd.filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+                .collect()
+        })
+        .unwrap_or_default();
+    files.sort();
+    let mut tests = Vec::new();
+    let mut diags = Vec::new();
+    let mut sources = Vec::new();
+    for path in files {
+        let text = std::fs::read_to_string(&path).unwrap_or_default();
+        let source = SourceFile::new(path.display().to_string(), text);
+        let mut sink = Sink::new(&source);
+        if let Some(root) = node::parse_toml(source.text(), &mut sink) {
+            read_file(&root, &path, &mut tests, &mut sink, &mut sources);
+        }
+        diags.extend(sink.finish());
+        sources.push(source);
+    }
+    if diags.is_empty() {
+        Ok(tests)
+    } else {
+        Err((diags, sources))
+    }
+}
+
+fn read_file(
+    root: &Node,
+    path: &Path,
+    out: &mut Vec<RuleTest>,
+    sink: &mut Sink<'_>,
+    sources: &mut Vec<SourceFile>,
+) {
+    let Some(mut t) = Table::of(root, "", 0..0, sink) else {
+        return;
+    };
+    let Some((_, list)) = t.need("test", sink) else {
+        return;
+    };
+    t.finish(&["test"], "a rule-test file", sink);
+    let Kind::Array(items) = &list.kind else {
+        read::wrong_type(sink, list, "test", "an array of tables ([[test]])");
+        return;
+    };
+    for (i, item) in items.iter().enumerate() {
+        let field = format!("test[{}]", i + 1);
+        let Some(mut tt) = Table::of(item, &field, item.span.clone(), sink) else {
+            continue;
+        };
+        let (line, _) = sink.source.line_col(item.span.start);
+        let name = tt
+            .need("name", sink)
+            .and_then(|(_, n)| read::string(n, &format!("{field}.name"), sink));
+        let claim_path = tt.need("claim", sink).and_then(|(_, n)| {
+            read::string(n, &format!("{field}.claim"), sink).map(|s| (s, n.span.clone()))
+        });
+        let set = tt.take("set").map(|(_, n)| n.clone());
+        let expect = tt
+            .need("expect", sink)
+            .and_then(|(k, n)| expectations(n, &format!("{field}.expect"), k.span.clone(), sink));
+        tt.finish(
+            &["name", "claim", "set", "expect"],
+            &format!("[[{field}]]"),
+            sink,
+        );
+        let (Some(name), Some((claim_rel, claim_span)), Some(expect)) = (name, claim_path, expect)
+        else {
+            continue;
+        };
+        let claim_file = path.parent().unwrap_or(Path::new(".")).join(&claim_rel);
+        let Ok(text) = std::fs::read_to_string(&claim_file) else {
+            sink.error(
+                claim_span,
+                Some("claim"),
+                format!("cannot read the claim file {}", claim_file.display()),
+            );
+            continue;
+        };
+        let csrc = SourceFile::new(claim_file.display().to_string(), text);
+        let mut csink = Sink::new(&csrc);
+        let format = crate::Format::of_path(csrc.name());
+        let tree = match format {
+            crate::Format::Toml => node::parse_toml(csrc.text(), &mut csink),
+            crate::Format::Json => node::parse_json(csrc.text(), &mut csink),
+        };
+        let claim = tree.and_then(|mut tree| {
+            if let Some(set) = &set {
+                override_fields(&mut tree, set, &format!("{field}.set"), sink);
+            }
+            crate::claim_file::claim_from_node(&tree, &mut csink)
+        });
+        let cdiags = csink.finish();
+        match claim {
+            Some(c) if cdiags.is_empty() => {
+                out.push(RuleTest {
+                    name,
+                    at: format!("{}:{line}", path.display()),
+                    claim: c,
+                    expect,
+                });
+            }
+            _ => {
+                // The claim, once overridden, is not valid: say so at the test, and show why.
+                let first = cdiags
+                    .first()
+                    .map_or("not a valid claim".to_string(), |d| d.message.clone());
+                sink.error(
+                    item.span.clone(),
+                    Some(&field),
+                    format!("test `{name}`: its claim is not valid: {first}"),
+                );
+                sources.push(csrc);
+            }
+        }
+    }
+}
+
+/// Applies `set = { "evidence.misuse_signs" = true, ... }` to a claim's tree (dotted paths).
+fn override_fields(tree: &mut Node, set: &Node, field: &str, sink: &mut Sink<'_>) {
+    let Kind::Table(entries) = &set.kind else {
+        read::wrong_type(
+            sink,
+            set,
+            field,
+            "a table of claim fields, e.g. { \"evidence.misuse_signs\" = true }",
+        );
+        return;
+    };
+    let mut flat: Vec<(String, Node, std::ops::Range<usize>)> = Vec::new();
+    fn walk(
+        prefix: &str,
+        entries: &[(Key, Node)],
+        out: &mut Vec<(String, Node, std::ops::Range<usize>)>,
+    ) {
+        for (k, v) in entries {
+            let name = if prefix.is_empty() {
+                k.name.clone()
+            } else {
+                format!("{prefix}.{}", k.name)
+            };
+            match &v.kind {
+                Kind::Table(inner) => walk(&name, inner, out),
+                _ => out.push((name, v.clone(), k.span.clone())),
+            }
+        }
+    }
+    walk("", entries, &mut flat);
+    for (path, value, span) in flat {
+        let parts: Vec<&str> = path.split('.').collect();
+        if !set_path(tree, &parts, value) {
+            sink.error(
+                span,
+                Some(field),
+                format!("`{path}` is not a field of the claim"),
+            );
+        }
+    }
+}
+
+/// Sets the value at a dotted path of tables, adding the last key if it is missing; false when
+/// a table on the way is missing.
+fn set_path(at: &mut Node, parts: &[&str], value: Node) -> bool {
+    let Kind::Table(entries) = &mut at.kind else {
+        return false;
+    };
+    match parts {
+        [] => false,
+        [last] => {
+            match entries.iter_mut().find(|(k, _)| k.name == *last) {
+                Some((_, v)) => *v = value,
+                None => entries.push((
+                    Key {
+                        name: last.to_string(),
+                        span: 0..0,
+                    },
+                    value,
+                )),
+            }
+            true
+        }
+        [first, rest @ ..] => match entries.iter_mut().find(|(k, _)| k.name == *first) {
+            Some((_, child)) => set_path(child, rest, value),
+            None => false,
+        },
+    }
+}
+
+fn strings(n: &Node, field: &str, sink: &mut Sink<'_>) -> Option<Vec<String>> {
+    match &n.kind {
+        Kind::Str(s) => Some(vec![s.clone()]),
+        Kind::Array(items) => items.iter().map(|i| read::string(i, field, sink)).collect(),
+        _ => {
+            read::wrong_type(sink, n, field, "a string or a list of strings");
+            None
+        }
+    }
+}
+
+fn bound(n: &Node, field: &str, sink: &mut Sink<'_>) -> Option<Bound> {
+    let text = match &n.kind {
+        Kind::Str(s) => s.clone(),
+        Kind::Int(i) => i.to_string(),
+        _ => {
+            read::wrong_type(
+                sink,
+                n,
+                field,
+                "an amount or a comparison such as \"<= 2700\"",
+            );
+            return None;
+        }
+    };
+    let mut iv = Interval::default();
+    for part in text.split(" and ") {
+        let part = part.trim();
+        let (op, rest) = ["<=", ">=", "<", ">", "="]
+            .iter()
+            .find_map(|op| part.strip_prefix(op).map(|r| (*op, r.trim())))
+            .unwrap_or(("=", part));
+        let Some(x) = read::parse_decimal(rest) else {
+            sink.error(
+                n.span.clone(),
+                Some(field),
+                format!("cannot read the bound `{text}`"),
+            )
+            .help("write an amount or comparisons such as \"<= 2700\" or \"> 0 and < 5000\"");
+            return None;
+        };
+        let b = |inclusive| {
+            Some(settle_engine::condition::Bound {
+                value: x,
+                inclusive,
+            })
+        };
+        let p = match op {
+            "<=" => Interval {
+                lo: None,
+                hi: b(true),
+            },
+            "<" => Interval {
+                lo: None,
+                hi: b(false),
+            },
+            ">=" => Interval {
+                lo: b(true),
+                hi: None,
+            },
+            ">" => Interval {
+                lo: b(false),
+                hi: None,
+            },
+            _ => Interval {
+                lo: b(true),
+                hi: b(true),
+            },
+        };
+        iv = iv.intersect(&p);
+    }
+    Some(Bound { text, interval: iv })
+}
+
+fn expectations(
+    n: &Node,
+    field: &str,
+    at: std::ops::Range<usize>,
+    sink: &mut Sink<'_>,
+) -> Option<Expect> {
+    let mut t = Table::of(n, field, at, sink)?;
+    let mut e = Expect::default();
+    let mut ok = true;
+    let f = |k: &str| format!("{field}.{k}");
+    macro_rules! take {
+        ($key:literal, $read:expr, $slot:expr) => {
+            if let Some((_, n)) = t.take($key) {
+                match $read(n, &f($key), &mut *sink) {
+                    Some(v) => $slot = v,
+                    None => ok = false,
+                }
+            }
+        };
+    }
+    take!("action", strings, e.action);
+    take!("option", strings, e.option);
+    take!("not_option", strings, e.not_option);
+    take!("fired", strings, e.fired);
+    take!("not_fired", strings, e.not_fired);
+    take!("seller", |n, f, s| read::unit(n, f, s).map(Some), e.seller);
+    take!("buyer", |n, f, s| read::unit(n, f, s).map(Some), e.buyer);
+    take!(
+        "carrier",
+        |n, f, s| read::unit(n, f, s).map(Some),
+        e.carrier
+    );
+    take!(
+        "unclear",
+        |n, f, s| read::boolean(n, f, s).map(Some),
+        e.unclear
+    );
+    take!("amount", |n, f, s| bound(n, f, s).map(Some), e.amount);
+    take!("cost", |n, f, s| bound(n, f, s).map(Some), e.cost);
+    take!(
+        "bottom_line",
+        |n, f, s| bound(n, f, s).map(Some),
+        e.bottom_line
+    );
+    take!(
+        "approver",
+        |n, f, s| read::string(n, f, s).map(Some),
+        e.approver
+    );
+    t.finish(
+        &[
+            "action",
+            "option",
+            "not_option",
+            "seller",
+            "buyer",
+            "carrier",
+            "unclear",
+            "amount",
+            "cost",
+            "bottom_line",
+            "approver",
+            "fired",
+            "not_fired",
+        ],
+        &format!("[{field}]"),
+        sink,
+    );
+    ok.then_some(e)
+}
+
+/// Runs one test.
+pub fn run(p: &Playbook, t: &RuleTest) -> Outcome {
+    let mut failures = Vec::new();
+    let advice = match advise(p, &t.claim) {
+        Ok(a) => a,
+        Err(e) => {
+            return Outcome {
+                name: t.name.clone(),
+                at: t.at.clone(),
+                failures: vec![format!("the claim cannot be priced: {e}")],
+                fired: Vec::new(),
+            };
+        }
+    };
+    let e = &t.expect;
+    let action = advice.next.action.as_str().to_string();
+    let option = advice
+        .next
+        .proposal
+        .as_ref()
+        .map(|x| x.remedy.as_str().to_string())
+        .unwrap_or_default();
+    if !e.action.is_empty() && !e.action.contains(&action) {
+        failures.push(format!(
+            "action: expected {}, got {action}",
+            e.action.join(" or ")
+        ));
+    }
+    if !e.option.is_empty() && !e.option.contains(&option) {
+        failures.push(format!(
+            "option: expected {}, got {}",
+            e.option.join(" or "),
+            if option.is_empty() { "none" } else { &option }
+        ));
+    }
+    if e.not_option.contains(&option) {
+        failures.push(format!("option: expected anything but {option}"));
+    }
+    let shares = &advice.responsibility.shares;
+    for (who, want, got) in [
+        ("seller", e.seller, shares.seller()),
+        ("buyer", e.buyer, shares.buyer()),
+        ("carrier", e.carrier, shares.carrier()),
+    ] {
+        if let Some(w) = want
+            && w != got
+        {
+            failures.push(format!(
+                "{who} share: expected {}, got {}",
+                w.normalize(),
+                got.normalize()
+            ));
+        }
+    }
+    if let Some(u) = e.unclear
+        && u != advice.responsibility.unclear
+    {
+        failures.push(format!(
+            "unclear: expected {u}, got {}",
+            advice.responsibility.unclear
+        ));
+    }
+    let cur = &t.claim.currency;
+    let prop = advice.next.proposal.as_ref();
+    for (what, b, got) in [
+        ("amount", &e.amount, prop.map(|x| x.amount)),
+        ("cost", &e.cost, prop.map(|x| x.cost)),
+        ("bottom line", &e.bottom_line, Some(advice.bottom_line)),
+    ] {
+        if let Some(b) = b {
+            match got {
+                Some(v) if b.interval.contains(cur.round(v)) => {}
+                Some(v) => failures.push(format!(
+                    "{what}: expected {}, got {}",
+                    b.text,
+                    cur.round_string(v)
+                )),
+                None => failures.push(format!(
+                    "{what}: expected {}, but the move has no proposal",
+                    b.text
+                )),
+            }
+        }
+    }
+    if let Some(a) = &e.approver
+        && advice.next.approver.as_deref() != Some(a.as_str())
+    {
+        failures.push(format!(
+            "approver: expected {a}, got {}",
+            advice.next.approver.as_deref().unwrap_or("none")
+        ));
+    }
+    let fired = advice.fired();
+    let fired_ids: Vec<&str> = fired.iter().map(|r| p.rule(*r).id.as_str()).collect();
+    for id in &e.fired {
+        if !fired_ids.contains(&id.as_str()) {
+            failures.push(format!("rule `{id}` was expected to fire and did not"));
+        }
+    }
+    for id in &e.not_fired {
+        if fired_ids.contains(&id.as_str()) {
+            failures.push(format!("rule `{id}` fired and was expected not to"));
+        }
+    }
+    Outcome {
+        name: t.name.clone(),
+        at: t.at.clone(),
+        failures,
+        fired,
+    }
+}
+
+/// Rule coverage: every rule that can fire (parameters aside) and whether some test fired it.
+pub fn coverage(p: &Playbook, outcomes: &[Outcome]) -> Vec<(RuleRef, bool)> {
+    let mut hit = vec![false; p.rules.len()];
+    for o in outcomes {
+        for r in &o.fired {
+            hit[r.0 as usize] = true;
+        }
+    }
+    p.rules
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.kind != RuleKind::Parameter)
+        .map(|(i, _)| (RuleRef(i as u32), hit[i]))
+        .collect()
+}
