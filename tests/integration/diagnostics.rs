@@ -5,7 +5,7 @@
 use crate::common::{files, root, settle, source, stderr, stdout};
 use settle_rules::{SourceFile, defaults};
 
-fn check(case: &str, actual: Vec<String>) {
+pub(crate) fn check(case: &str, actual: Vec<String>) {
     let expected_path = root().join(case).with_extension("expected");
     let actual = actual.join("\n") + "\n";
     if std::env::var_os("SETTLE_BLESS").is_some() {
@@ -30,7 +30,7 @@ fn every_broken_claim_file_gets_its_exact_diagnostics() {
 }
 
 /// A rule case replaces one default file (`# replaces: x.toml`) or adds itself (`# adds`).
-fn rule_case_sources(case: &str) -> Vec<SourceFile> {
+pub(crate) fn rule_case_sources(case: &str) -> Vec<SourceFile> {
     let s = source(case);
     let first = s.text().lines().next().unwrap_or_default().to_string();
     let replaced = first

@@ -330,3 +330,55 @@ fn a_broken_rule_test_file_is_reported_and_nothing_runs() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn every_crafted_rule_set_gets_its_exact_lint_warnings() {
+    let cases = crate::common::files("tests/data/lint", &[".toml"]);
+    assert!(cases.len() >= 8);
+    for case in cases {
+        let sources = crate::diagnostics::rule_case_sources(&case);
+        let p = settle_rules::ruleset::load(sources.clone())
+            .unwrap_or_else(|d| panic!("{case} must load: {d:?}"));
+        let warnings = settle_rules::lint::lint(&p, &sources);
+        assert!(!warnings.is_empty(), "{case} must warn");
+        crate::diagnostics::check(&case, warnings.iter().map(|d| d.short()).collect());
+    }
+}
+
+#[test]
+fn the_shipped_rule_sets_pass_lint_with_warnings_denied() {
+    for dir in ["rules/default", "rules/lean"] {
+        let out = settle(&["rules", "lint", dir, "--deny", "warnings"]);
+        assert_eq!(out.status.code(), Some(0), "{dir}: {}", stderr(&out));
+        assert!(stdout(&out).ends_with(": 0 warnings\n"));
+    }
+}
+
+#[test]
+fn lint_with_warnings_denied_exits_1() {
+    let dir = std::env::temp_dir().join(format!("settle-lint-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    for s in crate::diagnostics::rule_case_sources("tests/data/lint/never-eligible.toml") {
+        std::fs::write(dir.join(s.name().rsplit('/').next().unwrap()), s.text()).unwrap();
+    }
+    let out = settle(&["rules", "lint", dir.to_str().unwrap(), "--deny", "warnings"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("warning: `credit` can never be offered"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(
+        stderr(&out).contains("help: narrow one of:"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(
+        settle(&["rules", "lint", dir.to_str().unwrap()])
+            .status
+            .code(),
+        Some(0)
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}

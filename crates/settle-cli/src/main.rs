@@ -8,6 +8,7 @@ mod explain_cmd;
 mod graph_cmd;
 mod history_cmd;
 mod html;
+mod lint_cmd;
 mod replay_cmd;
 mod ruletest_cmd;
 mod table;
@@ -175,6 +176,17 @@ enum RulesCommand {
         #[arg(long, value_enum, default_value = "text")]
         format: OutputFormat,
     },
+    /// Warnings a manager can act on: shadowed rows, gaps, conflicts, options never eligible,
+    /// tests always true, inconsistent thresholds
+    Lint {
+        /// The rule-set folder (default: the built-in rules/default)
+        dir: Option<PathBuf>,
+        /// `--deny warnings`: exit 1 if there is any warning (for CI)
+        #[arg(long, value_enum)]
+        deny: Option<lint_cmd::Deny>,
+        #[arg(long, value_enum, default_value = "text")]
+        format: OutputFormat,
+    },
     /// Run the rule tests in DIR/tests/*.toml and report rule coverage
     Test {
         /// The rule-set folder (default: rules/default in the project folder)
@@ -233,6 +245,9 @@ fn main() -> ExitCode {
         Command::Rules {
             command: RulesCommand::Graph { dir, format, out },
         } => graph_cmd::run(dir.as_deref(), format, out.as_deref()),
+        Command::Rules {
+            command: RulesCommand::Lint { dir, deny, format },
+        } => lint_cmd::run(dir.as_deref(), deny, format),
         Command::Rules {
             command:
                 RulesCommand::Test {

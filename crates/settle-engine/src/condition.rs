@@ -140,6 +140,78 @@ impl Test {
         }
     }
 
+    /// The test both must pass, on the same field: `None` when no value passes both.
+    pub fn intersect(&self, other: &Test) -> Option<Test> {
+        let out = match (self, other) {
+            (Test::Bool(a), Test::Bool(b)) => (a == b).then_some(Test::Bool(*a))?,
+            (Test::OneOf(a), Test::OneOf(b)) => Some(a & b).filter(|m| *m != 0).map(Test::OneOf)?,
+            (Test::Range(a), Test::Range(b)) => Some(a.intersect(b))
+                .filter(|iv| !iv.is_empty())
+                .map(Test::Range)?,
+            (
+                Test::Text {
+                    values: a,
+                    negated: false,
+                },
+                Test::Text {
+                    values: b,
+                    negated: false,
+                },
+            ) => {
+                let v: Vec<String> = a.iter().filter(|x| b.contains(x)).cloned().collect();
+                (!v.is_empty()).then_some(Test::Text {
+                    values: v,
+                    negated: false,
+                })?
+            }
+            (
+                Test::Text {
+                    values: a,
+                    negated: false,
+                },
+                Test::Text {
+                    values: b,
+                    negated: true,
+                },
+            )
+            | (
+                Test::Text {
+                    values: b,
+                    negated: true,
+                },
+                Test::Text {
+                    values: a,
+                    negated: false,
+                },
+            ) => {
+                let v: Vec<String> = a.iter().filter(|x| !b.contains(x)).cloned().collect();
+                (!v.is_empty()).then_some(Test::Text {
+                    values: v,
+                    negated: false,
+                })?
+            }
+            (
+                Test::Text {
+                    values: a,
+                    negated: true,
+                },
+                Test::Text {
+                    values: b,
+                    negated: true,
+                },
+            ) => {
+                let mut v = a.clone();
+                v.extend(b.iter().filter(|x| !a.contains(x)).cloned());
+                Test::Text {
+                    values: v,
+                    negated: true,
+                }
+            }
+            _ => return None,
+        };
+        Some(out)
+    }
+
     /// Whether every value that passes `self` also passes `other`.
     pub fn within(&self, other: &Test) -> bool {
         match (self, other) {
@@ -206,6 +278,18 @@ impl Condition {
                 Some(t) => test.overlaps(t),
                 None => true,
             })
+    }
+
+    /// The condition both must hold: `None` when no claim can match both.
+    pub fn and(&self, other: &Condition) -> Option<Condition> {
+        let mut tests: Vec<(Field, Test)> = Vec::new();
+        for (f, t) in self.tests.iter().chain(&other.tests) {
+            match tests.iter_mut().find(|(g, _)| g == f) {
+                None => tests.push((*f, t.clone())),
+                Some((_, existing)) => *existing = existing.intersect(t)?,
+            }
+        }
+        Some(Condition::new(tests))
     }
 
     /// Whether every claim matching `self` also matches `other`.
@@ -364,5 +448,302 @@ mod tests {
         assert!(t(&["a"], true).overlaps(&t(&["b"], true)));
         assert!(t(&["a"], false).within(&t(&["b"], true)));
         assert!(!t(&["a"], true).within(&t(&["b"], false)));
+    }
+}
+
+/// A value chosen for a field while searching for a claim no condition covers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Sample {
+    Bool(bool),
+    Sym(u8),
+    Num(Decimal),
+    Text(String),
+    /// Absent (e.g. no delivery date), or text none of the conditions names.
+    Other,
+}
+
+impl Sample {
+    fn fact(&self) -> crate::schema::Fact<'_> {
+        use crate::schema::Fact;
+        match self {
+            Sample::Bool(b) => Fact::Bool(*b),
+            Sample::Sym(i) => Fact::Sym(*i),
+            Sample::Num(x) => Fact::Num(*x),
+            Sample::Text(t) => Fact::Text(t.as_str()),
+            Sample::Other => Fact::Text("\u{1}other"),
+        }
+    }
+
+    /// The value in words.
+    pub fn describe(&self, field: Field) -> String {
+        match (self, field.ty()) {
+            (Sample::Bool(b), _) => b.to_string(),
+            (Sample::Sym(i), crate::schema::FieldType::Enum(names)) => names
+                .get(usize::from(*i))
+                .copied()
+                .unwrap_or("?")
+                .to_string(),
+            (Sample::Sym(i), _) => format!("#{i}"),
+            (Sample::Num(x), _) => x.normalize().to_string(),
+            (Sample::Text(t), _) => t.clone(),
+            (Sample::Other, _) => "anything else".to_string(),
+        }
+    }
+}
+
+/// The atoms of a field's domain that the tests on it can tell apart, each as a sample value.
+fn atoms(field: Field, tests: &[&Test]) -> Vec<Sample> {
+    use crate::schema::FieldType;
+    match field.ty() {
+        FieldType::Bool => vec![Sample::Bool(false), Sample::Bool(true)],
+        FieldType::Enum(names) => (0..names.len() as u8).map(Sample::Sym).collect(),
+        FieldType::Text => {
+            let mut values: Vec<String> = tests
+                .iter()
+                .flat_map(|t| match t {
+                    Test::Text { values, .. } => values.clone(),
+                    _ => Vec::new(),
+                })
+                .collect();
+            values.sort();
+            values.dedup();
+            let mut out: Vec<Sample> = values.into_iter().map(Sample::Text).collect();
+            out.push(Sample::Other);
+            out
+        }
+        FieldType::Int | FieldType::Money | FieldType::Ratio => {
+            let mut cuts: Vec<Decimal> = tests
+                .iter()
+                .flat_map(|t| match t {
+                    Test::Range(iv) => [iv.lo.map(|b| b.value), iv.hi.map(|b| b.value)]
+                        .into_iter()
+                        .flatten()
+                        .collect(),
+                    _ => Vec::new(),
+                })
+                .collect();
+            cuts.sort();
+            cuts.dedup();
+            let whole = field.ty() == FieldType::Int;
+            let mut out = Vec::new();
+            let mut push = |x: Decimal| {
+                // Claims never hold negative amounts or counts; whole-number fields hold whole numbers.
+                if x >= Decimal::ZERO
+                    && (!whole || x.fract().is_zero())
+                    && !out.contains(&Sample::Num(x))
+                {
+                    out.push(Sample::Num(x));
+                }
+            };
+            match (cuts.first(), cuts.last()) {
+                (Some(first), Some(last)) => {
+                    // Below the lowest cut: halfway down to zero (amounts are never negative).
+                    push(if whole {
+                        (*first - Decimal::ONE).floor()
+                    } else {
+                        *first / Decimal::TWO
+                    });
+                    for w in cuts.windows(2) {
+                        push(w[0]);
+                        let mid = (w[0] + w[1]) / Decimal::TWO;
+                        push(if whole { mid.floor() } else { mid });
+                        if whole {
+                            push(w[0] + Decimal::ONE);
+                        }
+                    }
+                    push(*last);
+                    push(if whole {
+                        (*last + Decimal::ONE).floor()
+                    } else {
+                        *last + Decimal::ONE
+                    });
+                }
+                _ => push(Decimal::ZERO),
+            }
+            out
+        }
+    }
+}
+
+/// Derived facts that constrain others: a witness that breaks them is not a real claim.
+fn consistent(assigned: &[(Field, Sample)]) -> bool {
+    let get = |f: Field| assigned.iter().find(|(g, _)| *g == f).map(|(_, s)| s);
+    // evidence.none = true means no photos, no inspection (index 0: none), no expert view (0: none).
+    if let Some(Sample::Bool(none)) = get(Field::EvidenceNone) {
+        let photos = matches!(get(Field::EvidenceBuyerPhotos), Some(Sample::Bool(true)));
+        let inspected = matches!(get(Field::EvidenceInspection), Some(Sample::Sym(i)) if *i != 0);
+        let expert = matches!(get(Field::EvidenceExpertOpinion), Some(Sample::Sym(i)) if *i != 0);
+        let all_known_absent = matches!(get(Field::EvidenceBuyerPhotos), Some(Sample::Bool(false)))
+            && matches!(get(Field::EvidenceInspection), Some(Sample::Sym(0)))
+            && matches!(get(Field::EvidenceExpertOpinion), Some(Sample::Sym(0)));
+        if *none && (photos || inspected || expert) {
+            return false;
+        }
+        if !*none && all_known_absent {
+            return false;
+        }
+    }
+    true
+}
+
+/// A claim (as field values) that matches `region` and none of `by`, if there is one. Fields
+/// the result leaves out may take any value. Fields are treated as independent, except for the
+/// derived facts a real claim ties together (`evidence.none`).
+pub fn uncovered(region: &Condition, by: &[&Condition]) -> Option<Vec<(Field, Sample)>> {
+    let mut fields: Vec<Field> = region.tests().iter().map(|(f, _)| *f).collect();
+    for c in by {
+        fields.extend(c.tests().iter().map(|(f, _)| *f));
+    }
+    fields.sort();
+    fields.dedup();
+    if fields.contains(&Field::EvidenceNone) {
+        for f in [
+            Field::EvidenceBuyerPhotos,
+            Field::EvidenceInspection,
+            Field::EvidenceExpertOpinion,
+        ] {
+            if !fields.contains(&f) {
+                fields.push(f);
+            }
+        }
+    }
+    let mut assigned = Vec::new();
+    search(&fields, region, by.to_vec(), &mut assigned)
+}
+
+fn search(
+    fields: &[Field],
+    region: &Condition,
+    live: Vec<&Condition>,
+    assigned: &mut Vec<(Field, Sample)>,
+) -> Option<Vec<(Field, Sample)>> {
+    // With no condition left, the rest of the region only has to be met consistently: keep
+    // assigning the fields it constrains or that a derived fact ties together.
+    let tied = |f: &Field| {
+        region.test_on(*f).is_some()
+            || matches!(
+                f,
+                Field::EvidenceNone
+                    | Field::EvidenceBuyerPhotos
+                    | Field::EvidenceInspection
+                    | Field::EvidenceExpertOpinion
+            )
+    };
+    if live.is_empty() && !fields.iter().any(tied) {
+        return consistent(assigned).then(|| assigned.clone());
+    }
+    let Some((&field, rest)) = fields.split_first() else {
+        return if live.is_empty() && consistent(assigned) {
+            Some(assigned.clone())
+        } else {
+            None
+        };
+    };
+    // A live condition with no test on any field still to decide matches everything here.
+    if live
+        .iter()
+        .any(|c| c.tests().iter().all(|(f, _)| !fields.contains(f)))
+    {
+        return None;
+    }
+    let mut tests: Vec<&Test> = live.iter().filter_map(|c| c.test_on(field)).collect();
+    if let Some(t) = region.test_on(field) {
+        tests.push(t);
+    }
+    for sample in atoms(field, &tests) {
+        let fact = sample.fact();
+        if region.test_on(field).is_some_and(|t| !t.matches(fact)) {
+            continue;
+        }
+        let next: Vec<&Condition> = live
+            .iter()
+            .copied()
+            .filter(|c| c.test_on(field).is_none_or(|t| t.matches(fact)))
+            .collect();
+        assigned.push((field, sample));
+        if let Some(w) = search(rest, region, next, assigned) {
+            return Some(w);
+        }
+        assigned.pop();
+    }
+    None
+}
+
+#[cfg(test)]
+mod cover_tests {
+    use super::*;
+
+    fn c(tests: Vec<(Field, Test)>) -> Condition {
+        Condition::new(tests)
+    }
+    fn ge(x: i64) -> Test {
+        Test::Range(Interval {
+            lo: Some(Bound {
+                value: Decimal::from(x),
+                inclusive: true,
+            }),
+            hi: None,
+        })
+    }
+    fn lt(x: i64) -> Test {
+        Test::Range(Interval {
+            lo: None,
+            hi: Some(Bound {
+                value: Decimal::from(x),
+                inclusive: false,
+            }),
+        })
+    }
+
+    #[test]
+    fn a_row_inside_the_union_of_earlier_rows_is_covered() {
+        let a = c(vec![(Field::CustomerPastClaims, lt(3))]);
+        let b = c(vec![(Field::CustomerPastClaims, ge(3))]);
+        let row = c(vec![
+            (Field::CustomerPastClaims, ge(1)),
+            (Field::EvidenceMisuseSigns, Test::Bool(true)),
+        ]);
+        assert!(uncovered(&row, &[&a, &b]).is_none());
+        assert!(uncovered(&row, &[&a]).is_some());
+    }
+
+    #[test]
+    fn a_share_below_the_only_threshold_is_found() {
+        let ratio_ge = Test::Range(Interval {
+            lo: Some(Bound {
+                value: Decimal::new(5, 1),
+                inclusive: true,
+            }),
+            hi: None,
+        });
+        let a = c(vec![(Field::ShareSeller, ratio_ge)]);
+        let w = uncovered(&Condition::default(), &[&a]).expect("a seller share below 0.5");
+        assert!(matches!(&w[0], (Field::ShareSeller, Sample::Num(x)) if *x < Decimal::new(5, 1)));
+    }
+
+    #[test]
+    fn a_gap_comes_with_a_concrete_value() {
+        let a = c(vec![(Field::CustomerPastClaims, lt(3))]);
+        let b = c(vec![(Field::CustomerPastClaims, ge(5))]);
+        let gap = uncovered(&Condition::default(), &[&a, &b]).expect("3 and 4 are not covered");
+        assert_eq!(gap.len(), 1);
+        match &gap[0] {
+            (Field::CustomerPastClaims, Sample::Num(x)) => {
+                assert!(*x >= Decimal::from(3) && *x < Decimal::from(5))
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn impossible_claims_are_not_gaps() {
+        // evidence.none = true with photos cannot happen, so these two rows cover every claim.
+        let a = c(vec![(Field::EvidenceNone, Test::Bool(true))]);
+        let b = c(vec![(Field::EvidenceBuyerPhotos, Test::Bool(true))]);
+        let d = c(vec![
+            (Field::EvidenceNone, Test::Bool(false)),
+            (Field::EvidenceBuyerPhotos, Test::Bool(false)),
+        ]);
+        assert!(uncovered(&Condition::default(), &[&a, &b, &d]).is_none());
     }
 }

@@ -9,6 +9,7 @@ pub mod claim_file;
 pub mod currency;
 pub mod defaults;
 pub mod diag;
+pub mod lint;
 pub mod node;
 pub mod read;
 pub mod ruleset;

@@ -1,0 +1,51 @@
+//! `settle rules lint [DIR] [--deny warnings]`: warnings a manager can act on.
+
+use crate::check::{diagnostics_json, load_rules, print_diagnostics};
+use crate::{EXIT_BAD_INPUT, EXIT_GATE, EXIT_OK, OutputFormat};
+use anyhow::Result;
+use std::path::Path;
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Deny {
+    /// Exit 1 if there is any warning
+    Warnings,
+}
+
+pub fn run(dir: Option<&Path>, deny: Option<Deny>, format: OutputFormat) -> Result<u8> {
+    let (loaded, sources) = load_rules(dir)?;
+    let p = match loaded {
+        Ok(p) => p,
+        Err(diags) => {
+            let refs: Vec<_> = sources.iter().collect();
+            print_diagnostics(&diags, &refs);
+            eprintln!("error: the rule set has errors; fix them before linting");
+            return Ok(EXIT_BAD_INPUT);
+        }
+    };
+    let warnings = settle_rules::lint::lint(&p, &sources);
+    match format {
+        OutputFormat::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(&serde_json::json!({
+                "rules": { "name": p.name, "version": p.version, "hash": p.hash },
+                "warnings": diagnostics_json(&warnings),
+            }))?
+        ),
+        OutputFormat::Text => {
+            let refs: Vec<_> = sources.iter().collect();
+            print_diagnostics(&warnings, &refs);
+            println!(
+                "rule set {} {}: {} warning{}",
+                p.name,
+                p.version,
+                warnings.len(),
+                if warnings.len() == 1 { "" } else { "s" }
+            );
+        }
+    }
+    Ok(if deny.is_some() && !warnings.is_empty() {
+        EXIT_GATE
+    } else {
+        EXIT_OK
+    })
+}
