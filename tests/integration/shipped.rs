@@ -119,3 +119,22 @@ fn the_rule_format_reference_names_every_field_and_parameter() {
         );
     }
 }
+
+#[test]
+fn the_readme_shows_the_real_output_of_its_first_command() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let block: Vec<&str> = readme
+        .split("```text\n")
+        .nth(1)
+        .and_then(|b| b.split("```").next())
+        .expect("a text block in the README")
+        .lines()
+        .collect();
+    let out = settle(&["advise", "examples/claims/trial-order-failures.toml"]);
+    let real: Vec<String> = stdout(&out)
+        .lines()
+        .take(block.len())
+        .map(str::to_string)
+        .collect();
+    assert_eq!(block, real, "README.md's sample output is out of date");
+}
