@@ -1,6 +1,6 @@
 //! `settle advise`: the rep's view (text) and the stable data form (JSON, docs/output.md).
 
-use crate::check::{load_rules, print_diagnostics, read_source};
+use crate::check::{claim_or_report, rules_or_report};
 use crate::{EXIT_BAD_INPUT, EXIT_OK, OutputFormat, table};
 use anyhow::{Context, Result};
 use rust_decimal::Decimal;
@@ -17,31 +17,17 @@ pub fn run(
     format: OutputFormat,
     tree: Option<&Path>,
 ) -> Result<u8> {
-    let (loaded, rule_sources) = load_rules(rules)?;
-    let playbook = match loaded {
-        Ok(p) => p,
-        Err(diags) => {
-            let refs: Vec<_> = rule_sources.iter().collect();
-            print_diagnostics(&diags, &refs);
-            eprintln!("error: the rule set has errors; no advice given");
-            return Ok(EXIT_BAD_INPUT);
-        }
+    let Some(playbook) = rules_or_report(rules, "the rule set has errors; no advice given")? else {
+        return Ok(EXIT_BAD_INPUT);
     };
-    let source = read_source(claim_path)?;
-    let claim =
-        match settle_rules::parse_claim(&source, settle_rules::Format::of_path(source.name())) {
-            Ok(c) => c,
-            Err(diags) => {
-                print_diagnostics(&diags, &[&source]);
-                eprintln!(
-                    "error: {} is not a valid claim file; no advice given",
-                    source.name()
-                );
-                return Ok(EXIT_BAD_INPUT);
-            }
-        };
+    let Some(claim) = claim_or_report(claim_path, "no advice given")? else {
+        return Ok(EXIT_BAD_INPUT);
+    };
     let advice = settle_engine::advise(&playbook, &claim).map_err(|e| {
-        anyhow::anyhow!("{}: {e}; the figures are too large to price", source.name())
+        anyhow::anyhow!(
+            "{}: {e}; the figures are too large to price",
+            claim_path.display()
+        )
     })?;
     if let Some(path) = tree {
         let dot = words::tree_dot(&advice, &claim.currency).map_err(|e| anyhow::anyhow!("{e}"))?;

@@ -52,6 +52,33 @@ pub fn load_rules(dir: Option<&Path>) -> Result<(Loaded, Vec<SourceFile>)> {
     Ok((settle_rules::ruleset::load(sources.clone()), sources))
 }
 
+/// Loads a rule set, or prints every error and `error: {what}` and gives `None` (exit 2).
+pub fn rules_or_report(dir: Option<&Path>, what: &str) -> Result<Option<Playbook>> {
+    let (loaded, sources) = load_rules(dir)?;
+    match loaded {
+        Ok(p) => Ok(Some(p)),
+        Err(diags) => {
+            let refs: Vec<&SourceFile> = sources.iter().collect();
+            print_diagnostics(&diags, &refs);
+            eprintln!("error: {what}");
+            Ok(None)
+        }
+    }
+}
+
+/// Reads a claim file, or prints every problem and gives `None` (exit 2).
+pub fn claim_or_report(path: &Path, what: &str) -> Result<Option<settle_engine::Claim>> {
+    let source = read_source(path)?;
+    match settle_rules::parse_claim(&source, Format::of_path(source.name())) {
+        Ok(c) => Ok(Some(c)),
+        Err(diags) => {
+            print_diagnostics(&diags, &[&source]);
+            eprintln!("error: {} is not a valid claim file; {what}", source.name());
+            Ok(None)
+        }
+    }
+}
+
 pub fn claims(files: &[std::path::PathBuf], format: OutputFormat) -> Result<u8> {
     let mut all = Vec::new();
     let mut report = Vec::new();

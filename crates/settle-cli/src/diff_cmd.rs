@@ -1,27 +1,13 @@
 //! `settle rules diff OLD NEW [--history FILE]`: what changed between two rule sets, rule by
 //! rule, and with a history, which of those changes move money.
 
-use crate::check::{load_rules, print_diagnostics};
+use crate::check::rules_or_report;
 use crate::{EXIT_BAD_INPUT, EXIT_OK, OutputFormat, table};
 use anyhow::Result;
 use serde_json::json;
-use settle_engine::Playbook;
 use settle_replay::history::HistoryReader;
 use settle_replay::replay::{self, Options, Report, RuleChange};
 use std::path::Path;
-
-fn load(dir: &Path) -> Result<Option<Playbook>> {
-    let (loaded, sources) = load_rules(Some(dir))?;
-    match loaded {
-        Ok(p) => Ok(Some(p)),
-        Err(diags) => {
-            let refs: Vec<_> = sources.iter().collect();
-            print_diagnostics(&diags, &refs);
-            eprintln!("error: {} has errors; nothing compared", dir.display());
-            Ok(None)
-        }
-    }
-}
 
 /// The impact of one rule change on a replay: claims whose advice changed because of it
 /// (the rule fired on one side only, or fired and was redefined, or is a changed parameter).
@@ -45,11 +31,11 @@ fn impacts<'a>(changes: &'a [RuleChange], report: &Report) -> Vec<Impact<'a>> {
                 .iter()
                 .filter(|x| x.cause.get(1..) == Some(c.id.as_str()))
             {
-                claims += cause.claims;
-                for a in &cause.change {
+                claims += cause.moved.claims;
+                for a in &cause.moved.change {
                     *money.entry(a.currency.clone()).or_default() += a.amount;
                 }
-                samples.extend(cause.samples.iter().cloned());
+                samples.extend(cause.moved.samples.iter().cloned());
             }
             samples.sort();
             samples.dedup();
@@ -71,7 +57,16 @@ pub fn run(
     format: OutputFormat,
     allow_skipped: bool,
 ) -> Result<u8> {
-    let (Some(a), Some(b)) = (load(old)?, load(new)?) else {
+    let (Some(a), Some(b)) = (
+        rules_or_report(
+            Some(old),
+            &format!("{} has errors; nothing compared", old.display()),
+        )?,
+        rules_or_report(
+            Some(new),
+            &format!("{} has errors; nothing compared", new.display()),
+        )?,
+    ) else {
         return Ok(EXIT_BAD_INPUT);
     };
     let changes = replay::rule_changes(&a, &b);
@@ -138,21 +133,9 @@ pub fn run(
                 count("changed")
             );
             if !changes.is_empty() {
-                let rows: Vec<Vec<String>> = changes
-                    .iter()
-                    .map(|c| {
-                        vec![
-                            c.id.clone(),
-                            c.kind.clone(),
-                            c.change.clone(),
-                            c.baseline.clone().unwrap_or_default(),
-                            c.new.clone().unwrap_or_default(),
-                        ]
-                    })
-                    .collect();
                 print!(
                     "{}",
-                    table::render(&["rule", "kind", "change", "old", "new"], &rows, "  ")
+                    crate::replay_cmd::rule_changes_table(&changes, "old", "new")
                 );
             }
             if let (Some(r), Some(im)) = (&report, &impact) {
@@ -202,7 +185,7 @@ pub fn run(
                         "  knock-on: unchanged rules that fire differently because of the changes"
                     );
                     for k in knock_on {
-                        println!("    {} on {} claims", k.cause, k.claims);
+                        println!("    {} on {} claims", k.cause, k.moved.claims);
                     }
                 }
                 println!("  (a claim with several causes counts under each)");

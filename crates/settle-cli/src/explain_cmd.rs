@@ -1,6 +1,6 @@
 //! `settle explain CLAIM`: the full trace behind an advice, for a manager checking the rules.
 
-use crate::check::{load_rules, print_diagnostics, read_source};
+use crate::check::{claim_or_report, rules_or_report};
 use crate::{EXIT_BAD_INPUT, EXIT_OK, OutputFormat};
 use anyhow::Result;
 use rust_decimal::Decimal;
@@ -11,30 +11,14 @@ use std::fmt::Write;
 use std::path::Path;
 
 pub fn run(claim_path: &Path, rules: Option<&Path>, format: OutputFormat) -> Result<u8> {
-    let (loaded, rule_sources) = load_rules(rules)?;
-    let p = match loaded {
-        Ok(p) => p,
-        Err(diags) => {
-            let refs: Vec<_> = rule_sources.iter().collect();
-            print_diagnostics(&diags, &refs);
-            eprintln!("error: the rule set has errors; nothing explained");
-            return Ok(EXIT_BAD_INPUT);
-        }
+    let Some(p) = rules_or_report(rules, "the rule set has errors; nothing explained")? else {
+        return Ok(EXIT_BAD_INPUT);
     };
-    let source = read_source(claim_path)?;
-    let claim =
-        match settle_rules::parse_claim(&source, settle_rules::Format::of_path(source.name())) {
-            Ok(c) => c,
-            Err(diags) => {
-                print_diagnostics(&diags, &[&source]);
-                eprintln!(
-                    "error: {} is not a valid claim file; nothing explained",
-                    source.name()
-                );
-                return Ok(EXIT_BAD_INPUT);
-            }
-        };
-    let x = explain::explain(&p, &claim).map_err(|e| anyhow::anyhow!("{}: {e}", source.name()))?;
+    let Some(claim) = claim_or_report(claim_path, "nothing explained")? else {
+        return Ok(EXIT_BAD_INPUT);
+    };
+    let x = explain::explain(&p, &claim)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", claim_path.display()))?;
     match format {
         OutputFormat::Text => print!("{}", text(&p, &claim, &x)),
         OutputFormat::Json => println!("{}", serde_json::to_string_pretty(&data(&p, &claim, &x))?),

@@ -4,7 +4,7 @@
 //! evidence requests at the request. Built as a petgraph graph, written as Graphviz DOT; SVG
 //! through Graphviz's `dot` when it is installed.
 
-use crate::check::{load_rules, print_diagnostics};
+use crate::check::rules_or_report;
 use crate::{EXIT_BAD_INPUT, EXIT_OK};
 use anyhow::{Context, Result};
 use petgraph::dot::{Config, Dot};
@@ -202,15 +202,8 @@ pub fn dot(p: &Playbook) -> String {
 }
 
 pub fn run(dir: Option<&Path>, format: GraphFormat, out: Option<&Path>) -> Result<u8> {
-    let (loaded, sources) = load_rules(dir)?;
-    let p = match loaded {
-        Ok(p) => p,
-        Err(diags) => {
-            let refs: Vec<_> = sources.iter().collect();
-            print_diagnostics(&diags, &refs);
-            eprintln!("error: the rule set has errors; nothing drawn");
-            return Ok(EXIT_BAD_INPUT);
-        }
+    let Some(p) = rules_or_report(dir, "the rule set has errors; nothing drawn")? else {
+        return Ok(EXIT_BAD_INPUT);
     };
     let text = dot(&p);
     let bytes = match format {

@@ -149,22 +149,10 @@ pub fn report(r: &Report, failures: &[String]) -> String {
     }
 
     s.push_str("<h2>Rules fired</h2><table><tr><th>rule</th><th>kind</th><th>baseline</th><th>new</th></tr>");
-    let mut ids: Vec<&str> = r
-        .rules
-        .baseline
-        .iter()
-        .chain(&r.rules.new)
-        .map(|x| x.id.as_str())
-        .collect();
-    ids.sort_unstable();
-    ids.dedup();
-    for id in ids {
-        let b = r.rules.baseline.iter().find(|x| x.id == id);
-        let n = r.rules.new.iter().find(|x| x.id == id);
-        let kind = b.or(n).map_or("", |x| x.kind.as_str());
-        let cell = |x: Option<&settle_replay::replay::RuleCount>| match x {
-            Some(x) if x.fired == 0 => "<span class=bad>never</span>".to_string(),
-            Some(x) => x.fired.to_string(),
+    for (id, kind, b, n) in r.rules.side_by_side() {
+        let cell = |x: Option<u64>| match x {
+            Some(0) => "<span class=bad>never</span>".to_string(),
+            Some(x) => x.to_string(),
             None => "-".to_string(),
         };
         let _ = write!(
@@ -248,7 +236,7 @@ fn heat_map(r: &Report) -> String {
     let max = r
         .transitions
         .iter()
-        .map(|t| t.claims)
+        .map(|t| t.moved.claims)
         .max()
         .unwrap_or(1)
         .max(1);
@@ -266,8 +254,9 @@ fn heat_map(r: &Report) -> String {
                 .find(|t| t.from == *from && t.to == *to)
             {
                 Some(t) => {
-                    let a = 0.08 + 0.8 * (t.claims as f64 / max as f64);
+                    let a = 0.08 + 0.8 * (t.moved.claims as f64 / max as f64);
                     let change: Vec<String> = t
+                        .moved
                         .change
                         .iter()
                         .map(|x| format!("{} {}", x.currency, x.amount))
@@ -278,9 +267,9 @@ fn heat_map(r: &Report) -> String {
                         esc(&format!(
                             "{}; samples: {}",
                             change.join(", "),
-                            t.samples.join(" ")
+                            t.moved.samples.join(" ")
                         )),
-                        t.claims
+                        t.moved.claims
                     );
                 }
                 None => s.push_str("<td></td>"),

@@ -1,14 +1,13 @@
 //! `settle replay`: the analyst's backtest of new rules on past claims.
 
-use crate::check::{load_rules, print_diagnostics};
+use crate::check::rules_or_report;
 use crate::{EXIT_BAD_INPUT, EXIT_GATE, EXIT_OK, OutputFormat, table};
 use anyhow::{Context, Result};
 use rust_decimal::Decimal;
-use settle_engine::Playbook;
 use settle_replay::history::HistoryReader;
 use settle_replay::replay::{self, Evaluated, Options, Report};
 use std::io::{IsTerminal, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// What `settle replay` was asked to do.
 pub struct Args {
@@ -24,24 +23,19 @@ pub struct Args {
     pub threads: Option<usize>,
 }
 
-fn load(dir: Option<&Path>, what: &str) -> Result<Option<Playbook>> {
-    let (loaded, sources) = load_rules(dir)?;
-    match loaded {
-        Ok(p) => Ok(Some(p)),
-        Err(diags) => {
-            let refs: Vec<_> = sources.iter().collect();
-            print_diagnostics(&diags, &refs);
-            eprintln!("error: the {what} rule set has errors; nothing replayed");
-            Ok(None)
-        }
-    }
-}
-
 pub fn run(args: Args) -> Result<u8> {
-    let Some(new) = load(Some(&args.rules), "new")? else {
+    let Some(new) = rules_or_report(
+        Some(&args.rules),
+        "the new rule set has errors; nothing replayed",
+    )?
+    else {
         return Ok(EXIT_BAD_INPUT);
     };
-    let Some(baseline) = load(args.baseline.as_deref(), "baseline")? else {
+    let Some(baseline) = rules_or_report(
+        args.baseline.as_deref(),
+        "the baseline rule set has errors; nothing replayed",
+    )?
+    else {
         return Ok(EXIT_BAD_INPUT);
     };
     let mut reader = match HistoryReader::open(&args.history) {
@@ -205,6 +199,23 @@ fn pct(p: Option<Decimal>) -> String {
     })
 }
 
+/// The rules that differ between two rule sets, as a table.
+pub fn rule_changes_table(changes: &[replay::RuleChange], old: &str, new: &str) -> String {
+    let rows: Vec<Vec<String>> = changes
+        .iter()
+        .map(|c| {
+            vec![
+                c.id.clone(),
+                c.kind.clone(),
+                c.change.clone(),
+                c.baseline.clone().unwrap_or_default(),
+                c.new.clone().unwrap_or_default(),
+            ]
+        })
+        .collect();
+    table::render(&["rule", "kind", "change", old, new], &rows, "  ")
+}
+
 /// The report as terminal tables.
 pub fn text(r: &Report, failures: &[String]) -> String {
     use std::fmt::Write;
@@ -242,24 +253,7 @@ pub fn text(r: &Report, failures: &[String]) -> String {
 
     if !r.rule_changes.is_empty() {
         let _ = writeln!(s, "\nRules that differ");
-        let rows: Vec<Vec<String>> = r
-            .rule_changes
-            .iter()
-            .map(|c| {
-                vec![
-                    c.id.clone(),
-                    c.kind.clone(),
-                    c.change.clone(),
-                    c.baseline.clone().unwrap_or_default(),
-                    c.new.clone().unwrap_or_default(),
-                ]
-            })
-            .collect();
-        s.push_str(&table::render(
-            &["rule", "kind", "change", "baseline", "new"],
-            &rows,
-            "  ",
-        ));
+        s.push_str(&rule_changes_table(&r.rule_changes, "baseline", "new"));
     }
 
     let _ = writeln!(
@@ -324,8 +318,9 @@ pub fn text(r: &Report, failures: &[String]) -> String {
     let _ = writeln!(s, "\nTransitions (baseline move -> new move)");
     let mut cells: Vec<_> = r.transitions.iter().collect();
     cells.sort_by(|a, b| {
-        b.claims
-            .cmp(&a.claims)
+        b.moved
+            .claims
+            .cmp(&a.moved.claims)
             .then(a.from.cmp(&b.from))
             .then(a.to.cmp(&b.to))
     });
@@ -335,13 +330,14 @@ pub fn text(r: &Report, failures: &[String]) -> String {
             vec![
                 c.from.clone(),
                 c.to.clone(),
-                c.claims.to_string(),
-                c.change
+                c.moved.claims.to_string(),
+                c.moved
+                    .change
                     .iter()
                     .map(|a| format!("{} {}", a.currency, money(a.amount)))
                     .collect::<Vec<_>>()
                     .join(", "),
-                c.samples.join(" "),
+                c.moved.samples.join(" "),
             ]
         })
         .collect();
@@ -352,29 +348,12 @@ pub fn text(r: &Report, failures: &[String]) -> String {
     ));
 
     let _ = writeln!(s, "\nRules (times fired: baseline / new)");
-    let mut ids: Vec<&str> = r
+    let count = |x: Option<u64>| x.map_or("-".to_string(), |n| n.to_string());
+    let rows: Vec<Vec<String>> = r
         .rules
-        .baseline
-        .iter()
-        .chain(&r.rules.new)
-        .map(|x| x.id.as_str())
-        .collect();
-    ids.sort_unstable();
-    ids.dedup();
-    let find = |v: &[replay::RuleCount], id: &str| {
-        v.iter()
-            .find(|x| x.id == id)
-            .map_or("-".to_string(), |x| x.fired.to_string())
-    };
-    let rows: Vec<Vec<String>> = ids
-        .iter()
-        .map(|id| {
-            vec![
-                id.to_string(),
-                find(&r.rules.baseline, id),
-                find(&r.rules.new, id),
-            ]
-        })
+        .side_by_side()
+        .into_iter()
+        .map(|(id, _, b, n)| vec![id.to_string(), count(b), count(n)])
         .collect();
     s.push_str(&table::render(&["rule", "baseline", "new"], &rows, "  "));
     if !r.rules.dead_new.is_empty() {

@@ -1,7 +1,7 @@
 //! `settle rules test [DIR]`: runs the rule tests kept in `DIR/tests/*.toml`, reports each
 //! difference, and the rules no test exercises.
 
-use crate::check::{load_rules, print_diagnostics};
+use crate::check::{print_diagnostics, rules_or_report};
 use crate::{EXIT_BAD_INPUT, EXIT_GATE, EXIT_OK, OutputFormat};
 use anyhow::Result;
 use rust_decimal::Decimal;
@@ -21,15 +21,8 @@ pub fn run(dir: Option<&Path>, coverage_min: Option<Decimal>, format: OutputForm
             return Ok(EXIT_BAD_INPUT);
         }
     };
-    let (loaded, sources) = load_rules(Some(&dir))?;
-    let p = match loaded {
-        Ok(p) => p,
-        Err(diags) => {
-            let refs: Vec<_> = sources.iter().collect();
-            print_diagnostics(&diags, &refs);
-            eprintln!("error: the rule set has errors; no tests run");
-            return Ok(EXIT_BAD_INPUT);
-        }
+    let Some(p) = rules_or_report(Some(&dir), "the rule set has errors; no tests run")? else {
+        return Ok(EXIT_BAD_INPUT);
     };
     let tests = match ruletest::load(&dir) {
         Ok(t) => t,

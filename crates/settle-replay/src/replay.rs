@@ -217,15 +217,23 @@ pub struct Amount {
     pub amount: Money,
 }
 
+/// Claims whose advice moved, and the money that moved with them.
+#[derive(Debug, Clone, Serialize)]
+pub struct Moved {
+    pub claims: u64,
+    /// Change in projected cost, per currency.
+    pub change: Vec<Amount>,
+    /// The first claims, in history order.
+    pub samples: Vec<String>,
+}
+
 /// One cell of the transition matrix.
 #[derive(Debug, Clone, Serialize)]
 pub struct Transition {
     pub from: String,
     pub to: String,
-    pub claims: u64,
-    /// Change in projected cost, per currency.
-    pub change: Vec<Amount>,
-    pub samples: Vec<String>,
+    #[serde(flatten)]
+    pub moved: Moved,
 }
 
 /// How often a rule fired under one rule set.
@@ -327,14 +335,35 @@ pub struct Report {
     pub by_cause: Vec<Cause>,
 }
 
+impl Rules {
+    /// Every rule of either rule set, by id, with how often it fired under each (`None` where
+    /// the rule set has no such rule).
+    pub fn side_by_side(&self) -> Vec<(&str, &str, Option<u64>, Option<u64>)> {
+        let mut ids: Vec<&str> = self
+            .baseline
+            .iter()
+            .chain(&self.new)
+            .map(|x| x.id.as_str())
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids.into_iter()
+            .map(|id| {
+                let b = self.baseline.iter().find(|x| x.id == id);
+                let n = self.new.iter().find(|x| x.id == id);
+                let kind = b.or(n).map_or("", |x| x.kind.as_str());
+                (id, kind, b.map(|x| x.fired), n.map(|x| x.fired))
+            })
+            .collect()
+    }
+}
+
 /// The replay impact of one cause.
 #[derive(Debug, Clone, Serialize)]
 pub struct Cause {
     pub cause: String,
-    pub claims: u64,
-    /// Change in projected cost, per currency.
-    pub change: Vec<Amount>,
-    pub samples: Vec<String>,
+    #[serde(flatten)]
+    pub moved: Moved,
 }
 
 /// A rule or parameter that differs between the baseline and the new rule set.
@@ -415,6 +444,32 @@ struct Cell {
     claims: u64,
     change: BTreeMap<String, Money>,
     samples: Vec<String>,
+}
+
+impl Cell {
+    /// Adds a claim whose projected cost changed by `delta`, keeping the first `samples` ids.
+    fn add(&mut self, currency: &str, delta: Money, id: &str, samples: usize) {
+        self.claims += 1;
+        acc(self.change.entry(currency.to_string()).or_default(), delta);
+        if self.samples.len() < samples {
+            self.samples.push(id.to_string());
+        }
+    }
+
+    fn finish(&self, round: &dyn Fn(&str, Money) -> Money) -> Moved {
+        Moved {
+            claims: self.claims,
+            change: self
+                .change
+                .iter()
+                .map(|(c, a)| Amount {
+                    currency: c.clone(),
+                    amount: round(c, *a),
+                })
+                .collect(),
+            samples: self.samples.clone(),
+        }
+    }
 }
 
 #[derive(Default)]
@@ -598,11 +653,7 @@ impl<'a> Aggregator<'a> {
             .cells
             .entry((e.baseline.label(), e.new.label()))
             .or_default();
-        cell.claims += 1;
-        acc(cell.change.entry(currency.clone()).or_default(), e.delta());
-        if cell.samples.len() < self.options.samples {
-            cell.samples.push(e.claim.id.clone());
-        }
+        cell.add(&currency, e.delta(), &e.claim.id, self.options.samples);
         if let Some(o) = &e.claim.outcome {
             self.outcome_claims += 1;
             self.cal_base.add(&e.baseline, o, &currency);
@@ -619,12 +670,13 @@ impl<'a> Aggregator<'a> {
         if e.changed() {
             self.totals.changed += 1;
             for cause in self.causes(&e.baseline.fired, &e.new.fired) {
-                let cell = self.by_cause.entry(cause).or_default();
-                cell.claims += 1;
-                acc(cell.change.entry(currency.clone()).or_default(), e.delta());
-                if cell.samples.len() < self.options.samples {
-                    cell.samples.push(e.claim.id.clone());
-                }
+                let samples = self.options.samples;
+                self.by_cause.entry(cause).or_default().add(
+                    &currency,
+                    e.delta(),
+                    &e.claim.id,
+                    samples,
+                );
             }
             let size = e.delta().abs();
             let keep = self.largest.len() < self.options.top
@@ -772,16 +824,7 @@ impl<'a> Aggregator<'a> {
                 .map(|((from, to), cell)| Transition {
                     from: from.clone(),
                     to: to.clone(),
-                    claims: cell.claims,
-                    change: cell
-                        .change
-                        .iter()
-                        .map(|(c, a)| Amount {
-                            currency: c.clone(),
-                            amount: round(c, *a),
-                        })
-                        .collect(),
-                    samples: cell.samples.clone(),
+                    moved: cell.finish(&round),
                 })
                 .collect(),
             rules: Rules {
@@ -811,16 +854,7 @@ impl<'a> Aggregator<'a> {
                 .iter()
                 .map(|(cause, cell)| Cause {
                     cause: cause.clone(),
-                    claims: cell.claims,
-                    change: cell
-                        .change
-                        .iter()
-                        .map(|(c, a)| Amount {
-                            currency: c.clone(),
-                            amount: round(c, *a),
-                        })
-                        .collect(),
-                    samples: cell.samples.clone(),
+                    moved: cell.finish(&round),
                 })
                 .collect(),
             rule_changes: self.rule_changes,

@@ -267,6 +267,51 @@ pub fn parse_decimal(s: &str) -> Option<Decimal> {
     Decimal::from_str(t).ok()
 }
 
+/// Comparisons as written in conditions and test bounds: `">= 2"`, `"< 0.5"`, `"> 1 and <= 3"`,
+/// or a bare amount (equal to it). `None` when the text is not of that form.
+pub fn parse_interval(text: &str) -> Option<settle_engine::condition::Interval> {
+    use settle_engine::condition::{Bound, Interval};
+    let mut iv = Interval::default();
+    for part in text.split(" and ") {
+        let part = part.trim();
+        let (op, rest) = ["<=", ">=", "==", "<", ">", "="]
+            .iter()
+            .find_map(|op| part.strip_prefix(op).map(|r| (*op, r.trim())))
+            .unwrap_or(("=", part));
+        let x = parse_decimal(rest)?;
+        let b = |inclusive| {
+            Some(Bound {
+                value: x,
+                inclusive,
+            })
+        };
+        let part_iv = match op {
+            ">=" => Interval {
+                lo: b(true),
+                hi: None,
+            },
+            ">" => Interval {
+                lo: b(false),
+                hi: None,
+            },
+            "<=" => Interval {
+                lo: None,
+                hi: b(true),
+            },
+            "<" => Interval {
+                lo: None,
+                hi: b(false),
+            },
+            _ => Interval {
+                lo: b(true),
+                hi: b(true),
+            },
+        };
+        iv = iv.intersect(&part_iv);
+    }
+    Some(iv)
+}
+
 /// A number: an integer, a float (read from its text, exactly), or a decimal string.
 pub fn number(node: &Node, field: &str, sink: &mut Sink<'_>) -> Option<Decimal> {
     let parsed = match &node.kind {

@@ -1645,60 +1645,32 @@ fn comparison(
     ty: FieldType,
     sink: &mut Sink<'_>,
 ) -> Option<Interval> {
-    let mut iv = Interval::default();
-    for part in text.split(" and ") {
-        let part = part.trim();
-        let (op, rest) = ["<=", ">=", "==", "<", ">", "="]
-            .iter()
-            .find_map(|op| part.strip_prefix(op).map(|r| (*op, r.trim())))
-            .unwrap_or(("=", part));
-        let Some(x) = read::parse_decimal(rest) else {
-            sink.error(
-                value.span.clone(),
-                Some(name),
-                format!("cannot read the condition on `{name}`: \"{text}\""),
-            )
-            .label("expected a comparison such as \">= 2\" or \"> 0.5 and <= 1\"")
-            .help("operators: <, <=, >, >=, =; join two with `and`");
-            return None;
-        };
-        if ty == FieldType::Int && !x.fract().is_zero() {
-            sink.error(
-                value.span.clone(),
-                Some(name),
-                format!("`{name}` is a whole number; compare it with whole numbers, not {x}"),
-            );
-            return None;
-        }
-        let b = |inclusive| {
-            Some(Bound {
-                value: x,
-                inclusive,
-            })
-        };
-        let part_iv = match op {
-            ">=" => Interval {
-                lo: b(true),
-                hi: None,
-            },
-            ">" => Interval {
-                lo: b(false),
-                hi: None,
-            },
-            "<=" => Interval {
-                lo: None,
-                hi: b(true),
-            },
-            "<" => Interval {
-                lo: None,
-                hi: b(false),
-            },
-            _ => Interval {
-                lo: b(true),
-                hi: b(true),
-            },
-        };
-        iv = iv.intersect(&part_iv);
+    let Some(iv) = read::parse_interval(text) else {
+        sink.error(
+            value.span.clone(),
+            Some(name),
+            format!("cannot read the condition on `{name}`: \"{text}\""),
+        )
+        .label("expected a comparison such as \">= 2\" or \"> 0.5 and <= 1\"")
+        .help("operators: <, <=, >, >=, =; join two with `and`");
+        return None;
+    };
+    let fractional = [iv.lo, iv.hi]
+        .into_iter()
+        .flatten()
+        .find(|b| !b.value.fract().is_zero());
+    if ty == FieldType::Int
+        && let Some(b) = fractional
+    {
+        sink.error(
+            value.span.clone(),
+            Some(name),
+            format!(
+                "`{name}` is a whole number; compare it with whole numbers, not {}",
+                b.value
+            ),
+        );
+        return None;
     }
     Some(iv)
 }

@@ -282,52 +282,15 @@ fn bound(n: &Node, field: &str, sink: &mut Sink<'_>) -> Option<Bound> {
             return None;
         }
     };
-    let mut iv = Interval::default();
-    for part in text.split(" and ") {
-        let part = part.trim();
-        let (op, rest) = ["<=", ">=", "<", ">", "="]
-            .iter()
-            .find_map(|op| part.strip_prefix(op).map(|r| (*op, r.trim())))
-            .unwrap_or(("=", part));
-        let Some(x) = read::parse_decimal(rest) else {
-            sink.error(
-                n.span.clone(),
-                Some(field),
-                format!("cannot read the bound `{text}`"),
-            )
-            .help("write an amount or comparisons such as \"<= 2700\" or \"> 0 and < 5000\"");
-            return None;
-        };
-        let b = |inclusive| {
-            Some(settle_engine::condition::Bound {
-                value: x,
-                inclusive,
-            })
-        };
-        let p = match op {
-            "<=" => Interval {
-                lo: None,
-                hi: b(true),
-            },
-            "<" => Interval {
-                lo: None,
-                hi: b(false),
-            },
-            ">=" => Interval {
-                lo: b(true),
-                hi: None,
-            },
-            ">" => Interval {
-                lo: b(false),
-                hi: None,
-            },
-            _ => Interval {
-                lo: b(true),
-                hi: b(true),
-            },
-        };
-        iv = iv.intersect(&p);
-    }
+    let Some(iv) = read::parse_interval(&text) else {
+        sink.error(
+            n.span.clone(),
+            Some(field),
+            format!("cannot read the bound `{text}`"),
+        )
+        .help("write an amount or comparisons such as \"<= 2700\" or \"> 0 and < 5000\"");
+        return None;
+    };
     Some(Bound { text, interval: iv })
 }
 
