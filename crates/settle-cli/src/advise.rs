@@ -136,6 +136,20 @@ pub fn advice_json(p: &Playbook, claim: &Claim, a: &Advice) -> Value {
     })
 }
 
+/// The rules behind each figure, one line per figure: `  fair share  id (file:line), ...`.
+pub fn basis_lines(p: &Playbook, a: &Advice) -> String {
+    let mut s = String::new();
+    for b in a.basis(p) {
+        let ids: Vec<String> = b
+            .rules
+            .iter()
+            .map(|r| format!("{} ({})", p.rule(*r).id, p.cite(*r)))
+            .collect();
+        s.push_str(&format!("  {:<20} {}\n", b.figure, ids.join(", ")));
+    }
+    s
+}
+
 /// The advice as the rep reads it.
 pub fn advice_text(p: &Playbook, claim: &Claim, a: &Advice) -> String {
     use std::fmt::Write;
@@ -265,14 +279,7 @@ pub fn advice_text(p: &Playbook, claim: &Claim, a: &Advice) -> String {
         }
     }
     let _ = writeln!(s, "\nRules behind the figures");
-    for b in &a.basis(p) {
-        let ids: Vec<String> = b
-            .rules
-            .iter()
-            .map(|r| format!("{} ({})", p.rule(*r).id, p.cite(*r)))
-            .collect();
-        let _ = writeln!(s, "  {:<20} {}", b.figure, ids.join(", "));
-    }
+    s.push_str(&basis_lines(p, a));
     let _ = writeln!(
         s,
         "\nRule set {} {} ({})",

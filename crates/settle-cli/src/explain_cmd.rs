@@ -158,14 +158,7 @@ fn text(p: &Playbook, claim: &Claim, x: &Explanation) -> String {
         a.bottom_line,
         "least of: granting the ask, walking away, rejecting",
     );
-    for b in a.basis(p) {
-        let ids: Vec<String> = b
-            .rules
-            .iter()
-            .map(|r| format!("{} ({})", p.rule(*r).id, p.cite(*r)))
-            .collect();
-        let _ = writeln!(s, "  {:<20} {}", b.figure, ids.join(", "));
-    }
+    s.push_str(&crate::advise::basis_lines(p, a));
     let _ = writeln!(s, "\nOptions: the offers weighed, and why not");
     for o in &a.options {
         let _ = writeln!(s, "  {}: {}", o.remedy, why_not(p, claim, x, o));
