@@ -105,7 +105,7 @@ fn check_tree(a: &Advice) {
     if rb.candidates.len() > 14 {
         return; // the full tree is exponential; the examples and generated claims stay below this
     }
-    let g = rb.graph(true, &a.root_moves).unwrap();
+    let g = rb.graph(true, &a.root_moves()).unwrap();
     for n in g.graph.node_indices() {
         if let Node::Chance { .. } = g.graph[n] {
             let ps: Vec<Decimal> = g
@@ -127,7 +127,7 @@ fn check_tree(a: &Advice) {
     }
     let root = g.value(g.root).unwrap();
     let dp = rb.best_opening().map(|(_, e)| e);
-    let best_root_move = a.root_moves.iter().map(|(_, e)| *e).chain(dp).min();
+    let best_root_move = a.root_moves().iter().map(|(_, e)| *e).chain(dp).min();
     if best_root_move.is_none() {
         assert_eq!(
             g.graph.neighbors(g.root).count(),

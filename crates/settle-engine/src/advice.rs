@@ -135,8 +135,6 @@ pub struct Advice {
     pub escalations: Vec<RuleRef>,
     /// Cost adjustments that matched, in the order they applied.
     pub adjustments: Vec<RuleRef>,
-    /// The root's moves outside the ladder (accepting the proposal) with expected costs.
-    pub root_moves: Vec<(RootMove, Money)>,
     /// The buyer's standing proposal, when it may be accepted, with its expected cost.
     pub standing: Option<(Proposal, Money)>,
 }
@@ -676,13 +674,8 @@ fn advise_inner(p: &Playbook, claim: &Claim, may_request: bool) -> Result<Advice
         .collect();
 
     let warnings = warnings(p, claim, &facts, &finding);
-    let root_moves: Vec<(RootMove, Money)> = accept_eval
-        .iter()
-        .map(|(_, e)| (RootMove::AcceptProposal, *e))
-        .collect();
     Ok(Advice {
         adjustments: adjusted,
-        root_moves,
         standing: accept_eval.clone(),
         responsibility: finding,
         loss_basis,
@@ -701,6 +694,15 @@ fn advise_inner(p: &Playbook, claim: &Claim, may_request: bool) -> Result<Advice
 }
 
 impl Advice {
+    /// The root's moves outside the offer ladder, with their expected costs: accepting the
+    /// buyer's standing proposal, when it may be accepted.
+    pub fn root_moves(&self) -> Vec<(RootMove, Money)> {
+        self.standing
+            .iter()
+            .map(|(_, e)| (RootMove::AcceptProposal, *e))
+            .collect()
+    }
+
     /// The rules behind each figure: responsibility, fair share, customer value, acceptance,
     /// patience, loyalty, bottom line, ladder, cost adjustments, the proposal's cost, the move.
     pub fn basis(&self, p: &Playbook) -> Vec<Citation> {

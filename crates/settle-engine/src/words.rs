@@ -136,7 +136,7 @@ pub fn tree_dot(advice: &crate::Advice, cur: &Currency) -> Result<String, crate:
     use crate::tree::{Edge, LeafKind, Node, Reply, RootMove};
     use petgraph::dot::{Config, Dot};
     use petgraph::visit::EdgeRef;
-    let tree = advice.tree.graph(false, &advice.root_moves)?;
+    let tree = advice.tree.graph(false, &advice.root_moves())?;
     let rb = &advice.tree;
     let pct = |p: rust_decimal::Decimal| {
         format!(

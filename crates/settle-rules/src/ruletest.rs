@@ -80,9 +80,18 @@ pub fn load(dir: &Path) -> Result<Vec<RuleTest>, (Vec<Diagnostic>, Vec<SourceFil
     let mut diags = Vec::new();
     let mut sources = Vec::new();
     for path in files {
-        let text = std::fs::read_to_string(&path).unwrap_or_default();
+        let (text, unreadable) = match std::fs::read_to_string(&path) {
+            Ok(t) => (t, None),
+            Err(e) => (String::new(), Some(e)),
+        };
         let source = SourceFile::new(path.display().to_string(), text);
         let mut sink = Sink::new(&source);
+        if let Some(e) = unreadable {
+            sink.error(0..0, None, format!("cannot read the rule-test file: {e}"));
+            diags.extend(sink.finish());
+            sources.push(source);
+            continue;
+        }
         if let Some(root) = node::parse_toml(source.text(), &mut sink) {
             read_file(&root, &path, &mut tests, &mut sink, &mut sources);
         }
