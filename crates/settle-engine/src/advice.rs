@@ -40,6 +40,7 @@ impl Action {
 /// The next move.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NextMove {
+    /// The kind of move.
     pub action: Action,
     /// The proposal to make, accept or put to the approver.
     pub proposal: Option<Proposal>,
@@ -60,7 +61,9 @@ pub struct NextMove {
 /// One of the six options, assessed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OptionReport {
+    /// The option.
     pub remedy: Remedy,
+    /// Whether no eligibility rule blocks it.
     pub eligible: bool,
     /// The option's best proposal, if it is eligible and within the bottom line.
     pub proposal: Option<Proposal>,
@@ -90,6 +93,7 @@ pub enum Unoffered {
 pub struct PlanStep {
     /// The negotiation round number, counting the rounds already held.
     pub round: u32,
+    /// The offer to make in that round.
     pub proposal: Proposal,
 }
 
@@ -98,19 +102,23 @@ pub struct PlanStep {
 pub struct Warning {
     /// Stable code, e.g. `reply_overdue`.
     pub code: &'static str,
+    /// What to tell the rep, in one sentence.
     pub message: String,
 }
 
 /// A figure and the rules it rests on.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Citation {
+    /// The figure, e.g. `fair share`.
     pub figure: &'static str,
+    /// The rules it rests on.
     pub rules: Vec<RuleRef>,
 }
 
 /// The advice on one claim.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Advice {
+    /// Who is responsible, and the row that says so.
     pub responsibility: Finding,
     /// The loss the shares apply to: the ask, capped at the foreseeable loss.
     pub loss_basis: Money,
@@ -118,12 +126,15 @@ pub struct Advice {
     pub fair_share: Money,
     /// What the customer is worth over the horizon.
     pub customer_value: Money,
+    /// What to do next.
     pub next: NextMove,
     /// The most the seller should pay before rejecting or walking away is cheaper.
     pub bottom_line: Money,
     /// The six options in [`Remedy::ALL`] order.
     pub options: Vec<OptionReport>,
+    /// The offers to make if the buyer keeps countering, one per modelled round.
     pub plan: Vec<PlanStep>,
+    /// Things the rep must not miss.
     pub warnings: Vec<Warning>,
     /// The rule that set the customer's retention (for citations).
     pub retention_rule: RuleRef,

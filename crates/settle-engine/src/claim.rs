@@ -63,15 +63,26 @@ vocabulary! {
 
 vocabulary! {
     /// How the seller stands with the customer.
-    Relationship { New = "new", Repeat = "repeat", Key = "key" }
+    Relationship {
+        /// A first order, or a customer we hardly know.
+        New = "new",
+        /// A customer who orders again.
+        Repeat = "repeat",
+        /// A key account.
+        Key = "key",
+    }
 }
 
 vocabulary! {
     /// Where the goods are.
     Stage {
+        /// Not shipped yet.
         PreShipment = "pre_shipment",
+        /// On its way.
         InTransit = "in_transit",
+        /// Delivered, not yet in use.
         Delivered = "delivered",
+        /// In use by the buyer or its customers.
         InUse = "in_use",
     }
 }
@@ -79,12 +90,19 @@ vocabulary! {
 vocabulary! {
     /// What went wrong.
     ProblemKind {
+        /// The goods are defective.
         QualityDefect = "quality_defect",
+        /// Fewer goods than invoiced.
         ShortShipment = "short_shipment",
+        /// Damaged on the way.
         TransitDamage = "transit_damage",
+        /// Shipped or delivered late.
         LateDelivery = "late_delivery",
+        /// Not made to the specification.
         WrongSpec = "wrong_spec",
+        /// Wrong or missing shipping documents.
         Documents = "documents",
+        /// An injury or a hazard.
         Safety = "safety",
     }
 }
@@ -92,132 +110,210 @@ vocabulary! {
 vocabulary! {
     /// How bad it is.
     Severity {
+        /// Looks only.
         Cosmetic = "cosmetic",
+        /// Usable, with a small fault.
         Minor = "minor",
+        /// A serious fault.
         Major = "major",
+        /// The goods cannot be used.
         Unusable = "unusable",
+        /// The goods are dangerous.
         Hazardous = "hazardous",
     }
 }
 
 vocabulary! {
     /// Who inspected the goods.
-    Inspection { None = "none", Buyer = "buyer", ThirdParty = "third_party" }
+    Inspection {
+        /// Nobody inspected the goods.
+        None = "none",
+        /// The buyer or its agent did.
+        Buyer = "buyer",
+        /// An independent inspector did.
+        ThirdParty = "third_party",
+    }
 }
 
 vocabulary! {
     /// Our own QC record for the lot.
-    QcRecord { Passed = "passed", Failed = "failed", Missing = "missing" }
+    QcRecord {
+        /// The lot passed our QC.
+        Passed = "passed",
+        /// The lot failed our QC.
+        Failed = "failed",
+        /// We have no QC record for the lot.
+        Missing = "missing",
+    }
 }
 
 vocabulary! {
     /// Our engineer's or a surveyor's view of the claim.
-    ExpertOpinion { None = "none", SupportsClaim = "supports_claim", DisputesClaim = "disputes_claim" }
+    ExpertOpinion {
+        /// No expert has looked at it.
+        None = "none",
+        /// The expert finds the claim credible.
+        SupportsClaim = "supports_claim",
+        /// The expert disputes the claim.
+        DisputesClaim = "disputes_claim",
+    }
 }
 
 vocabulary! {
     /// Who made a proposal in a negotiation round.
-    Party { Buyer = "buyer", Seller = "seller" }
+    Party {
+        /// The buyer.
+        Buyer = "buyer",
+        /// The seller (us).
+        Seller = "seller",
+    }
 }
 
 /// The customer behind the claim.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Customer {
+    /// The customer's name.
     pub name: String,
+    /// New, repeat or key customer.
     pub relationship: Relationship,
     /// Expected yearly purchases if the customer stays.
     pub annual_purchases: Money,
+    /// Years of business with the customer.
     pub years: u32,
+    /// Claims the customer raised before.
     pub past_claims: u32,
 }
 
 /// The order the claim is about.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Order {
+    /// The order or PI number.
     pub number: Option<String>,
     /// Invoice value of the order.
     pub value: Money,
     /// What the buyer has paid so far.
     pub paid: Money,
+    /// Units in the order.
     pub quantity: u64,
     /// The seller's cost to make or buy one unit again.
     pub unit_cost: Money,
+    /// The order's Incoterm (EXW, FOB, CIF, DAP, DDP, ...).
     pub incoterm: Option<String>,
+    /// Where the goods are.
     pub stage: Stage,
+    /// When the goods were delivered.
     pub delivered: Option<Date>,
 }
 
 /// What went wrong.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
+    /// What went wrong.
     pub kind: ProblemKind,
+    /// One line, in the rep's words.
     pub summary: String,
     /// Product family, e.g. `electronics`.
     pub category: String,
+    /// Units affected.
     pub affected: u64,
+    /// How bad it is.
     pub severity: Severity,
+    /// The goods can be fixed with parts or rework.
     pub repairable: bool,
+    /// The buyer still wants the goods.
     pub still_needed: bool,
 }
 
 /// What each side can show.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Evidence {
+    /// Photos or video from the buyer.
     pub buyer_photos: bool,
+    /// Who inspected the goods.
     pub inspection: Inspection,
+    /// Our own QC record for the lot.
     pub our_qc: QcRecord,
+    /// The requirement at issue is written in the contract or PI.
     pub spec_in_contract: bool,
+    /// The buyer supplied the spec or document that proved wrong.
     pub spec_from_buyer: bool,
+    /// Damage or shortage noted on the B/L or delivery receipt.
     pub carrier_noted: bool,
+    /// Signs of misuse or damage after acceptance.
     pub misuse_signs: bool,
+    /// The buyer changed the design or documents during the order.
     pub buyer_changes: bool,
+    /// The buyer paid later than agreed.
     pub buyer_paid_late: bool,
+    /// We sent regular order-status updates.
     pub progress_updates: bool,
+    /// Our engineer's or a surveyor's view.
     pub expert_opinion: ExpertOpinion,
 }
 
 /// What the buyer asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Ask {
+    /// What the buyer asks for.
     pub remedy: Remedy,
+    /// The value the buyer asks for.
     pub amount: Money,
 }
 
 /// One proposal in the negotiation so far.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Round {
+    /// When the proposal was made.
     pub on: Date,
+    /// Who made it.
     pub by: Party,
+    /// What was proposed.
     pub remedy: Remedy,
     /// The value to the buyer of the proposal.
     pub amount: Money,
+    /// Anything worth remembering about it.
     pub note: Option<String>,
 }
 
 /// How a past claim really ended (history files only).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Outcome {
+    /// The remedy settled on.
     pub remedy: Remedy,
+    /// The value settled on.
     pub amount: Money,
+    /// What the settlement cost the seller.
     pub cost: Money,
+    /// When the claim was closed.
     pub closed: Date,
+    /// Whether the customer ordered again.
     pub retained: bool,
 }
 
 /// A claim file, validated.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Claim {
+    /// The claim's reference.
     pub id: String,
+    /// The day the buyer raised the claim.
     pub received: Date,
     /// The day of the decision, as written; see [`Claim::decision_date`].
     pub as_of: Option<Date>,
+    /// The currency of every amount in the claim.
     pub currency: Currency,
+    /// The customer behind the claim.
     pub customer: Customer,
+    /// The order the claim is about.
     pub order: Order,
+    /// What went wrong.
     pub problem: Problem,
+    /// What each side can show.
     pub evidence: Evidence,
+    /// What the buyer asks for.
     pub ask: Ask,
+    /// The negotiation so far, oldest first.
     pub rounds: Vec<Round>,
+    /// How the claim really ended (history files only).
     pub outcome: Option<Outcome>,
 }
 

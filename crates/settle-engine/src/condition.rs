@@ -7,14 +7,18 @@ use rust_decimal::Decimal;
 /// One end of a numeric interval.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Bound {
+    /// The bound's value.
     pub value: Decimal,
+    /// Whether the value itself is inside.
     pub inclusive: bool,
 }
 
 /// A numeric interval; `None` is unbounded on that side.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Interval {
+    /// The lower bound.
     pub lo: Option<Bound>,
+    /// The upper bound.
     pub hi: Option<Bound>,
 }
 
@@ -95,7 +99,12 @@ pub enum Test {
     /// The enum field is one of these (bit `i` set means the `i`-th name).
     OneOf(u32),
     /// The text field is (or, negated, is not) one of these.
-    Text { values: Vec<String>, negated: bool },
+    Text {
+        /// The names.
+        values: Vec<String>,
+        /// Whether the field must be none of them.
+        negated: bool,
+    },
     /// The numeric field lies in this interval.
     Range(Interval),
 }
@@ -454,9 +463,13 @@ mod tests {
 /// A value chosen for a field while searching for a claim no condition covers.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Sample {
+    /// A boolean.
     Bool(bool),
+    /// The index of an enum field's name.
     Sym(u8),
+    /// A number.
     Num(Decimal),
+    /// A text that a condition names.
     Text(String),
     /// Absent (e.g. no delivery date), or text none of the conditions names.
     Other,

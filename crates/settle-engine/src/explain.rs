@@ -11,23 +11,28 @@ use crate::schema::{Fact, Facts, Field, FieldType};
 /// One test of a condition, as evaluated.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Read {
+    /// The field read.
     pub field: Field,
     /// The claim's value, in words (`late_delivery`, `0.3`, `absent`).
     pub value: String,
     /// The test, in the rule language (`share.seller >= 0.5`).
     pub test: String,
+    /// Whether the value passed the test.
     pub passed: bool,
 }
 
 /// One rule, as consulted.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Consulted {
+    /// The rule.
     pub rule: RuleRef,
     /// `responsibility`, `eligibility`, `cost adjustment`, `escalation`, `evidence`.
     pub section: &'static str,
+    /// Whether its condition matched the claim.
     pub matched: bool,
     /// Whether the rule had a say: false for responsibility rows after the one that decided.
     pub decided: bool,
+    /// Each test of its condition, as evaluated.
     pub reads: Vec<Read>,
     /// What it set or did, in words (`seller 0.3, buyer 0.7`, `blocks refund`).
     pub sets: String,
@@ -36,7 +41,9 @@ pub struct Consulted {
 /// The advice with its trace.
 #[derive(Debug, Clone)]
 pub struct Explanation {
+    /// Every rule, in the order it was consulted.
     pub consulted: Vec<Consulted>,
+    /// The advice itself.
     pub advice: Advice,
 }
 

@@ -11,7 +11,9 @@ use rust_decimal::Decimal;
 /// Where a rule or parameter is written: an index into [`Playbook::files`] and a 1-based line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Origin {
+    /// Index into [`Playbook::files`].
     pub file: u16,
+    /// 1-based line.
     pub line: u32,
 }
 
@@ -22,11 +24,17 @@ pub struct RuleRef(pub u32);
 /// What a rule is: a row or rule that fires on some claims, or a parameter that always applies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RuleKind {
+    /// A row of the responsibility table.
     Responsibility,
+    /// An eligibility rule (a case in which options may not be offered).
     Eligibility,
+    /// A cost adjustment.
     CostAdjustment,
+    /// An escalation rule.
     Escalation,
+    /// An evidence request.
     Evidence,
+    /// An approval limit for one currency.
     ApprovalLimit,
     /// A number in `[costs]`, `[relationship]`, `[buyer]`, `[tree]` or `[limits]`.
     Parameter,
@@ -50,6 +58,7 @@ impl RuleKind {
 /// What a rep or a manager reads about a rule: its id, why it exists, where it comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RuleInfo {
+    /// What kind of rule it is.
     pub kind: RuleKind,
     /// Unique within the rule set, e.g. `reject-only-when-not-ours` or `costs.freight`.
     pub id: String,
@@ -57,6 +66,7 @@ pub struct RuleInfo {
     pub why: String,
     /// A seed file name or a CISG article, when the rule cites one.
     pub source: Option<String>,
+    /// Where it is written.
     pub origin: Origin,
 }
 
@@ -150,9 +160,16 @@ pub struct Curve {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CurveError {
     #[error("a curve needs at least one point")]
+    /// A curve with no points.
     Empty,
     #[error("point {index}: x = {x} does not increase on the point before it")]
-    NotIncreasing { index: usize, x: Decimal },
+    /// A point whose x is not above the point before it.
+    NotIncreasing {
+        /// The point's position, from 0.
+        index: usize,
+        /// Its x.
+        x: Decimal,
+    },
 }
 
 impl Curve {
@@ -211,7 +228,9 @@ impl Curve {
 /// A number from a rule file with the rule that set it, so every figure can cite its source.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Param {
+    /// The number.
     pub value: Decimal,
+    /// The rule (or parameter) that set it.
     pub rule: RuleRef,
 }
 
@@ -240,8 +259,11 @@ impl HitPolicy {
 /// One row of the responsibility table.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ResponsibilityRow {
+    /// The row as a rule.
     pub rule: RuleRef,
+    /// When the row applies.
     pub when: Condition,
+    /// The shares it sets.
     pub shares: Shares,
     /// The evidence cannot decide: the shares are a placeholder, and evidence may be requested.
     pub unclear: bool,
@@ -252,7 +274,9 @@ pub struct ResponsibilityRow {
 /// The responsibility decision table.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ResponsibilityTable {
+    /// How a row is picked among those that match.
     pub hit: HitPolicy,
+    /// The rows, in file order.
     pub rows: Vec<ResponsibilityRow>,
     /// The row used when no row matches; without it such a claim is "unclear", shared evenly
     /// between seller and buyer.
@@ -284,8 +308,11 @@ impl RemedySet {
 /// A case in which some options may not be offered.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EligibilityRule {
+    /// The rule.
     pub rule: RuleRef,
+    /// The options it blocks.
     pub options: RemedySet,
+    /// When it blocks them.
     pub when: Condition,
 }
 
@@ -363,8 +390,11 @@ impl Costs {
 /// risk for electronics. Adjustments apply in file order; a later one wins.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CostAdjustment {
+    /// The adjustment as a rule.
     pub rule: RuleRef,
+    /// When it applies.
     pub when: Condition,
+    /// The parameters it sets.
     pub set: Vec<(CostParam, Decimal)>,
 }
 
@@ -379,6 +409,7 @@ pub struct RelationshipModel {
     pub retention: [Param; 3],
     /// Loyalty kept after a settlement, by the offer's value against the fair share.
     pub fairness: Curve,
+    /// The rule behind `fairness`.
     pub fairness_rule: RuleRef,
     /// Loyalty lost per negotiation round.
     pub per_round: Param,
@@ -404,13 +435,16 @@ pub struct BuyerModel {
     pub fair_weight: Param,
     /// Chance of acceptance by the offer's value against the buyer's ask.
     pub by_ask: Curve,
+    /// The rule behind `by_ask`.
     pub by_ask_rule: RuleRef,
     /// Chance of acceptance by the offer's value against the fair share.
     pub by_fair: Curve,
+    /// The rule behind `by_fair`.
     pub by_fair_rule: RuleRef,
     /// Chance the buyer keeps talking after an unsatisfying round, by rounds already held;
     /// the last value holds for all later rounds.
     pub patience: Vec<Share>,
+    /// The rule behind `patience`.
     pub patience_rule: RuleRef,
     /// Patience lost per 30 days the claim stays open.
     pub patience_per_30_days: Param,
@@ -436,6 +470,7 @@ pub struct TreeSettings {
     pub ladder: Vec<Share>,
     /// The opening offer as a multiple of the fair share.
     pub opening: Param,
+    /// The rule behind `rounds` and `ladder`.
     pub rule: RuleRef,
 }
 
@@ -464,8 +499,11 @@ impl EscalationKind {
 /// A case that goes to someone above the rep.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EscalationRule {
+    /// The escalation as a rule.
     pub rule: RuleRef,
+    /// When it applies.
     pub when: Condition,
+    /// Why it escalates.
     pub kind: EscalationKind,
     /// Who decides, e.g. `headquarters`.
     pub to: String,
@@ -474,6 +512,7 @@ pub struct EscalationRule {
 /// A value an evidence request assumes the new evidence would show.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Assumed {
+    /// A boolean evidence field's value.
     Bool(bool),
     /// Index into the enum field's names.
     Sym(u8),
@@ -482,8 +521,11 @@ pub enum Assumed {
 /// Documents to ask for when responsibility is unclear, and what they would likely show.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EvidenceRequest {
+    /// The request as a rule.
     pub rule: RuleRef,
+    /// When it applies.
     pub when: Condition,
+    /// What to ask the buyer for.
     pub documents: String,
     /// Evidence fields and the values to assume when showing what the advice would become.
     pub assume: Vec<(Field, Assumed)>,
@@ -492,8 +534,11 @@ pub struct EvidenceRequest {
 /// An approval limit: above `amount` (the seller's direct cost) a rep needs `approver`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApprovalLimit {
+    /// The ISO 4217 code.
     pub currency: String,
+    /// The most a rep may commit, in that currency.
     pub amount: Money,
+    /// The limit as a rule.
     pub rule: RuleRef,
 }
 
@@ -510,14 +555,18 @@ pub struct Limits {
     pub material_share: Param,
     /// Who approves above a rep's limit.
     pub approver: String,
+    /// The approval limits, one per currency.
     pub approval: Vec<ApprovalLimit>,
 }
 
 /// A rule set, validated and ready to evaluate.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Playbook {
+    /// The rule set's name.
     pub name: String,
+    /// Its version.
     pub version: String,
+    /// One line on what it is for.
     pub description: Option<String>,
     /// Content hash over the rule files, quoted by every output.
     pub hash: String,
@@ -525,15 +574,25 @@ pub struct Playbook {
     pub files: Vec<String>,
     /// Every rule and parameter, addressed by [`RuleRef`].
     pub rules: Vec<RuleInfo>,
+    /// Who is responsible.
     pub responsibility: ResponsibilityTable,
+    /// When options may not be offered.
     pub eligibility: Vec<EligibilityRule>,
+    /// What the options cost.
     pub costs: Costs,
+    /// Cost changes for particular claims.
     pub cost_adjustments: Vec<CostAdjustment>,
+    /// What a customer is worth.
     pub relationship: RelationshipModel,
+    /// How the buyer answers.
     pub buyer: BuyerModel,
+    /// The negotiation tree's shape.
     pub tree: TreeSettings,
+    /// Limits and deadlines.
     pub limits: Limits,
+    /// Cases that go above the rep.
     pub escalation: Vec<EscalationRule>,
+    /// Documents to ask for when responsibility is unclear.
     pub evidence_requests: Vec<EvidenceRequest>,
 }
 
@@ -564,7 +623,9 @@ impl Playbook {
 /// whatever the formatting, comments or order of the files.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Definition {
+    /// What kind of rule it is.
     pub kind: RuleKind,
+    /// What it says.
     pub text: String,
 }
 

@@ -10,6 +10,7 @@ use rust_decimal::prelude::ToPrimitive;
 /// A concrete proposal to put to the buyer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Proposal {
+    /// The option.
     pub remedy: Remedy,
     /// The value to the buyer.
     pub amount: Money,
@@ -32,6 +33,7 @@ pub struct Basis {
     pub unit_price: Money,
     /// Invoice value and units of the whole order.
     pub order_value: Money,
+    /// Units in the whole order.
     pub quantity: u64,
     /// Units affected.
     pub affected: u64,
@@ -43,6 +45,7 @@ pub struct Basis {
     pub paid_affected: Money,
     /// The unpaid balance on the affected units.
     pub unpaid_affected: Money,
+    /// Where the goods are.
     pub stage: Stage,
     /// Whether we pay duty on replacement goods (DDP).
     pub seller_pays_duty: bool,

@@ -7,6 +7,7 @@ use rust_decimal::Decimal;
 /// Who is responsible for a claim, and the row that says so.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Finding {
+    /// Shares for seller, buyer and carrier.
     pub shares: Shares,
     /// The evidence cannot decide; the shares are a placeholder.
     pub unclear: bool,

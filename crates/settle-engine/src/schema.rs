@@ -149,10 +149,13 @@ pub const FIELD_COUNT: usize = Field::ALL.len();
 /// The value of one field for one claim.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Fact<'a> {
+    /// A boolean field's value.
     Bool(bool),
     /// Index into the field's enum names.
     Sym(u8),
+    /// A number, amount or count.
     Num(Decimal),
+    /// A text field's value.
     Text(&'a str),
     /// The claim does not say (e.g. no delivery date); only negated tests pass.
     Absent,

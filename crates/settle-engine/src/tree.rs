@@ -15,6 +15,7 @@ use rust_decimal::Decimal;
 /// A candidate offer with everything the tree needs about it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Candidate {
+    /// The offer.
     pub proposal: Proposal,
     /// Rung on the option's ladder (0 = opening offer).
     pub rung: usize,
@@ -53,6 +54,7 @@ pub struct RoundTerms {
 pub struct Rollback {
     /// Candidates sorted by perceived value, then option order, then rung.
     pub candidates: Vec<Candidate>,
+    /// Per-round figures, one per modelled round.
     pub rounds: Vec<RoundTerms>,
     /// What the customer is worth.
     pub customer_value: Money,
@@ -76,8 +78,11 @@ pub struct Rollback {
 /// A reply's probabilities; they sum to exactly one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Replies {
+    /// Chance the buyer accepts.
     pub accept: Decimal,
+    /// Chance the buyer counters.
     pub counter: Decimal,
+    /// Chance the buyer walks away.
     pub walk: Decimal,
 }
 
@@ -346,8 +351,11 @@ impl Rollback {
 /// A buyer's reply.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Reply {
+    /// The buyer accepts.
     Accept,
+    /// The buyer counters.
     Counter,
+    /// The buyer walks away.
     Walk,
 }
 
@@ -378,19 +386,27 @@ pub enum LeafKind {
 pub enum Node {
     /// The seller chooses; offers must be worth at least the candidate `floor`.
     Decision {
+        /// The round, from 0.
         round: usize,
+        /// The candidate whose value the next offer must at least match.
         floor: Option<usize>,
         /// Goodwill already lost by the counter that led here.
         entry: Money,
     },
     /// The buyer answers candidate `candidate`; `expected` is its rolled-back cost.
     Chance {
+        /// The round, from 0.
         round: usize,
+        /// Index into [`Rollback::candidates`].
         candidate: usize,
+        /// Its rolled-back cost.
         expected: Money,
     },
+    /// An end of the tree.
     Leaf {
+        /// What it stands for.
         what: LeafKind,
+        /// Its cost.
         cost: Money,
     },
 }
@@ -398,15 +414,28 @@ pub enum Node {
 /// An edge of the negotiation tree.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Edge {
+    /// A root move outside the ladder.
     Root(RootMove),
-    Offer { candidate: usize },
-    Reply { reply: Reply, p: Decimal },
+    /// An offer of a candidate.
+    Offer {
+        /// Index into [`Rollback::candidates`].
+        candidate: usize,
+    },
+    /// A buyer's reply with its probability.
+    Reply {
+        /// Which reply.
+        reply: Reply,
+        /// Its probability.
+        p: Decimal,
+    },
 }
 
 /// The tree as a petgraph graph with its root.
 #[derive(Debug, Clone)]
 pub struct TreeGraph {
+    /// The tree.
     pub graph: DiGraph<Node, Edge>,
+    /// The seller's first decision.
     pub root: NodeIndex,
 }
 
