@@ -12,7 +12,9 @@ use settle_engine::claim::*;
 /// The formats a claim file can be written in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
+    /// TOML, the default for any file not ending in `.json`.
     Toml,
+    /// JSON (`.json`), for claim files written by other systems.
     Json,
 }
 

@@ -45,8 +45,11 @@ pub fn load_default() -> Result<Playbook, Vec<Diagnostic>> {
 #[derive(Debug, thiserror::Error)]
 pub enum ReadError {
     #[error("cannot read rule set {path}: {source}")]
+    /// A file or folder could not be opened or read.
     Io {
+        /// The path as given.
         path: String,
+        /// What the operating system said.
         source: std::io::Error,
     },
 }

@@ -7,7 +7,9 @@ use std::ops::Range;
 /// How serious a diagnostic is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
+    /// The input is wrong; nothing is loaded or applied.
     Error,
+    /// The input loads, but something is probably not what its author meant.
     Warning,
 }
 
@@ -24,6 +26,7 @@ impl Severity {
 /// One problem at one place.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
+    /// Whether this stops the load or only warns.
     pub severity: Severity,
     /// The file as named in messages.
     pub file: String,

@@ -5,6 +5,8 @@
 //! `settle_engine` types, reporting every problem with file, line and column ([`diag`]).
 //! Nothing is returned unless everything is valid.
 
+#![warn(missing_docs)]
+
 pub mod claim_file;
 pub mod currency;
 pub mod defaults;

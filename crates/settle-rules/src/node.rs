@@ -7,39 +7,52 @@ use std::ops::Range;
 /// A key of a table, with its place.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Key {
+    /// The key as written, unquoted.
     pub name: String,
+    /// Byte range of the key in the file.
     pub span: Range<usize>,
 }
 
 /// A calendar date as written (not yet checked against the calendar).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RawDate {
+    /// The year, as written.
     pub year: i32,
+    /// The month, as written.
     pub month: u8,
+    /// The day of the month, as written.
     pub day: u8,
 }
 
 /// A value with its place.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Node {
+    /// Byte range of the value in the file.
     pub span: Range<usize>,
+    /// The value itself.
     pub kind: Kind,
 }
 
 /// What a value is.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Kind {
+    /// A table (TOML table or JSON object): keys in file order, duplicates already reported.
     Table(Vec<(Key, Node)>),
+    /// An array, in file order.
     Array(Vec<Node>),
+    /// A string, unescaped.
     Str(String),
     /// An integer, exactly.
     Int(i128),
     /// A float as written, so that `0.08` reads as exactly 0.08.
     Float(String),
+    /// `true` or `false`.
     Bool(bool),
+    /// A plain calendar date (TOML only).
     Date(RawDate),
     /// A datetime with a time or offset; not accepted anywhere in settle's formats.
     DateTime(String),
+    /// JSON `null`; TOML has no such value.
     Null,
 }
 

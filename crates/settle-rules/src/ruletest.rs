@@ -16,7 +16,9 @@ use std::path::{Path, PathBuf};
 /// A bound on a money figure: `"<= 2700"`, `"> 0 and < 5000"`, or an exact amount.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Bound {
+    /// The bound as written, for messages.
     pub text: String,
+    /// The set of amounts it allows.
     pub interval: Interval,
 }
 
@@ -29,37 +31,51 @@ pub struct Expect {
     pub option: Vec<String>,
     /// None of these options.
     pub not_option: Vec<String>,
-    /// Exact shares.
+    /// Exact seller share.
     pub seller: Option<Decimal>,
+    /// Exact buyer share.
     pub buyer: Option<Decimal>,
+    /// Exact carrier share.
     pub carrier: Option<Decimal>,
+    /// Whether responsibility must be unclear (`true`) or settled (`false`).
     pub unclear: Option<bool>,
+    /// Bound on the amount of the recommended move.
     pub amount: Option<Bound>,
+    /// Bound on the true cost of the recommended option.
     pub cost: Option<Bound>,
+    /// Bound on the bottom line.
     pub bottom_line: Option<Bound>,
+    /// The approver the move must need, as named in the escalation rules (`sales manager`).
     pub approver: Option<String>,
-    /// Rules that must fire, and must not.
+    /// Rules that must fire.
     pub fired: Vec<String>,
+    /// Rules that must not fire.
     pub not_fired: Vec<String>,
 }
 
 /// One test.
 #[derive(Debug, Clone)]
 pub struct RuleTest {
+    /// The test's name, unique in the rule set.
     pub name: String,
     /// `file:line` of the test.
     pub at: String,
+    /// The claim the test advises on.
     pub claim: Claim,
+    /// What the advice must satisfy.
     pub expect: Expect,
 }
 
 /// A test's result.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Outcome {
+    /// The test's name.
     pub name: String,
+    /// `file:line` of the test.
     pub at: String,
     /// Each expectation that was not met: what was expected and what the advice says.
     pub failures: Vec<String>,
+    /// Every rule that fired for the advice, to measure coverage.
     pub fired: Vec<RuleRef>,
 }
 
