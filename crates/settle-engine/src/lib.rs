@@ -7,7 +7,7 @@
 //! Invariant: this crate does no I/O and knows nothing of TOML, JSON or files. Money is
 //! `rust_decimal::Decimal` with checked arithmetic; probabilities are decimals in [0, 1].
 
-#![warn(missing_docs)]
+#![deny(missing_docs)]
 
 pub mod advice;
 pub mod claim;

@@ -30,24 +30,48 @@ impl HistoryFormat {
 /// A history could not be read at all (as opposed to one bad record, which is counted).
 #[derive(Debug, thiserror::Error)]
 pub enum HistoryError {
+    /// The file could not be opened or read.
     #[error("cannot read {path}: {source}")]
     Io {
+        /// The path as given.
         path: String,
+        /// What the operating system said.
         source: std::io::Error,
     },
+    /// A CSV history's header row is missing or names the wrong columns.
     #[error("{path}: {message}")]
-    Header { path: String, message: String },
+    Header {
+        /// The path as given.
+        path: String,
+        /// What is wrong with the header.
+        message: String,
+    },
 }
 
 /// One record as read, before it is parsed (parsing runs in parallel).
 #[derive(Debug, Clone)]
 pub enum RawRecord {
     /// A JSON line and its line number.
-    Json { line: u64, text: String },
+    Json {
+        /// 1-based line number.
+        line: u64,
+        /// The line's text, without its line break.
+        text: String,
+    },
     /// A CSV row and the line it starts on.
-    Csv { line: u64, row: csv::StringRecord },
+    Csv {
+        /// 1-based line the row starts on.
+        line: u64,
+        /// The row's fields.
+        row: csv::StringRecord,
+    },
     /// A line that could not even be read as text.
-    Unreadable { line: u64, message: String },
+    Unreadable {
+        /// 1-based line number.
+        line: u64,
+        /// Why it could not be read (e.g. not UTF-8).
+        message: String,
+    },
 }
 
 impl RawRecord {
@@ -64,9 +88,11 @@ impl RawRecord {
 /// A record that is not a valid claim: where, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BadRecord {
+    /// The 1-based line the record starts on.
     pub line: u64,
     /// A short, stable reason used to group bad records: `json`, `csv`, `claim`, `encoding`.
     pub reason: &'static str,
+    /// The full message, naming the field and value where there is one.
     pub message: String,
 }
 

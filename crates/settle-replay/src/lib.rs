@@ -5,6 +5,8 @@
 //! claim under a baseline and a new rule set, in parallel, and aggregates a deterministic
 //! [`replay::Report`].
 
+#![deny(missing_docs)]
+
 pub mod fast;
 pub mod generate;
 pub mod history;

@@ -18,7 +18,9 @@ use std::collections::BTreeMap;
 /// What one rule set advised on one claim, reduced to what a replay compares.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Decision {
+    /// The move advised.
     pub action: Action,
+    /// The option proposed (or rejected), if the move names one.
     pub option: Option<Remedy>,
     /// The proposal's value to the buyer (0 without a proposal).
     pub amount: Money,
@@ -78,9 +80,13 @@ impl Decision {
 /// One claim, advised under both rule sets.
 #[derive(Debug, Clone)]
 pub struct Evaluation {
+    /// The 1-based line of the record in the history.
     pub line: u64,
+    /// The claim as parsed.
     pub claim: Claim,
+    /// What the baseline rule set advised.
     pub baseline: Decision,
+    /// What the new rule set advised.
     pub new: Decision,
 }
 
@@ -99,7 +105,9 @@ impl Evaluation {
 /// The result of one record.
 #[derive(Debug, Clone)]
 pub enum Evaluated {
+    /// The record is a valid claim and was advised under both rule sets.
     Done(Box<Evaluation>),
+    /// The record is not a valid claim; it is counted and reported, never dropped.
     Skipped(BadRecord),
 }
 
@@ -152,8 +160,11 @@ impl Default for Options {
 /// A rule set as the report names it.
 #[derive(Debug, Clone, Serialize)]
 pub struct RuleSetId {
+    /// The rule set's `name`.
     pub name: String,
+    /// The rule set's `version`.
     pub version: String,
+    /// Content hash over the rule files, to tell two edits of the same version apart.
     pub hash: String,
 }
 
@@ -170,9 +181,13 @@ impl RuleSetId {
 /// Totals of claims read.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Totals {
+    /// Records read.
     pub read: u64,
+    /// Records advised under both rule sets.
     pub evaluated: u64,
+    /// Records that are not valid claims (`read = evaluated + skipped`).
     pub skipped: u64,
+    /// Claims whose advice changed (move, option, amount or cost).
     pub changed: u64,
     /// Skipped records by reason (`json`, `csv`, `claim`, `encoding`, `overflow`).
     pub skipped_by_reason: BTreeMap<String, u64>,
@@ -183,26 +198,36 @@ pub struct Totals {
 /// A skipped record.
 #[derive(Debug, Clone, Serialize)]
 pub struct SkippedRecord {
+    /// The 1-based line the record starts on.
     pub line: u64,
+    /// The short reason used to group it (`json`, `csv`, `claim`, ...).
     pub reason: String,
+    /// The full message.
     pub message: String,
 }
 
 /// Direct and projected (expected) cost of the advice.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Costs {
+    /// Direct cost of the advised proposals to the seller.
     pub direct: Money,
+    /// Expected total cost of the advised moves, as the decision tree projects it.
     pub expected: Money,
 }
 
 /// Costs in one currency, overall or for one kind of claim.
 #[derive(Debug, Clone, Serialize)]
 pub struct CostLine {
+    /// The claims' currency; money in different currencies is never added up.
     pub currency: String,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// The kind of problem (`defect`, `shortage`, ...) for a `by_kind` line; absent overall.
     pub kind: Option<String>,
+    /// Claims counted in this line.
     pub claims: u64,
+    /// Costs under the baseline rule set.
     pub baseline: Costs,
+    /// Costs under the new rule set.
     pub new: Costs,
     /// new − baseline.
     pub change: Costs,
@@ -213,13 +238,16 @@ pub struct CostLine {
 /// Money in one currency.
 #[derive(Debug, Clone, Serialize)]
 pub struct Amount {
+    /// ISO 4217 currency code.
     pub currency: String,
+    /// The amount, exact.
     pub amount: Money,
 }
 
 /// Claims whose advice moved, and the money that moved with them.
 #[derive(Debug, Clone, Serialize)]
 pub struct Moved {
+    /// Claims whose advice changed.
     pub claims: u64,
     /// Change in projected cost, per currency.
     pub change: Vec<Amount>,
@@ -230,28 +258,38 @@ pub struct Moved {
 /// One cell of the transition matrix.
 #[derive(Debug, Clone, Serialize)]
 pub struct Transition {
+    /// The move under the baseline (`offer:credit`, `request_evidence`).
     pub from: String,
+    /// The move under the new rule set.
     pub to: String,
     #[serde(flatten)]
+    /// The claims that made this move and the money they moved.
     pub moved: Moved,
 }
 
 /// How often a rule fired under one rule set.
 #[derive(Debug, Clone, Serialize)]
 pub struct RuleCount {
+    /// The rule's id.
     pub id: String,
+    /// The kind of rule (`responsibility`, `cost adjustment`, `escalation`, ...).
     pub kind: String,
+    /// Where the rule is written, `file:line`.
     pub at: String,
+    /// Claims on which the rule fired.
     pub fired: u64,
 }
 
 /// Rule firing under both rule sets.
 #[derive(Debug, Clone, Serialize)]
 pub struct Rules {
+    /// Firing counts under the baseline, by rule id.
     pub baseline: Vec<RuleCount>,
+    /// Firing counts under the new rule set, by rule id.
     pub new: Vec<RuleCount>,
     /// Rules that never fired on this history.
     pub dead_baseline: Vec<String>,
+    /// Rules of the new rule set that never fired on this history.
     pub dead_new: Vec<String>,
 }
 
@@ -260,6 +298,7 @@ pub struct Rules {
 pub struct Bin {
     /// The bin's range of predicted chances, e.g. `0.7-0.8`.
     pub range: String,
+    /// Claims whose prediction falls in this bin.
     pub claims: u64,
     /// Mean predicted chance of acceptance.
     pub predicted: Decimal,
@@ -272,10 +311,13 @@ pub struct Bin {
 pub struct Against {
     /// Claims whose real remedy is the advised option.
     pub matched: u64,
+    /// `matched` as a share of claims with a known outcome (null when there are none).
     pub match_rate: Option<Decimal>,
     /// Mean squared error of the predicted acceptance (lower is better), over claims with a prediction.
     pub brier: Option<Decimal>,
+    /// Claims the Brier score and the reliability table are computed over.
     pub predicted_claims: u64,
+    /// Predicted chance of acceptance against observed settlement, in tenths.
     pub reliability: Vec<Bin>,
     /// Real cost − the advice's direct cost, per currency: what following the advice would have saved.
     pub saved: Vec<Amount>,
@@ -284,32 +326,48 @@ pub struct Against {
 /// Customers kept and lost, by advised move.
 #[derive(Debug, Clone, Serialize)]
 pub struct Retention {
+    /// `baseline` or `new`.
     pub side: String,
     #[serde(rename = "move")]
+    /// The advised move (`accept:credit`, `reject`, ...).
     pub move_: String,
+    /// Claims whose outcome records the customer as retained.
     pub retained: u64,
+    /// Claims whose outcome records the customer as lost.
     pub lost: u64,
 }
 
 /// Where real outcomes are known.
 #[derive(Debug, Clone, Serialize)]
 pub struct Outcomes {
+    /// Claims with a recorded outcome.
     pub claims: u64,
+    /// The baseline's advice against those outcomes.
     pub baseline: Against,
+    /// The new rule set's advice against those outcomes.
     pub new: Against,
+    /// Customers kept and lost, by side and advised move.
     pub retention: Vec<Retention>,
 }
 
 /// One of the largest changes.
 #[derive(Debug, Clone, Serialize)]
 pub struct Change {
+    /// The 1-based line of the claim in the history.
     pub line: u64,
+    /// The claim's id.
     pub claim: String,
+    /// The claim's currency.
     pub currency: String,
+    /// The move under the baseline.
     pub from: String,
+    /// The move under the new rule set.
     pub to: String,
+    /// Expected cost under the baseline.
     pub baseline_expected: Money,
+    /// Expected cost under the new rule set.
     pub new_expected: Money,
+    /// `new_expected − baseline_expected`.
     pub change: Money,
     /// Rules that fired under one rule set and not the other (`+id` new only, `-id` baseline only).
     pub rules: Vec<String>,
@@ -318,15 +376,25 @@ pub struct Change {
 /// The whole report.
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
+    /// The history file as named on the command line.
     pub history: String,
+    /// The baseline rule set.
     pub baseline_rules: RuleSetId,
+    /// The new rule set.
     pub new_rules: RuleSetId,
+    /// Records read, advised, skipped and changed.
     pub totals: Totals,
+    /// Costs per currency.
     pub cost: Vec<CostLine>,
+    /// Costs per currency and kind of problem.
     pub by_kind: Vec<CostLine>,
+    /// Baseline move → new move, for claims whose advice changed.
     pub transitions: Vec<Transition>,
+    /// How often each rule fired under each rule set.
     pub rules: Rules,
+    /// The advice against real outcomes, where the history records them.
     pub outcomes: Outcomes,
+    /// The claims whose expected cost changed most, largest first.
     pub largest_changes: Vec<Change>,
     /// Rules and parameters that differ between the two rule sets.
     pub rule_changes: Vec<RuleChange>,
@@ -361,20 +429,26 @@ impl Rules {
 /// The replay impact of one cause.
 #[derive(Debug, Clone, Serialize)]
 pub struct Cause {
+    /// `+id` (fired only under the new rules), `-id` (only under the baseline) or `~id` (fired
+    /// under both but defined differently, or a parameter that changed).
     pub cause: String,
     #[serde(flatten)]
+    /// The claims it changed and the money they moved.
     pub moved: Moved,
 }
 
 /// A rule or parameter that differs between the baseline and the new rule set.
 #[derive(Debug, Clone, Serialize)]
 pub struct RuleChange {
+    /// The rule's or parameter's id.
     pub id: String,
+    /// The kind of rule, or `parameter`.
     pub kind: String,
     /// `added`, `removed` or `changed`.
     pub change: String,
     /// What it says under each rule set (null where it does not exist).
     pub baseline: Option<String>,
+    /// What it says under the new rule set (null where it does not exist).
     pub new: Option<String>,
 }
 

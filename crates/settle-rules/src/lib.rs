@@ -5,7 +5,7 @@
 //! `settle_engine` types, reporting every problem with file, line and column ([`diag`]).
 //! Nothing is returned unless everything is valid.
 
-#![warn(missing_docs)]
+#![deny(missing_docs)]
 
 pub mod claim_file;
 pub mod currency;
