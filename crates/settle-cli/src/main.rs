@@ -99,36 +99,7 @@ enum Command {
         command: HistoryCommand,
     },
     /// Replay a history under new rules against a baseline: what would change, in money
-    Replay {
-        /// The history: JSON Lines, or CSV with a .csv name
-        history: PathBuf,
-        /// The new rule-set folder
-        #[arg(long)]
-        rules: PathBuf,
-        /// The baseline rule-set folder (default: the built-in rules/default)
-        #[arg(long)]
-        baseline: Option<PathBuf>,
-        #[arg(long, value_enum, default_value = "text")]
-        format: OutputFormat,
-        /// Also write the report as one self-contained HTML page
-        #[arg(long, value_name = "FILE")]
-        html: Option<PathBuf>,
-        /// Also write one CSV row per claim whose advice changed
-        #[arg(long, value_name = "FILE.csv")]
-        changes: Option<PathBuf>,
-        /// Exit 1 if the projected cost in any currency rises by more than this percentage
-        #[arg(long, value_name = "PCT")]
-        max_cost_increase: Option<rust_decimal::Decimal>,
-        /// Exit 1 if more than this many claims change advice
-        #[arg(long, value_name = "N")]
-        max_changed: Option<u64>,
-        /// Exit 0 even if some records were skipped as invalid (they are still reported)
-        #[arg(long)]
-        allow_skipped: bool,
-        /// Worker threads (default: one per core); the report is the same for any number
-        #[arg(long, value_name = "N")]
-        threads: Option<usize>,
-    },
+    Replay(replay_cmd::Args),
 }
 
 #[derive(Subcommand)]
@@ -278,29 +249,7 @@ fn main() -> ExitCode {
         Command::History {
             command: HistoryCommand::Import { dir, out, format },
         } => history_cmd::import(&dir, out.as_deref(), format.map(Into::into)),
-        Command::Replay {
-            history,
-            rules,
-            baseline,
-            format,
-            html,
-            changes,
-            max_cost_increase,
-            max_changed,
-            allow_skipped,
-            threads,
-        } => replay_cmd::run(replay_cmd::Args {
-            history,
-            rules,
-            baseline,
-            format,
-            html,
-            changes,
-            max_cost_increase,
-            max_changed,
-            allow_skipped,
-            threads,
-        }),
+        Command::Replay(args) => replay_cmd::run(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

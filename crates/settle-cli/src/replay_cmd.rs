@@ -10,16 +10,35 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
 /// What `settle replay` was asked to do.
+#[derive(clap::Args)]
 pub struct Args {
+    /// The history: JSON Lines, or CSV with a .csv name
     pub history: PathBuf,
+    /// The new rule-set folder
+    #[arg(long)]
     pub rules: PathBuf,
+    /// The baseline rule-set folder (default: the built-in rules/default)
+    #[arg(long)]
     pub baseline: Option<PathBuf>,
+    #[arg(long, value_enum, default_value = "text")]
     pub format: OutputFormat,
+    /// Also write the report as one self-contained HTML page
+    #[arg(long, value_name = "FILE")]
     pub html: Option<PathBuf>,
+    /// Also write one CSV row per claim whose advice changed
+    #[arg(long, value_name = "FILE.csv")]
     pub changes: Option<PathBuf>,
-    pub max_cost_increase: Option<Decimal>,
+    /// Exit 1 if the projected cost in any currency rises by more than this percentage
+    #[arg(long, value_name = "PCT")]
+    pub max_cost_increase: Option<rust_decimal::Decimal>,
+    /// Exit 1 if more than this many claims change advice
+    #[arg(long, value_name = "N")]
     pub max_changed: Option<u64>,
+    /// Exit 0 even if some records were skipped as invalid (they are still reported)
+    #[arg(long)]
     pub allow_skipped: bool,
+    /// Worker threads (default: one per core); the report is the same for any number
+    #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
 }
 
