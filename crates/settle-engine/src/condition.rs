@@ -160,60 +160,36 @@ impl Test {
             (
                 Test::Text {
                     values: a,
-                    negated: false,
+                    negated: na,
                 },
                 Test::Text {
                     values: b,
-                    negated: false,
+                    negated: nb,
                 },
             ) => {
-                let v: Vec<String> = a.iter().filter(|x| b.contains(x)).cloned().collect();
-                (!v.is_empty()).then_some(Test::Text {
-                    values: v,
-                    negated: false,
-                })?
-            }
-            (
-                Test::Text {
-                    values: a,
-                    negated: false,
-                },
-                Test::Text {
-                    values: b,
-                    negated: true,
-                },
-            )
-            | (
-                Test::Text {
-                    values: b,
-                    negated: true,
-                },
-                Test::Text {
-                    values: a,
-                    negated: false,
-                },
-            ) => {
-                let v: Vec<String> = a.iter().filter(|x| !b.contains(x)).cloned().collect();
-                (!v.is_empty()).then_some(Test::Text {
-                    values: v,
-                    negated: false,
-                })?
-            }
-            (
-                Test::Text {
-                    values: a,
-                    negated: true,
-                },
-                Test::Text {
-                    values: b,
-                    negated: true,
-                },
-            ) => {
-                let mut v = a.clone();
-                v.extend(b.iter().filter(|x| !a.contains(x)).cloned());
-                Test::Text {
-                    values: v,
-                    negated: true,
+                // A listed set against another test keeps the values of the set that pass it.
+                let keep = |pos: &[String], other: &[String], other_negated: bool| {
+                    let v: Vec<String> = pos
+                        .iter()
+                        .filter(|x| other.contains(x) != other_negated)
+                        .cloned()
+                        .collect();
+                    (!v.is_empty()).then_some(Test::Text {
+                        values: v,
+                        negated: false,
+                    })
+                };
+                match (na, nb) {
+                    (false, _) => keep(a, b, *nb)?,
+                    (true, false) => keep(b, a, true)?,
+                    (true, true) => {
+                        let mut v = a.clone();
+                        v.extend(b.iter().filter(|x| !a.contains(x)).cloned());
+                        Test::Text {
+                            values: v,
+                            negated: true,
+                        }
+                    }
                 }
             }
             _ => return None,
@@ -410,6 +386,26 @@ mod tests {
         assert!(!ge2.within(&iv(Some((2, false)), None)));
         assert!(iv(Some((2, false)), None).within(&ge2));
         assert!(ge2.contains(Decimal::from(2)) && !lt2.contains(Decimal::from(2)));
+    }
+
+    #[test]
+    fn text_tests_intersect_as_sets() {
+        let t = |values: &[&str], negated| Test::Text {
+            values: values.iter().map(|v| v.to_string()).collect(),
+            negated,
+        };
+        let (ab, bc) = (t(&["a", "b"], false), t(&["b", "c"], false));
+        assert_eq!(ab.intersect(&bc), Some(t(&["b"], false)));
+        assert_eq!(ab.intersect(&t(&["c"], false)), None);
+        // A listed set against "none of" keeps the listed values that are not excluded.
+        assert_eq!(ab.intersect(&t(&["a"], true)), Some(t(&["b"], false)));
+        assert_eq!(t(&["a"], true).intersect(&ab), Some(t(&["b"], false)));
+        assert_eq!(ab.intersect(&t(&["a", "b"], true)), None);
+        // Two "none of" tests exclude both lists.
+        assert_eq!(
+            t(&["a", "b"], true).intersect(&t(&["b", "c"], true)),
+            Some(t(&["a", "b", "c"], true))
+        );
     }
 
     #[test]
