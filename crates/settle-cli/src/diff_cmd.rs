@@ -33,7 +33,8 @@ fn impacts<'a>(changes: &'a [RuleChange], report: &Report) -> Vec<Impact<'a>> {
             {
                 claims += cause.moved.claims;
                 for a in &cause.moved.change {
-                    *money.entry(a.currency.clone()).or_default() += a.amount;
+                    let sum = money.entry(a.currency.clone()).or_default();
+                    *sum = sum.saturating_add(a.amount);
                 }
                 samples.extend(cause.moved.samples.iter().cloned());
             }
@@ -149,11 +150,7 @@ pub fn run(
                         vec![
                             i.change.id.clone(),
                             i.claims.to_string(),
-                            i.money
-                                .iter()
-                                .map(|(c, m)| format!("{c} {m}"))
-                                .collect::<Vec<_>>()
-                                .join(", "),
+                            table::amounts(i.money.iter().map(|(c, m)| (c, *m))),
                             i.samples.join(" "),
                         ]
                     })

@@ -1,7 +1,8 @@
 //! `settle replay`: the analyst's backtest of new rules on past claims.
 
 use crate::check::rules_or_report;
-use crate::{EXIT_BAD_INPUT, EXIT_GATE, EXIT_OK, OutputFormat, table};
+use crate::table::{self, amounts, money};
+use crate::{EXIT_BAD_INPUT, EXIT_GATE, EXIT_OK, OutputFormat};
 use anyhow::{Context, Result};
 use rust_decimal::Decimal;
 use settle_replay::history::HistoryReader;
@@ -194,24 +195,6 @@ pub const CHANGE_COLUMNS: &[&str] = &[
     "rules",
 ];
 
-fn money(m: Decimal) -> String {
-    let s = m.to_string();
-    let (int, frac) = s.split_once('.').map_or((s.as_str(), ""), |(a, b)| (a, b));
-    let (sign, digits) = int.strip_prefix('-').map_or(("", int), |d| ("-", d));
-    let mut grouped = String::new();
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(ch);
-    }
-    if frac.is_empty() {
-        format!("{sign}{grouped}")
-    } else {
-        format!("{sign}{grouped}.{frac}")
-    }
-}
-
 fn pct(p: Option<Decimal>) -> String {
     p.map_or("n/a".to_string(), |p| {
         format!("{}{p}%", if p > Decimal::ZERO { "+" } else { "" })
@@ -350,12 +333,7 @@ pub fn text(r: &Report, failures: &[String]) -> String {
                 c.from.clone(),
                 c.to.clone(),
                 c.moved.claims.to_string(),
-                c.moved
-                    .change
-                    .iter()
-                    .map(|a| format!("{} {}", a.currency, money(a.amount)))
-                    .collect::<Vec<_>>()
-                    .join(", "),
+                amounts(c.moved.change.iter().map(|a| (&a.currency, a.amount))),
                 c.moved.samples.join(" "),
             ]
         })
@@ -405,16 +383,8 @@ pub fn text(r: &Report, failures: &[String]) -> String {
         ];
         s.push_str(&table::render(&["", "baseline", "new"], &rows, "  "));
         for (side, a) in [("baseline", &o.baseline), ("new", &o.new)] {
-            let saved: Vec<String> = a
-                .saved
-                .iter()
-                .map(|x| format!("{} {}", x.currency, money(x.amount)))
-                .collect();
-            let _ = writeln!(
-                s,
-                "  {side}: following the advice would have saved {}",
-                saved.join(", ")
-            );
+            let saved = amounts(a.saved.iter().map(|x| (&x.currency, x.amount)));
+            let _ = writeln!(s, "  {side}: following the advice would have saved {saved}");
         }
         let _ = writeln!(
             s,

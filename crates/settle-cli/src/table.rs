@@ -1,4 +1,6 @@
-//! Plain-text tables with aligned columns for terminal output.
+//! Plain-text tables with aligned columns for terminal output, and the money in them.
+
+use rust_decimal::Decimal;
 
 /// Renders rows under a header, columns padded to their widest cell, two spaces apart.
 pub fn render(header: &[&str], rows: &[Vec<String>], indent: &str) -> String {
@@ -24,4 +26,31 @@ pub fn render(header: &[&str], rows: &[Vec<String>], indent: &str) -> String {
         out.push_str(&line(r.iter().map(String::as_str).collect()));
     }
     out
+}
+
+/// An amount with its thousands grouped: `-1,131,103.08`.
+pub fn money(m: Decimal) -> String {
+    let s = m.to_string();
+    let (int, frac) = s.split_once('.').map_or((s.as_str(), ""), |(a, b)| (a, b));
+    let (sign, digits) = int.strip_prefix('-').map_or(("", int), |d| ("-", d));
+    let mut grouped = String::new();
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(ch);
+    }
+    if frac.is_empty() {
+        format!("{sign}{grouped}")
+    } else {
+        format!("{sign}{grouped}.{frac}")
+    }
+}
+
+/// Amounts in several currencies, one after the other: `EUR 1,200.00, USD -350.50`.
+pub fn amounts<'a>(list: impl IntoIterator<Item = (&'a String, Decimal)>) -> String {
+    list.into_iter()
+        .map(|(currency, m)| format!("{currency} {}", money(m)))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
