@@ -318,6 +318,52 @@ fn a_replay_of_the_examples_is_what_a_hand_check_says() {
 }
 
 #[test]
+fn baseline_picks_the_rules_compared_against() {
+    let dir = Scratch::new("baseline");
+    let history = example_history(&dir);
+    let no_credit = no_credit_rules(&dir);
+    let replay = |rules: &str, baseline: &str| {
+        let out = settle(&[
+            "replay",
+            &history,
+            "--rules",
+            rules,
+            "--baseline",
+            baseline,
+            "--format",
+            "json",
+            "--allow-skipped",
+        ]);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        serde_json::from_str::<serde_json::Value>(&stdout(&out)).unwrap()
+    };
+    // The no-credit rules as the baseline: the change runs the other way.
+    let v = replay("rules/default", &no_credit);
+    assert_eq!(v["totals"]["changed"], 1);
+    let moved: Vec<_> = v["transitions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["from"] != c["to"])
+        .collect();
+    assert_eq!(moved.len(), 1);
+    assert_eq!(
+        (&moved[0]["from"], &moved[0]["to"]),
+        (&"offer:discount".into(), &"offer:credit".into())
+    );
+    assert_eq!(v["rule_changes"][0]["change"], "removed");
+    assert_eq!(
+        v["largest_changes"][0]["rules"],
+        serde_json::json!(["-no-credit-at-all"])
+    );
+    // A rule set against itself changes nothing.
+    let v = replay(&no_credit, &no_credit);
+    assert_eq!(v["totals"]["changed"], 0);
+    assert_eq!(v["rule_changes"], serde_json::json!([]));
+    assert_eq!(v["baseline_rules"], v["new_rules"]);
+}
+
+#[test]
 fn skipped_records_are_reported_and_fail_the_replay_unless_allowed() {
     let dir = Scratch::new("skipped");
     let history = example_history(&dir);
