@@ -28,23 +28,9 @@ pub fn render(header: &[&str], rows: &[Vec<String>], indent: &str) -> String {
     out
 }
 
-/// An amount with its thousands grouped: `-1,131,103.08`.
+/// An amount, already rounded to its currency, with its thousands grouped: `-1,131,103.08`.
 pub fn money(m: Decimal) -> String {
-    let s = m.to_string();
-    let (int, frac) = s.split_once('.').map_or((s.as_str(), ""), |(a, b)| (a, b));
-    let (sign, digits) = int.strip_prefix('-').map_or(("", int), |d| ("-", d));
-    let mut grouped = String::new();
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(ch);
-    }
-    if frac.is_empty() {
-        format!("{sign}{grouped}")
-    } else {
-        format!("{sign}{grouped}.{frac}")
-    }
+    settle_engine::money::group_thousands(&m.to_string())
 }
 
 /// Amounts in several currencies, one after the other: `EUR 1,200.00, USD -350.50`.

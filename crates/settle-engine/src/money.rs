@@ -91,7 +91,8 @@ impl Currency {
     }
 }
 
-fn group_thousands(plain: &str) -> String {
+/// A plain decimal string (`-1131103.08`) with its thousands grouped (`-1,131,103.08`).
+pub fn group_thousands(plain: &str) -> String {
     let (sign, rest) = match plain.strip_prefix('-') {
         Some(r) => ("-", r),
         None => ("", plain),
