@@ -2,6 +2,7 @@
 //! external references) with the replay's tables and charts: cost by rule set, the transition
 //! heat map, and the calibration plot.
 
+use crate::table::{amounts, money};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use settle_replay::replay::Report;
@@ -82,11 +83,11 @@ pub fn report(r: &Report, failures: &[String]) -> String {
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             esc(&c.currency),
             c.claims,
-            c.baseline.direct,
-            c.new.direct,
-            c.baseline.expected,
-            c.new.expected,
-            c.change.expected,
+            money(c.baseline.direct),
+            money(c.new.direct),
+            money(c.baseline.expected),
+            money(c.new.expected),
+            money(c.change.expected),
             c.change_percent
                 .map_or("n/a".to_string(), |p| format!("{p}%"))
         );
@@ -99,9 +100,9 @@ pub fn report(r: &Report, failures: &[String]) -> String {
             esc(c.kind.as_deref().unwrap_or("")),
             esc(&c.currency),
             c.claims,
-            c.baseline.expected,
-            c.new.expected,
-            c.change.expected
+            money(c.baseline.expected),
+            money(c.new.expected),
+            money(c.change.expected)
         );
     }
     s.push_str("</table>");
@@ -176,7 +177,7 @@ pub fn report(r: &Report, failures: &[String]) -> String {
             esc(&c.from),
             esc(&c.to),
             esc(&c.currency),
-            c.change,
+            money(c.change),
             esc(&c.rules.join(" "))
         );
     }
@@ -214,11 +215,11 @@ fn cost_chart(r: &Report) -> String {
             esc(&c.currency),
             166.0 + wb,
             y + 15,
-            c.baseline.expected,
+            money(c.baseline.expected),
             y + 22,
             166.0 + wn,
             y + 37,
-            c.new.expected
+            money(c.new.expected)
         );
     }
     s.push_str("</svg>");
@@ -255,18 +256,13 @@ fn heat_map(r: &Report) -> String {
             {
                 Some(t) => {
                     let a = 0.08 + 0.8 * (t.moved.claims as f64 / max as f64);
-                    let change: Vec<String> = t
-                        .moved
-                        .change
-                        .iter()
-                        .map(|x| format!("{} {}", x.currency, x.amount))
-                        .collect();
+                    let change = amounts(t.moved.change.iter().map(|x| (&x.currency, x.amount)));
                     let _ = write!(
                         s,
                         "<td style=\"background:rgba(47,109,181,{a:.2})\" title=\"{}\">{}</td>",
                         esc(&format!(
                             "{}; samples: {}",
-                            change.join(", "),
+                            change,
                             t.moved.samples.join(" ")
                         )),
                         t.moved.claims
