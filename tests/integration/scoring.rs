@@ -126,6 +126,14 @@ fn check_tree(a: &Advice) {
         }
     }
     let root = g.value(g.root).unwrap();
+    for (k, row) in rb.best.iter().enumerate() {
+        for (i, &b) in row.iter().enumerate() {
+            assert!(
+                (i..row.len()).all(|j| rb.expected(k, b).unwrap() <= rb.expected(k, j).unwrap()),
+                "round {k}: {b} is not the cheapest from {i}"
+            );
+        }
+    }
     let dp = rb.best_opening().map(|(_, e)| e);
     let best_root_move = a.root_moves().iter().map(|(_, e)| *e).chain(dp).min();
     if best_root_move.is_none() {
@@ -229,6 +237,14 @@ proptest! {
     fn advice_keeps_its_invariants(c in valid_claim()) {
         let a = advise(playbook(), &c).unwrap();
         assert_invariants(playbook(), &c, &a);
+    }
+
+    #[test]
+    fn the_estimated_rollback_is_the_decimal_rollback(c in valid_claim()) {
+        let a = advise(playbook(), &c).unwrap();
+        let rb = &a.tree;
+        let exact = Rollback::solve_exact(rb.candidates.clone(), rb.rounds.clone(), rb.customer_value, rb.walk_cost, rb.stalemate_cost, rb.countered).unwrap();
+        prop_assert_eq!(rb, &exact);
     }
 
     #[test]

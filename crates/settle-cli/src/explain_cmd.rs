@@ -173,7 +173,7 @@ fn text(p: &Playbook, claim: &Claim, x: &Explanation) -> String {
                 .candidates
                 .iter()
                 .position(|d| d == c)
-                .and_then(|i| a.tree.q.first().map(|q0| q0[i]));
+                .and_then(|i| a.tree.expected(0, i).ok());
             let _ = writeln!(
                 s,
                 "      {}  cost {}  chance {}%  expected {}",
@@ -220,7 +220,7 @@ fn data(p: &Playbook, claim: &Claim, x: &Explanation) -> serde_json::Value {
                 "amount": cur.round_string(c.proposal.amount),
                 "cost": cur.round_string(c.proposal.cost),
                 "acceptance": c.acceptance.round_dp(4).normalize().to_string(),
-                "expected_cost": a.tree.q.first().map(|q0| cur.round_string(q0[i])),
+                "expected_cost": a.tree.expected(0, i).ok().map(|q| cur.round_string(q)),
             })).collect::<Vec<_>>(),
         })).collect::<Vec<_>>(),
     })

@@ -17,6 +17,9 @@ use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Exit codes, documented in the README: 0 success, 1 a policy result to act on, 2 bad input.
 pub const EXIT_OK: u8 = 0;
 /// A policy result the caller must act on: a replay gate failed.

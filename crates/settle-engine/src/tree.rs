@@ -50,6 +50,12 @@ pub struct RoundTerms {
 }
 
 /// The rolled-back tree.
+///
+/// Choices (which offer is best from each state) are made on binary floating-point
+/// estimates of the expected costs, and settled in exact decimal arithmetic whenever two
+/// estimates are too close for their error bound to tell apart: every choice is the one the
+/// decimal figures make, and every figure reported ([`Rollback::best_opening`],
+/// [`Rollback::best_of`], [`Rollback::expected`]) is worked out in decimal.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Rollback {
     /// Candidates sorted by perceived value, then option order, then rung.
@@ -66,13 +72,17 @@ pub struct Rollback {
     /// Loyalty lost when the buyer must counter an offer, per unit of the offer's unfairness
     /// (`1 - fairness`): a low-ball offer costs goodwill even if a deal follows (seed 001).
     pub countered: Decimal,
-    /// `q[k][i]`: expected cost of offering candidate `i` in round `k`, playing best afterwards.
-    pub q: Vec<Vec<Money>>,
-    /// `best[k][j]`: the best candidate index `>= j` in round `k` (the suffix argmin of `q[k]`).
+    /// `best[k][j]`: the best candidate index `>= j` in round `k` (the suffix argmin of the
+    /// expected costs of round `k`; ties go to the lower index).
     pub best: Vec<Vec<usize>>,
     /// `floor[i]`: the first candidate worth as much to the buyer as candidate `i`; after `i`
     /// is countered, any candidate from there on may be offered (equal value included).
     pub floor: Vec<usize>,
+    /// `rep[i]`: the cheapest member of candidate `i`'s tie group (equal value to the buyer),
+    /// the one rolled back in full; the others follow from it by one multiplication.
+    pub rep: Vec<usize>,
+    opening: Option<(usize, Money)>,
+    by_remedy: [Option<(usize, Money)>; 6],
 }
 
 /// A reply's probabilities; they sum to exactly one.
@@ -102,6 +112,225 @@ impl Replies {
     }
 }
 
+/// The nearest binary floating-point number to `d`, give or take two units in the last place:
+/// the mantissa (rounded once) divided by an exact power of ten (rounded once more).
+fn approx(d: Decimal) -> f64 {
+    const POW10: [f64; 29] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+        1e17, 1e18, 1e19, 1e20, 1e21, 1e22, 1e23, 1e24, 1e25, 1e26, 1e27, 1e28,
+    ];
+    d.mantissa() as f64 / POW10[(d.scale() as usize).min(28)]
+}
+
+/// Estimates below this bound (in money) keep decimal arithmetic well away from overflow, so
+/// the estimate path never hides an overflow that the decimal path would report.
+const APPROX_LIMIT: f64 = 1e20;
+
+/// Relative error tolerated between an estimate and its decimal figure, as a share of the
+/// largest figure in the tree. The worst case is about `(20 × rounds + 10) × 2⁻⁵³` (a few
+/// roundings per term, terms bounded by that largest figure, errors adding up round by round),
+/// under 10⁻¹³ for twenty rounds; this bound leaves four orders of magnitude to spare.
+const APPROX_SHARE: f64 = 1e-9;
+
+/// The rollback's working state: estimates for every (round, candidate), decimal figures
+/// worked out on demand (memoised).
+struct Solver<'a> {
+    candidates: &'a [Candidate],
+    rounds: &'a [RoundTerms],
+    floor: &'a [usize],
+    rep: &'a [usize],
+    customer_value: Money,
+    walk_cost: Money,
+    stalemate_cost: Money,
+    countered: Decimal,
+    n: usize,
+    /// `estimate[k * n + i]`; unused when `tolerance` is infinite.
+    estimate: Vec<f64>,
+    /// Estimates closer than this are compared in decimal; infinite when there are no
+    /// estimates (every comparison is then decimal).
+    tolerance: f64,
+    exact: Vec<Option<Money>>,
+    best: Vec<Vec<usize>>,
+}
+
+impl Solver<'_> {
+    /// The decimal expected cost of offering candidate `i` in round `k`, playing best
+    /// afterwards. Round `k + 1`'s choices must already be made.
+    fn exact(&mut self, k: usize, i: usize) -> Result<Money, Overflow> {
+        if let Some(v) = self.exact[k * self.n + i] {
+            return Ok(v);
+        }
+        let r = self.rep[i];
+        let v = if r != i {
+            let extra = self.candidates[i]
+                .proposal
+                .cost
+                .sub_or(self.candidates[r].proposal.cost, "expected cost")?;
+            self.exact(k, r)?.add_or(
+                self.candidates[i]
+                    .acceptance
+                    .mul_or(extra, "expected cost")?,
+                "expected cost",
+            )?
+        } else {
+            let next = if k + 1 < self.rounds.len() {
+                let j = self.best[k + 1][self.floor[i]];
+                self.exact(k + 1, j)?
+            } else {
+                self.stalemate_cost
+            };
+            expected_cost(
+                &self.candidates[i],
+                self.rounds[k],
+                self.customer_value,
+                self.walk_cost,
+                self.countered,
+                next,
+            )?
+        };
+        self.exact[k * self.n + i] = Some(v);
+        Ok(v)
+    }
+
+    /// Whether candidate `a` costs less than candidate `b` in round `k`, in decimal terms.
+    fn less(&mut self, k: usize, a: usize, b: usize) -> Result<bool, Overflow> {
+        if self.tolerance.is_finite() {
+            let d = self.estimate[k * self.n + a] - self.estimate[k * self.n + b];
+            if d < -self.tolerance {
+                return Ok(true);
+            }
+            if d > self.tolerance {
+                return Ok(false);
+            }
+        }
+        Ok(self.exact(k, a)? < self.exact(k, b)?)
+    }
+
+    /// Estimates for every candidate of every round, from the last round back, choosing as
+    /// it goes (the estimate of round `k` follows round `k + 1`'s choices). Returns `false`,
+    /// with nothing estimated, when the figures are too large for estimates to be safe or a
+    /// probability is out of range; decimal arithmetic then makes every comparison.
+    fn estimate_all(&mut self) -> Result<bool, Overflow> {
+        let n = self.n;
+        let depth = self.rounds.len();
+        let unit = |x: Decimal| x >= Decimal::ZERO && x <= Decimal::ONE;
+        if !self
+            .candidates
+            .iter()
+            .all(|c| unit(c.acceptance) && unit(c.fairness))
+            || !self.rounds.iter().all(|t| unit(t.patience))
+        {
+            return Ok(false);
+        }
+        let cv = approx(self.customer_value);
+        let walk = approx(self.walk_cost);
+        let stalemate = approx(self.stalemate_cost);
+        let countered = approx(self.countered);
+        let cost: Vec<f64> = self
+            .candidates
+            .iter()
+            .map(|c| approx(c.proposal.cost))
+            .collect();
+        // The largest figure in the tree: every expected cost is a probability-weighted mix
+        // of settled costs, the walk-away and the stalemate, plus the goodwill of a counter
+        // per round, plus (for tie-group members) a difference of direct costs.
+        let max_cost = cost.iter().fold(0f64, |m, c| m.max(c.abs()));
+        let largest = (max_cost + cv.abs()).max(walk.abs()).max(stalemate.abs())
+            + depth as f64 * (cv * countered).abs()
+            + 2.0 * max_cost;
+        if !largest.is_finite() || largest >= APPROX_LIMIT {
+            return Ok(false);
+        }
+        self.estimate = vec![0.0; depth * n];
+        self.tolerance = largest * APPROX_SHARE;
+        for k in (0..depth).rev() {
+            let terms = self.rounds[k];
+            let patience = approx(terms.patience);
+            let decay = approx(terms.decay);
+            for i in (0..n).filter(|&i| self.rep[i] == i) {
+                let c = &self.candidates[i];
+                let accept = approx(c.acceptance);
+                let fairness = approx(c.fairness);
+                let rest = 1.0 - accept;
+                let walked = rest * (1.0 - patience) * (1.0 - fairness);
+                let kept = (fairness - decay).clamp(0.0, 1.0);
+                let settled = cost[i] + cv * (1.0 - kept);
+                let next = if k + 1 < depth {
+                    self.estimate[(k + 1) * n + self.best[k + 1][self.floor[i]]]
+                } else {
+                    stalemate
+                } + cv * countered * (1.0 - fairness);
+                self.estimate[k * n + i] =
+                    accept * settled + walked * walk + (rest - walked) * next;
+            }
+            for i in (0..n).filter(|&i| self.rep[i] != i) {
+                let r = self.rep[i];
+                let accept = approx(self.candidates[i].acceptance);
+                self.estimate[k * n + i] = self.estimate[k * n + r] + accept * (cost[i] - cost[r]);
+            }
+            self.choose(k)?;
+        }
+        Ok(true)
+    }
+
+    /// Round `k`'s suffix argmin; ties go to the lower index (less value, earlier option).
+    fn choose(&mut self, k: usize) -> Result<(), Overflow> {
+        let n = self.n;
+        for i in (0..n).rev() {
+            self.best[k][i] = i;
+            if i + 1 < n {
+                let b = self.best[k][i + 1];
+                if self.less(k, b, i)? {
+                    self.best[k][i] = b;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The cheapest candidate among those `keep` selects in round 0 (ties to the lower
+    /// index), with its decimal expected cost.
+    fn cheapest(
+        &mut self,
+        keep: impl Fn(&Candidate) -> bool,
+    ) -> Result<Option<(usize, Money)>, Overflow> {
+        let mut best: Option<usize> = None;
+        for i in 0..self.n {
+            if !keep(&self.candidates[i]) {
+                continue;
+            }
+            best = match best {
+                Some(b) if !self.less(0, i, b)? => Some(b),
+                _ => Some(i),
+            };
+        }
+        best.map(|i| self.exact(0, i).map(|e| (i, e))).transpose()
+    }
+}
+
+/// The expected cost of offering a candidate (the representative of its tie group) in a round,
+/// given the expected cost `next` of playing best after a counter.
+fn expected_cost(
+    c: &Candidate,
+    terms: RoundTerms,
+    customer_value: Money,
+    walk_cost: Money,
+    countered: Decimal,
+    next: Money,
+) -> Result<Money, Overflow> {
+    let r = Replies::new(c.acceptance, terms.patience, c.fairness);
+    let kept = (c.fairness - terms.decay).clamp(Decimal::ZERO, Decimal::ONE);
+    let settled = c.proposal.cost.add_or(
+        customer_value.mul_or(Decimal::ONE - kept, "relationship loss")?,
+        "settled cost",
+    )?;
+    let next = next.add_or(c.countered_cost(customer_value, countered)?, "counter cost")?;
+    r.accept
+        .mul_or(settled, "expected cost")?
+        .add_or(r.walk.mul_or(walk_cost, "expected cost")?, "expected cost")?
+        .add_or(r.counter.mul_or(next, "expected cost")?, "expected cost")
+}
+
 impl Rollback {
     /// Rolls back the tree. Candidates must be sorted by [`Candidate::perceived`] (ties by
     /// option order, then rung); `rounds` has one entry per modelled round.
@@ -113,6 +342,47 @@ impl Rollback {
         stalemate_cost: Money,
         countered: Decimal,
     ) -> Result<Rollback, Overflow> {
+        Rollback::solve_with(
+            candidates,
+            rounds,
+            customer_value,
+            walk_cost,
+            stalemate_cost,
+            countered,
+            true,
+        )
+    }
+
+    /// [`Rollback::solve`] with every comparison made in decimal arithmetic (no estimates):
+    /// slower, and the reference the estimated rollback must agree with exactly.
+    pub fn solve_exact(
+        candidates: Vec<Candidate>,
+        rounds: Vec<RoundTerms>,
+        customer_value: Money,
+        walk_cost: Money,
+        stalemate_cost: Money,
+        countered: Decimal,
+    ) -> Result<Rollback, Overflow> {
+        Rollback::solve_with(
+            candidates,
+            rounds,
+            customer_value,
+            walk_cost,
+            stalemate_cost,
+            countered,
+            false,
+        )
+    }
+
+    fn solve_with(
+        candidates: Vec<Candidate>,
+        rounds: Vec<RoundTerms>,
+        customer_value: Money,
+        walk_cost: Money,
+        stalemate_cost: Money,
+        countered: Decimal,
+        estimate: bool,
+    ) -> Result<Rollback, Overflow> {
         let n = candidates.len();
         let depth = rounds.len();
         let mut floor = vec![0usize; n];
@@ -123,8 +393,6 @@ impl Rollback {
                 i
             };
         }
-        let mut q = vec![vec![Decimal::ZERO; n]; depth];
-        let mut best = vec![vec![0usize; n]; depth];
         // Candidates of equal value to the buyer get the same replies, fairness and floor; they
         // differ only in direct cost. Each tie group's cheapest member (the earliest among
         // equals) is rolled back in full; the others follow from it:
@@ -140,52 +408,38 @@ impl Rollback {
             rep[start..end].fill(r);
             start = end;
         }
-        let countered_costs: Vec<Money> = candidates
-            .iter()
-            .map(|c| c.countered_cost(customer_value, countered))
-            .collect::<Result<_, _>>()?;
-        for k in (0..depth).rev() {
-            let terms = rounds[k];
-            for i in (0..n).filter(|&i| rep[i] == i) {
-                let c = &candidates[i];
-                let r = Replies::new(c.acceptance, terms.patience, c.fairness);
-                let kept = (c.fairness - terms.decay).clamp(Decimal::ZERO, Decimal::ONE);
-                let settled = c.proposal.cost.add_or(
-                    customer_value.mul_or(Decimal::ONE - kept, "relationship loss")?,
-                    "settled cost",
-                )?;
-                let next = if k + 1 < depth {
-                    q[k + 1][best[k + 1][floor[i]]]
-                } else {
-                    stalemate_cost
-                };
-                let next = next.add_or(countered_costs[i], "counter cost")?;
-                q[k][i] = r
-                    .accept
-                    .mul_or(settled, "expected cost")?
-                    .add_or(r.walk.mul_or(walk_cost, "expected cost")?, "expected cost")?
-                    .add_or(r.counter.mul_or(next, "expected cost")?, "expected cost")?;
-            }
-            for i in (0..n).filter(|&i| rep[i] != i) {
-                let c = &candidates[i];
-                let extra = c
-                    .proposal
-                    .cost
-                    .sub_or(candidates[rep[i]].proposal.cost, "expected cost")?;
-                q[k][i] = q[k][rep[i]].add_or(
-                    c.acceptance.mul_or(extra, "expected cost")?,
-                    "expected cost",
-                )?;
-            }
-            // Suffix argmin; ties go to the lower index (less value, earlier option).
-            for i in (0..n).rev() {
-                best[k][i] = if i + 1 < n && q[k][best[k][i + 1]] < q[k][i] {
-                    best[k][i + 1]
-                } else {
-                    i
-                };
+        let mut s = Solver {
+            candidates: &candidates,
+            rounds: &rounds,
+            floor: &floor,
+            rep: &rep,
+            customer_value,
+            walk_cost,
+            stalemate_cost,
+            countered,
+            n,
+            estimate: Vec::new(),
+            tolerance: f64::INFINITY,
+            exact: vec![None; depth * n],
+            best: vec![vec![0usize; n]; depth],
+        };
+        if !(estimate && s.estimate_all()?) {
+            s.tolerance = f64::INFINITY;
+            for k in (0..depth).rev() {
+                s.choose(k)?;
             }
         }
+        let opening = match s.best.first().and_then(|b| b.first()) {
+            Some(&i) => Some((i, s.exact(0, i)?)),
+            None => None,
+        };
+        let mut by_remedy = [None; 6];
+        if depth > 0 {
+            for &remedy in Remedy::ALL.iter() {
+                by_remedy[remedy.index()] = s.cheapest(|c| c.proposal.remedy == remedy)?;
+            }
+        }
+        let best = s.best;
         Ok(Rollback {
             candidates,
             floor,
@@ -194,27 +448,56 @@ impl Rollback {
             walk_cost,
             stalemate_cost,
             countered,
-            q,
             best,
+            rep,
+            opening,
+            by_remedy,
         })
     }
 
     /// The best opening offer and its expected cost, if there is any candidate.
     pub fn best_opening(&self) -> Option<(usize, Money)> {
-        let first = self.best.first()?;
-        let i = *first.first()?;
-        Some((i, self.q[0][i]))
+        self.opening
     }
 
     /// The best offer of one option in the first round and its expected cost.
     pub fn best_of(&self, remedy: Remedy) -> Option<(usize, Money)> {
-        let q0 = self.q.first()?;
-        self.candidates
-            .iter()
-            .enumerate()
-            .filter(|(_, c)| c.proposal.remedy == remedy)
-            .map(|(i, _)| (i, q0[i]))
-            .min_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(&b.0)))
+        self.by_remedy[remedy.index()]
+    }
+
+    /// The decimal expected cost of offering candidate `i` in round `k`, playing best
+    /// afterwards, worked out along the best path (one step per later round). Past the last
+    /// modelled round, every offer ends in the stalemate.
+    pub fn expected(&self, k: usize, i: usize) -> Result<Money, Overflow> {
+        if k >= self.rounds.len() {
+            return Ok(self.stalemate_cost);
+        }
+        let r = self.rep[i];
+        if r != i {
+            let extra = self.candidates[i]
+                .proposal
+                .cost
+                .sub_or(self.candidates[r].proposal.cost, "expected cost")?;
+            return self.expected(k, r)?.add_or(
+                self.candidates[i]
+                    .acceptance
+                    .mul_or(extra, "expected cost")?,
+                "expected cost",
+            );
+        }
+        let next = if k + 1 < self.rounds.len() {
+            self.expected(k + 1, self.best[k + 1][self.floor[i]])?
+        } else {
+            self.stalemate_cost
+        };
+        expected_cost(
+            &self.candidates[i],
+            self.rounds[k],
+            self.customer_value,
+            self.walk_cost,
+            self.countered,
+            next,
+        )
     }
 
     /// The offers on the best path if the buyer keeps countering: one per modelled round.
@@ -272,7 +555,7 @@ impl Rollback {
             let chance = tree.graph.add_node(Node::Chance {
                 round: k,
                 candidate: i,
-                expected: self.q[k][i],
+                expected: self.expected(k, i)?,
             });
             tree.graph
                 .add_edge(at, chance, Edge::Offer { candidate: i });
@@ -329,7 +612,7 @@ impl Rollback {
                 )?;
                 d
             } else {
-                let v = self.q[k + 1][self.best[k + 1][self.floor[i]]];
+                let v = self.expected(k + 1, self.best[k + 1][self.floor[i]])?;
                 tree.graph.add_node(Node::Leaf {
                     what: LeafKind::Continued,
                     cost: v.add_or(entry, "counter cost")?,
@@ -512,5 +795,93 @@ impl TreeGraph {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn candidate(remedy: Remedy, perceived: i64, cost: Decimal, acceptance: Decimal) -> Candidate {
+        Candidate {
+            proposal: Proposal {
+                remedy,
+                amount: Decimal::from(perceived),
+                units: None,
+                freight_by: None,
+                goods_back: false,
+                cancels_order: false,
+                cost,
+            },
+            rung: 0,
+            perceived: Decimal::from(perceived),
+            acceptance,
+            fairness: Decimal::new(5, 1),
+        }
+    }
+
+    fn solve(candidates: Vec<Candidate>, exact: bool) -> Rollback {
+        let rounds = vec![
+            RoundTerms {
+                patience: Decimal::new(8, 1),
+                decay: Decimal::new(1, 2),
+            };
+            3
+        ];
+        let big = Decimal::new(10_000_000_000_000, 0);
+        let run = if exact {
+            Rollback::solve_exact
+        } else {
+            Rollback::solve
+        };
+        run(candidates, rounds, big, big, big, Decimal::new(1, 1)).unwrap()
+    }
+
+    /// Two offers whose expected costs differ in the fifteenth significant digit (one cent
+    /// on ten trillion): too close for the estimates, so decimal arithmetic decides, and the
+    /// cheaper one wins whichever comes first.
+    #[test]
+    fn near_ties_are_settled_in_decimal() {
+        let base = Decimal::new(1_000_000_000_000_000, 2);
+        let cent = Decimal::new(1, 2);
+        let half = Decimal::new(5, 1);
+        for (first, second) in [(base + cent, base), (base, base + cent)] {
+            let cands = vec![
+                candidate(Remedy::Refund, 100, first, half),
+                candidate(Remedy::Discount, 200, second, half),
+            ];
+            let fast = solve(cands.clone(), false);
+            assert_eq!(fast, solve(cands, true));
+            let (best, cost) = fast.best_opening().unwrap();
+            let cheaper = if first < second { 0 } else { 1 };
+            assert_eq!(best, cheaper, "{first} vs {second}");
+            assert_eq!(cost, fast.expected(0, cheaper).unwrap());
+            assert!(cost < fast.expected(0, 1 - cheaper).unwrap());
+        }
+    }
+
+    /// Exactly equal costs reached by different offers: the lower index wins, as in decimal.
+    #[test]
+    fn exact_ties_go_to_the_lower_index() {
+        let cost = Decimal::new(12_345, 2);
+        let cands = vec![
+            candidate(Remedy::Refund, 100, cost, Decimal::ZERO),
+            candidate(Remedy::Credit, 200, cost, Decimal::ZERO),
+        ];
+        let fast = solve(cands.clone(), false);
+        assert_eq!(fast, solve(cands, true));
+        assert_eq!(fast.best_opening().map(|(i, _)| i), Some(0));
+        assert_eq!(fast.best[0], vec![0, 1]);
+    }
+
+    /// Out-of-range figures turn estimates off; the result is the decimal one.
+    #[test]
+    fn out_of_range_figures_are_solved_in_decimal() {
+        let over = Decimal::new(3, 0);
+        let cands = vec![
+            candidate(Remedy::Refund, 100, Decimal::ONE, over),
+            candidate(Remedy::Discount, 200, Decimal::TWO, Decimal::ONE),
+        ];
+        assert_eq!(solve(cands.clone(), false), solve(cands, true));
     }
 }
