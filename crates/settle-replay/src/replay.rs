@@ -946,32 +946,53 @@ fn round_saved(mut a: Against, round: &dyn Fn(&str, Money) -> Money) -> Against 
 
 /// Runs a replay: reads `reader` to the end in batches, evaluates each batch in parallel on the
 /// current rayon pool, and folds the results in input order. `each` sees every result in input
-/// order (for a changes file); `progress` gets the bytes read after each batch.
+/// order (for a changes file); `progress` gets the bytes read up to each batch folded.
+///
+/// The fold of one batch and the reading of the next run alongside the evaluation of the
+/// current one (`rayon::join`), so no core waits on the one-threaded parts; the order of the
+/// fold, and so the report, does not depend on the pool's size.
 pub fn run(
     reader: &mut HistoryReader,
     baseline: &Playbook,
     new: &Playbook,
     options: Options,
     history_name: &str,
-    each: &mut dyn FnMut(&Evaluated, &Aggregator<'_>),
-    progress: &mut dyn FnMut(u64),
+    each: &mut (dyn FnMut(&Evaluated, &Aggregator<'_>) + Send),
+    progress: &mut (dyn FnMut(u64) + Send),
 ) -> std::io::Result<Report> {
     let batch = options.batch.max(1);
     let mut agg = Aggregator::new(baseline, new, options);
+    let mut raws = reader.next_batch(batch)?;
+    let mut bytes = reader.bytes_read();
+    // The evaluated batch waiting to be folded, with the bytes read up to its end.
+    let mut done: (Vec<Evaluated>, u64) = (Vec::new(), 0);
     loop {
-        let raws = reader.next_batch(batch)?;
+        let mut fold = |(results, at): (Vec<Evaluated>, u64)| {
+            for r in &results {
+                agg.add(r);
+                each(r, &agg);
+            }
+            if !results.is_empty() {
+                progress(at);
+            }
+        };
         if raws.is_empty() {
+            fold(done);
             break;
         }
-        let results: Vec<Evaluated> = raws
-            .par_iter()
-            .map(|r| evaluate(r, baseline, new))
-            .collect();
-        for r in &results {
-            agg.add(r);
-            each(r, &agg);
-        }
-        progress(reader.bytes_read());
+        let (results, next) = rayon::join(
+            || {
+                raws.par_iter()
+                    .map(|r| evaluate(r, baseline, new))
+                    .collect::<Vec<Evaluated>>()
+            },
+            || {
+                fold(std::mem::take(&mut done));
+                reader.next_batch(batch).map(|b| (b, reader.bytes_read()))
+            },
+        );
+        done = (results, bytes);
+        (raws, bytes) = next?;
     }
     Ok(agg.finish(history_name))
 }
