@@ -154,6 +154,35 @@ pub struct Curve {
     points: Vec<(Decimal, Share)>,
     /// `slopes[i]`: the slope from point `i` to point `i + 1`, worked out once.
     slopes: Vec<Decimal>,
+    /// The points' x as integers at twelve places, when every x has at most twelve: the
+    /// segment search is then integer comparisons.
+    xs: Option<Vec<i128>>,
+}
+
+/// Mantissas at most this large (in magnitude) fit a decimal's 96 bits.
+const FITS_96: u128 = 1 << 96;
+
+/// `10^n` for `n <= 28`.
+fn pow10(n: u32) -> Option<i128> {
+    const POW10: [i128; 29] = {
+        let mut t = [1i128; 29];
+        let mut i = 1;
+        while i < 29 {
+            t[i] = t[i - 1] * 10;
+            i += 1;
+        }
+        t
+    };
+    POW10.get(n as usize).copied()
+}
+
+/// A decimal's mantissa at twelve places, if it has at most twelve.
+fn at_twelve(d: Decimal) -> Option<i128> {
+    let s = d.scale();
+    if s > 12 {
+        return None;
+    }
+    d.mantissa().checked_mul(pow10(12 - s)?)
 }
 
 /// Why a list of points is not a curve.
@@ -192,7 +221,8 @@ impl Curve {
             // result is rounded to six places anyway.
             .map(|w| ((w[1].1.get() - w[0].1.get()) / (w[1].0 - w[0].0)).round_dp(12))
             .collect();
-        Ok(Curve { points, slopes })
+        let xs = points.iter().map(|p| at_twelve(p.0)).collect();
+        Ok(Curve { points, slopes, xs })
     }
 
     /// The points.
@@ -207,21 +237,119 @@ impl Curve {
 
     /// The curve's value at `x`, by linear interpolation, rounded to 6 places so that
     /// products of probabilities stay well inside the decimal range.
+    ///
+    /// The result is the decimal computation's, digit for digit and scale for scale
+    /// ([`Curve::at_decimal`]); where every operand is exact in integers, it is worked out
+    /// in integers (the fast path of a replay).
     pub fn at(&self, x: Decimal) -> Decimal {
+        let (Some(xs), Some(xq)) = (&self.xs, at_twelve(x)) else {
+            return self.at_decimal(x);
+        };
+        let pts = &self.points;
+        if xq <= xs[0] {
+            return pts[0].1.get();
+        }
+        for i in 0..xs.len() - 1 {
+            if xq <= xs[i + 1] {
+                return self
+                    .interpolate_exact(i, x)
+                    .unwrap_or_else(|| self.interpolate(i, x));
+            }
+        }
+        pts[pts.len() - 1].1.get()
+    }
+
+    /// [`Curve::at`] in decimal arithmetic throughout: the reference for the fast path.
+    pub fn at_decimal(&self, x: Decimal) -> Decimal {
         let pts = &self.points;
         let first = pts[0];
         if x <= first.0 {
             return first.1.get();
         }
         for (i, w) in pts.windows(2).enumerate() {
-            let ((x0, y0), (x1, _)) = (w[0], w[1]);
-            if x <= x1 {
-                // x0 < x <= x1 and y in [0, 1]: no overflow is possible.
-                let y = y0.get() + self.slopes[i] * (x - x0);
-                return y.round_dp(6).clamp(Decimal::ZERO, Decimal::ONE);
+            if x <= w[1].0 {
+                return self.interpolate(i, x);
             }
         }
         pts[pts.len() - 1].1.get()
+    }
+
+    /// The value at `x` on segment `i` (`x0 < x <= x1`).
+    fn interpolate(&self, i: usize, x: Decimal) -> Decimal {
+        let (x0, y0) = self.points[i];
+        // x0 < x <= x1 and y in [0, 1]: no overflow is possible.
+        let y = y0.get() + self.slopes[i] * (x - x0);
+        y.round_dp(6).clamp(Decimal::ZERO, Decimal::ONE)
+    }
+
+    /// [`Curve::interpolate`] in integers: the same difference, product, sum and rounding
+    /// (half to even) at the same scales, for operands whose results are exact in 96 bits.
+    /// Zero operands take the decimal shortcuts (the other operand, unchanged); `None` where
+    /// the decimal arithmetic would round or where the slope or the result is zero, which is
+    /// then left to it.
+    fn interpolate_exact(&self, i: usize, x: Decimal) -> Option<Decimal> {
+        let fits = |m: i128| m.unsigned_abs() < FITS_96;
+        let (x0, y0) = self.points[i];
+        let (y0, slope) = (y0.get(), self.slopes[i]);
+        if slope.is_zero() {
+            return None;
+        }
+        // x - x0, at the larger of the two scales (x itself when x0 is zero).
+        let (md, sd) = if x0.is_zero() {
+            (x.mantissa(), x.scale())
+        } else {
+            let sd = x.scale().max(x0.scale());
+            let a = x.mantissa().checked_mul(pow10(sd - x.scale())?)?;
+            let b = x0.mantissa().checked_mul(pow10(sd - x0.scale())?)?;
+            (a.checked_sub(b)?, sd)
+        };
+        if md == 0 || !fits(md) {
+            return None;
+        }
+        // slope × (x - x0): exact when it fits 96 bits and 28 places.
+        let sp = slope.scale() + sd;
+        let mp = slope.mantissa().checked_mul(md)?;
+        if sp > 28 || !fits(mp) {
+            return None;
+        }
+        // y0 + product, at the larger scale (the product itself when y0 is zero).
+        let (ms, ss) = if y0.is_zero() {
+            (mp, sp)
+        } else {
+            let ss = y0.scale().max(sp);
+            let a = y0.mantissa().checked_mul(pow10(ss - y0.scale())?)?;
+            let b = mp.checked_mul(pow10(ss - sp)?)?;
+            let ms = a.checked_add(b)?;
+            if !fits(a) || !fits(b) || !fits(ms) {
+                return None;
+            }
+            (ms, ss)
+        };
+        if ms == 0 {
+            return None;
+        }
+        // Round to six places, half to even.
+        let (m, scale) = if ss > 6 {
+            let unit = pow10(ss - 6)?;
+            let (q, r) = (ms / unit, ms % unit);
+            let half = unit / 2;
+            let up = r.abs() > half || (r.abs() == half && q % 2 != 0);
+            let q = if up { q + ms.signum() } else { q };
+            if q == 0 {
+                return None;
+            }
+            (q, 6)
+        } else {
+            (ms, ss)
+        };
+        // Clamped to [0, 1] as `Decimal::clamp` does: the bound itself when outside.
+        if m < 0 {
+            return Some(Decimal::ZERO);
+        }
+        if m > pow10(scale)? {
+            return Some(Decimal::ONE);
+        }
+        Some(Decimal::from_i128_with_scale(m, scale))
     }
 }
 
@@ -814,5 +942,97 @@ impl Playbook {
         );
         put("limits.approver", RuleKind::Parameter, l.approver.clone());
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn decimal(m: i64, scale: u32) -> Decimal {
+        Decimal::new(m, scale)
+    }
+
+    prop_compose! {
+        /// A curve of up to five points: x rising from zero or above, y anywhere in [0, 1]
+        /// (rising, falling or flat), with few places (as rule files write them) or many.
+        fn curve()(steps in prop::collection::vec((1i64..3_000, 0u32..=4, 0i64..=1_000_000, 0u32..=6), 1..=5), start in prop_oneof![Just(0i64), 0i64..500], start_scale in 0u32..=4, y0 in prop_oneof![Just(0i64), 0i64..=1_000_000], y_scale in 0u32..=6) -> Curve {
+            let mut x = decimal(start, start_scale);
+            let y = |m: i64, places: u32| Share::new(decimal(m, 6).round_dp(places)).unwrap();
+            let mut points = vec![(x, y(y0, y_scale))];
+            for (dx, scale, m, places) in steps {
+                x += decimal(dx, scale);
+                points.push((x, y(m, places)));
+            }
+            Curve::new(points).unwrap()
+        }
+    }
+
+    prop_compose! {
+        /// A ratio: anywhere (up to sixteen places), or just past one of the curve's points
+        /// by a few units in some place up to the twelfth (where half-way ties, zero
+        /// intercepts and short scales are common).
+        fn query(c: Curve)(anywhere in any::<bool>(), m in 0i64..40_000_000_000_000, scale in 0u32..=16, point in 0usize..6, d in 1i64..2_000, places in 0u32..=12) -> Decimal {
+            if anywhere {
+                Decimal::new(m, scale)
+            } else {
+                let pts = c.points();
+                pts[point % pts.len()].0 + Decimal::new(d, places)
+            }
+        }
+    }
+
+    fn curve_and_query() -> impl Strategy<Value = (Curve, Decimal)> {
+        curve().prop_flat_map(|c| (Just(c.clone()), query(c)))
+    }
+
+    /// Half-way cases round to even, at the scales decimal arithmetic gives, on both paths.
+    #[test]
+    fn half_way_values_round_to_even() {
+        let share = |m, s| Share::new(decimal(m, s)).unwrap();
+        // From (0, 0.1) to (1, 0.6): slope 0.5. From (0, 0) to (2, 1): slope 0.5, zero
+        // intercept and zero start (the decimal shortcuts).
+        let rising = Curve::new(vec![
+            (Decimal::ZERO, share(1, 1)),
+            (Decimal::ONE, share(6, 1)),
+        ])
+        .unwrap();
+        let from_zero = Curve::new(vec![
+            (Decimal::ZERO, share(0, 0)),
+            (Decimal::TWO, share(1, 0)),
+        ])
+        .unwrap();
+        for (c, x, want) in [
+            (&rising, decimal(5, 6), "0.100002"),
+            (&rising, decimal(15, 6), "0.100008"),
+            (&rising, decimal(3, 1), "0.25"),
+            (&from_zero, decimal(5, 6), "0.000002"),
+            (&from_zero, decimal(7, 6), "0.000004"),
+            (&from_zero, decimal(15, 1), "0.750"),
+        ] {
+            assert_eq!(c.at_decimal(x).to_string(), want, "decimal at {x}");
+            assert_eq!(c.at(x).to_string(), want, "at {x}");
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 5_000, ..ProptestConfig::default() })]
+
+        /// The integer path gives the decimal path's value with the same scale (so the same
+        /// text), at ratios with up to twelve places and beyond.
+        #[test]
+        fn at_is_the_decimal_interpolation_digit_for_digit((c, x) in curve_and_query()) {
+            let (fast, slow) = (c.at(x), c.at_decimal(x));
+            prop_assert_eq!(fast.to_string(), slow.to_string(), "at {}", x);
+        }
+
+        #[test]
+        fn at_the_points_the_curve_is_the_points(c in curve()) {
+            for (x, y) in c.points() {
+                prop_assert_eq!(c.at(*x).to_string(), c.at_decimal(*x).to_string());
+                prop_assert_eq!(c.at(*x), y.get());
+            }
+        }
     }
 }
