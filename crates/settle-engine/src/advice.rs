@@ -25,6 +25,20 @@ pub enum Action {
 }
 
 impl Action {
+    /// Every move, in declaration order.
+    pub const ALL: [Action; 5] = [
+        Action::Offer,
+        Action::Accept,
+        Action::RequestEvidence,
+        Action::Escalate,
+        Action::Reject,
+    ];
+
+    /// The move's position in [`Action::ALL`].
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
     /// The name used in JSON output.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -377,16 +391,15 @@ fn advise_inner(p: &Playbook, claim: &Claim, may_request: bool) -> Result<Advice
     let mut below_opening: [bool; 6] = [false; 6];
     let mut push =
         |prop: Proposal, rung: usize, cands: &mut Vec<Candidate>| -> Result<(), Overflow> {
-            if prop.remedy != Remedy::Reject {
-                if prop.amount <= Decimal::ZERO {
-                    return Ok(());
-                }
-                // Never low-ball: no offer is worth less to the buyer than the opening
-                // (our fair share).
-                if perceived_of(&prop)? < opening {
-                    below_opening[prop.remedy.index()] = true;
-                    return Ok(());
-                }
+            if prop.remedy != Remedy::Reject && prop.amount <= Decimal::ZERO {
+                return Ok(());
+            }
+            let perceived = perceived_of(&prop)?;
+            // Never low-ball: no offer is worth less to the buyer than the opening (our fair
+            // share).
+            if prop.remedy != Remedy::Reject && perceived < opening {
+                below_opening[prop.remedy.index()] = true;
+                return Ok(());
             }
             if prop.cost > bottom_line {
                 over_bottom[prop.remedy.index()] = true;
@@ -398,7 +411,6 @@ fn advise_inner(p: &Playbook, claim: &Claim, may_request: bool) -> Result<Advice
             // Values reached by different computations (a repair's goods value × appeal, a
             // refund of what was paid) can agree to 27 digits and differ in the 28th; 12
             // significant digits make such ties ties, whatever the scale of the amounts.
-            let perceived = perceived_of(&prop)?;
             let perceived = perceived.round_sf(12).unwrap_or(perceived);
             // Offers of equal value to the buyer (a refund, a discount and a reship on the same
             // rung) share their acceptance: work it out once.

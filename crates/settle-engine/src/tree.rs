@@ -112,14 +112,20 @@ impl Replies {
     }
 }
 
-/// The nearest binary floating-point number to `d`, give or take two units in the last place:
-/// the mantissa (rounded once) divided by an exact power of ten (rounded once more).
+/// The nearest binary floating-point number to `d`, give or take three units in the last
+/// place: the mantissa's high 32 bits (exact) and low 64 bits (rounded once) added (rounded
+/// once), divided by an exact power of ten (rounded once more). Without a 128-bit
+/// conversion, which is a slow library call.
 fn approx(d: Decimal) -> f64 {
     const POW10: [f64; 29] = [
         1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
         1e17, 1e18, 1e19, 1e20, 1e21, 1e22, 1e23, 1e24, 1e25, 1e26, 1e27, 1e28,
     ];
-    d.mantissa() as f64 / POW10[(d.scale() as usize).min(28)]
+    let m = d.mantissa();
+    let u = m.unsigned_abs();
+    let magnitude = ((u >> 64) as u64) as f64 * 18_446_744_073_709_551_616.0 + (u as u64) as f64;
+    let v = magnitude / POW10[(d.scale() as usize).min(28)];
+    if m < 0 { -v } else { v }
 }
 
 /// Estimates below this bound (in money) keep decimal arithmetic well away from overflow, so

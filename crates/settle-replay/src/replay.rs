@@ -14,6 +14,7 @@ use settle_engine::claim::{ProblemKind, Remedy};
 use settle_engine::playbook::{RuleKind, RuleRef};
 use settle_engine::{Action, Advice, Claim, Money, Playbook, advise};
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
 /// What one rule set advised on one claim, reduced to what a replay compares.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -60,13 +61,26 @@ impl Decision {
     }
 
     /// The move as a transition-matrix label: `offer:credit`, `request_evidence`.
-    pub fn label(&self) -> String {
-        match self.option {
-            Some(o) if self.action != Action::Reject => {
-                format!("{}:{}", self.action.as_str(), o.as_str())
-            }
-            _ => self.action.as_str().to_string(),
-        }
+    pub fn label(&self) -> &'static str {
+        // Every label, made once: move × (option or none).
+        static LABELS: OnceLock<Vec<String>> = OnceLock::new();
+        const NONE: usize = Remedy::ALL.len();
+        let labels = LABELS.get_or_init(|| {
+            Action::ALL
+                .iter()
+                .flat_map(|a| {
+                    Remedy::ALL
+                        .iter()
+                        .map(move |o| format!("{}:{}", a.as_str(), o.as_str()))
+                        .chain(std::iter::once(a.as_str().to_string()))
+                })
+                .collect()
+        });
+        let option = match self.option {
+            Some(o) if self.action != Action::Reject => o.index(),
+            _ => NONE,
+        };
+        &labels[self.action.index() * (NONE + 1) + option]
     }
 
     fn same_as(&self, other: &Decision) -> bool {
@@ -635,13 +649,13 @@ pub struct Aggregator<'a> {
     totals: Totals,
     by_currency: BTreeMap<String, Sums>,
     by_kind: BTreeMap<(String, ProblemKind), Sums>,
-    cells: BTreeMap<(String, String), Cell>,
+    cells: BTreeMap<(&'static str, &'static str), Cell>,
     fired_base: Vec<u64>,
     fired_new: Vec<u64>,
     outcome_claims: u64,
     cal_base: Calibration,
     cal_new: Calibration,
-    retention: BTreeMap<(&'static str, String), (u64, u64)>,
+    retention: BTreeMap<(&'static str, &'static str), (u64, u64)>,
     /// The largest changes so far, largest first.
     largest: Vec<Kept>,
     /// Ids of rules whose definition differs between the rule sets (present in both).
@@ -762,8 +776,8 @@ impl<'a> Aggregator<'a> {
                     line: e.line,
                     claim: e.claim.id.clone(),
                     currency: currency.clone(),
-                    from: e.baseline.label(),
-                    to: e.new.label(),
+                    from: e.baseline.label().to_string(),
+                    to: e.new.label().to_string(),
                     baseline_expected: e.claim.currency.round(e.baseline.expected),
                     new_expected: e.claim.currency.round(e.new.expected),
                     change: e.claim.currency.round(e.delta()),
@@ -896,8 +910,8 @@ impl<'a> Aggregator<'a> {
                 .cells
                 .iter()
                 .map(|((from, to), cell)| Transition {
-                    from: from.clone(),
-                    to: to.clone(),
+                    from: from.to_string(),
+                    to: to.to_string(),
                     moved: cell.finish(&round),
                 })
                 .collect(),
@@ -916,7 +930,7 @@ impl<'a> Aggregator<'a> {
                     .iter()
                     .map(|((side, m), (kept, lost))| Retention {
                         side: side.to_string(),
-                        move_: m.clone(),
+                        move_: m.to_string(),
                         retained: *kept,
                         lost: *lost,
                     })
