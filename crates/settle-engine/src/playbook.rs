@@ -176,13 +176,27 @@ fn pow10(n: u32) -> Option<i128> {
     POW10.get(n as usize).copied()
 }
 
+/// `m × 10^k`, if it fits: plain 64-bit-operand arithmetic when the operands are small enough
+/// that it cannot overflow (the common case), checked 128-bit arithmetic otherwise.
+fn scale_up(m: i128, k: u32) -> Option<i128> {
+    if k == 0 {
+        return Some(m);
+    }
+    let p = pow10(k)?;
+    if k <= 18 && m.unsigned_abs() < 1 << 64 {
+        // |m| < 2^64 and 10^k < 2^60: the product is below 2^124.
+        return Some(m * p);
+    }
+    m.checked_mul(p)
+}
+
 /// A decimal's mantissa at twelve places, if it has at most twelve.
 fn at_twelve(d: Decimal) -> Option<i128> {
     let s = d.scale();
     if s > 12 {
         return None;
     }
-    d.mantissa().checked_mul(pow10(12 - s)?)
+    scale_up(d.mantissa(), 12 - s)
 }
 
 /// Why a list of points is not a curve.
@@ -299,8 +313,8 @@ impl Curve {
             (x.mantissa(), x.scale())
         } else {
             let sd = x.scale().max(x0.scale());
-            let a = x.mantissa().checked_mul(pow10(sd - x.scale())?)?;
-            let b = x0.mantissa().checked_mul(pow10(sd - x0.scale())?)?;
+            let a = scale_up(x.mantissa(), sd - x.scale())?;
+            let b = scale_up(x0.mantissa(), sd - x0.scale())?;
             (a.checked_sub(b)?, sd)
         };
         if md == 0 || !fits(md) {
@@ -317,8 +331,8 @@ impl Curve {
             (mp, sp)
         } else {
             let ss = y0.scale().max(sp);
-            let a = y0.mantissa().checked_mul(pow10(ss - y0.scale())?)?;
-            let b = mp.checked_mul(pow10(ss - sp)?)?;
+            let a = scale_up(y0.mantissa(), ss - y0.scale())?;
+            let b = scale_up(mp, ss - sp)?;
             let ms = a.checked_add(b)?;
             if !fits(a) || !fits(b) || !fits(ms) {
                 return None;

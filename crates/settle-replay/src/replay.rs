@@ -510,6 +510,14 @@ fn acc(sum: &mut Money, x: Money) {
     *sum = sum.saturating_add(x);
 }
 
+/// The value under `key`, inserted as the default if missing; the key is copied only then.
+fn entry<'m, V: Default>(map: &'m mut BTreeMap<String, V>, key: &str) -> &'m mut V {
+    if !map.contains_key(key) {
+        map.insert(key.to_string(), V::default());
+    }
+    map.get_mut(key).expect("inserted above")
+}
+
 #[derive(Default)]
 struct Sums {
     claims: u64,
@@ -538,7 +546,7 @@ impl Cell {
     /// Adds a claim whose projected cost changed by `delta`, keeping the first `samples` ids.
     fn add(&mut self, currency: &str, delta: Money, id: &str, samples: usize) {
         self.claims += 1;
-        acc(self.change.entry(currency.to_string()).or_default(), delta);
+        acc(entry(&mut self.change, currency), delta);
         if self.samples.len() < samples {
             self.samples.push(id.to_string());
         }
@@ -575,7 +583,7 @@ impl Calibration {
             self.matched += 1;
         }
         acc(
-            self.saved.entry(currency.to_string()).or_default(),
+            entry(&mut self.saved, currency),
             o.cost.saturating_sub(d.cost),
         );
         if let Some(p) = d.acceptance {
@@ -648,7 +656,7 @@ pub struct Aggregator<'a> {
     options: Options,
     totals: Totals,
     by_currency: BTreeMap<String, Sums>,
-    by_kind: BTreeMap<(String, ProblemKind), Sums>,
+    by_kind: BTreeMap<String, BTreeMap<ProblemKind, Sums>>,
     cells: BTreeMap<(&'static str, &'static str), Cell>,
     fired_base: Vec<u64>,
     fired_new: Vec<u64>,
@@ -725,10 +733,10 @@ impl<'a> Aggregator<'a> {
             Evaluated::Done(e) => e,
         };
         self.totals.evaluated += 1;
-        let currency = e.claim.currency.code().to_string();
-        self.by_currency.entry(currency.clone()).or_default().add(e);
-        self.by_kind
-            .entry((currency.clone(), e.claim.problem.kind))
+        let currency = e.claim.currency.code();
+        entry(&mut self.by_currency, currency).add(e);
+        entry(&mut self.by_kind, currency)
+            .entry(e.claim.problem.kind)
             .or_default()
             .add(e);
         for r in &e.baseline.fired {
@@ -741,11 +749,11 @@ impl<'a> Aggregator<'a> {
             .cells
             .entry((e.baseline.label(), e.new.label()))
             .or_default();
-        cell.add(&currency, e.delta(), &e.claim.id, self.options.samples);
+        cell.add(currency, e.delta(), &e.claim.id, self.options.samples);
         if let Some(o) = &e.claim.outcome {
             self.outcome_claims += 1;
-            self.cal_base.add(&e.baseline, o, &currency);
-            self.cal_new.add(&e.new, o, &currency);
+            self.cal_base.add(&e.baseline, o, currency);
+            self.cal_new.add(&e.new, o, currency);
             for (side, d) in [("baseline", &e.baseline), ("new", &e.new)] {
                 let slot = self.retention.entry((side, d.label())).or_default();
                 if o.retained {
@@ -760,7 +768,7 @@ impl<'a> Aggregator<'a> {
             for cause in self.causes(&e.baseline.fired, &e.new.fired) {
                 let samples = self.options.samples;
                 self.by_cause.entry(cause).or_default().add(
-                    &currency,
+                    currency,
                     e.delta(),
                     &e.claim.id,
                     samples,
@@ -775,7 +783,7 @@ impl<'a> Aggregator<'a> {
                 let change = Change {
                     line: e.line,
                     claim: e.claim.id.clone(),
-                    currency: currency.clone(),
+                    currency: currency.to_string(),
                     from: e.baseline.label().to_string(),
                     to: e.new.label().to_string(),
                     baseline_expected: e.claim.currency.round(e.baseline.expected),
@@ -803,15 +811,15 @@ impl<'a> Aggregator<'a> {
     /// changed (`~id`), and changed parameters, which apply to every claim (`~id`). Each rule
     /// appears at most once.
     pub fn causes(&self, base: &[RuleRef], new: &[RuleRef]) -> Vec<String> {
-        let ids = |p: &Playbook, v: &[RuleRef]| -> std::collections::BTreeSet<String> {
-            v.iter().map(|r| p.rule(*r).id.clone()).collect()
+        let ids = |p: &'a Playbook, v: &[RuleRef]| -> std::collections::BTreeSet<&'a str> {
+            v.iter().map(|r| p.rule(*r).id.as_str()).collect()
         };
         let (b, n) = (ids(self.baseline, base), ids(self.new, new));
         let mut out: Vec<String> = n.difference(&b).map(|id| format!("+{id}")).collect();
         out.extend(b.difference(&n).map(|id| format!("-{id}")));
         out.extend(
             b.intersection(&n)
-                .filter(|id| self.redefined.contains(*id))
+                .filter(|id| self.redefined.contains(**id))
                 .map(|id| format!("~{id}")),
         );
         for p in &self.changed_parameters {
@@ -904,7 +912,8 @@ impl<'a> Aggregator<'a> {
             by_kind: self
                 .by_kind
                 .iter()
-                .map(|((c, k), s)| line(c, Some(k.as_str().to_string()), s))
+                .flat_map(|(c, kinds)| kinds.iter().map(move |(k, s)| (c, k, s)))
+                .map(|(c, k, s)| line(c, Some(k.as_str().to_string()), s))
                 .collect(),
             transitions: self
                 .cells
