@@ -168,16 +168,8 @@ impl Solver<'_> {
         }
         let r = self.rep[i];
         let v = if r != i {
-            let extra = self.candidates[i]
-                .proposal
-                .cost
-                .sub_or(self.candidates[r].proposal.cost, "expected cost")?;
-            self.exact(k, r)?.add_or(
-                self.candidates[i]
-                    .acceptance
-                    .mul_or(extra, "expected cost")?,
-                "expected cost",
-            )?
+            let rep_cost = self.exact(k, r)?;
+            tie_member_cost(&self.candidates[i], &self.candidates[r], rep_cost)?
         } else {
             let next = if k + 1 < self.rounds.len() {
                 let j = self.best[k + 1][self.floor[i]];
@@ -312,6 +304,23 @@ impl Solver<'_> {
         }
         best.map(|i| self.exact(0, i).map(|e| (i, e))).transpose()
     }
+}
+
+/// The expected cost of a tie-group member from its representative's: the same replies, so
+/// `Q(member) = Q(rep) + accept × (cost_member − cost_rep)`.
+fn tie_member_cost(
+    member: &Candidate,
+    rep: &Candidate,
+    rep_cost: Money,
+) -> Result<Money, Overflow> {
+    let extra = member
+        .proposal
+        .cost
+        .sub_or(rep.proposal.cost, "expected cost")?;
+    rep_cost.add_or(
+        member.acceptance.mul_or(extra, "expected cost")?,
+        "expected cost",
+    )
 }
 
 /// The expected cost of offering a candidate (the representative of its tie group) in a round,
@@ -480,16 +489,8 @@ impl Rollback {
         }
         let r = self.rep[i];
         if r != i {
-            let extra = self.candidates[i]
-                .proposal
-                .cost
-                .sub_or(self.candidates[r].proposal.cost, "expected cost")?;
-            return self.expected(k, r)?.add_or(
-                self.candidates[i]
-                    .acceptance
-                    .mul_or(extra, "expected cost")?,
-                "expected cost",
-            );
+            let rep_cost = self.expected(k, r)?;
+            return tie_member_cost(&self.candidates[i], &self.candidates[r], rep_cost);
         }
         let next = if k + 1 < self.rounds.len() {
             self.expected(k + 1, self.best[k + 1][self.floor[i]])?
