@@ -3,6 +3,7 @@
 use crate::common::{default_playbook, valid_claim};
 use proptest::prelude::*;
 use rust_decimal::Decimal;
+use settle_engine::advice::{Move, advise_move};
 use settle_engine::claim::Remedy;
 use settle_engine::playbook::{Playbook, ResponsibilityRow, Share, Shares};
 use settle_engine::tree::{Edge, Node, Rollback};
@@ -248,6 +249,11 @@ proptest! {
     }
 
     #[test]
+    fn the_move_alone_is_the_full_advices_move(c in valid_claim()) {
+        prop_assert_eq!(advise_move(playbook(), &c), advise(playbook(), &c).map(|a| Move::of(&a)));
+    }
+
+    #[test]
     fn advice_is_deterministic_and_independent_of_rule_order(c in valid_claim(), seed in 0usize..50) {
         let a = advise(playbook(), &c).unwrap();
         prop_assert_eq!(&a, &advise(playbook(), &c).unwrap());
@@ -360,4 +366,29 @@ fn a_larger_seller_share_never_lowers_the_offer_on_the_examples() {
             last = Some((share, v));
         }
     }
+}
+
+/// The replay's fast path (`advise_move`) gives the full advice's move, figure for figure, on
+/// claims spread the way real histories are (evidence requests, standing proposals, escalations
+/// included), under both shipped rule sets.
+#[test]
+fn the_move_alone_is_the_full_advices_move_on_generated_histories() {
+    let lean = settle_rules::defaults::read_dir(&crate::common::root().join("rules/lean"))
+        .map(settle_rules::ruleset::load)
+        .expect("the lean rules are readable")
+        .expect("the lean rules load");
+    let mut g = settle_replay::generate::Generator::new(11);
+    let mut requests = 0;
+    for _ in 0..1500 {
+        let c = g.claim();
+        for p in [playbook(), &lean] {
+            let full = advise(p, &c).map(|a| Move::of(&a));
+            if let Ok(m) = &full {
+                requests += usize::from(m.next.action == Action::RequestEvidence);
+            }
+            assert_eq!(advise_move(p, &c), full, "claim {}", c.id);
+        }
+    }
+    // The sweep reaches the evidence branch, whose inner advice is the move alone too.
+    assert!(requests > 0);
 }

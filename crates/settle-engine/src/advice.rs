@@ -208,12 +208,179 @@ fn days_fraction(days: i64) -> Decimal {
     Decimal::from_i128_with_scale(micro, 6)
 }
 
-/// Works out the advice on a claim under a rule set.
-pub fn advise(p: &Playbook, claim: &Claim) -> Result<Advice, Overflow> {
-    advise_inner(p, claim, true)
+/// The next move on a claim alone, as [`advise`] works it out, with the figures a replay
+/// compares: [`advise`] without the options table, the plan and the warnings, and so faster.
+/// `advise_move(p, c)` equals `advise(p, c).map(|a| Move::of(&a))`, errors included.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Move {
+    /// What to do next.
+    pub next: NextMove,
+    /// The chance the buyer accepts the move's proposal, when the model gives one (1 for the
+    /// buyer's own proposal).
+    pub acceptance: Option<Decimal>,
+    /// Every rule that fired, as [`Advice::fired`] lists them.
+    pub fired: Vec<RuleRef>,
 }
 
-fn advise_inner(p: &Playbook, claim: &Claim, may_request: bool) -> Result<Advice, Overflow> {
+impl Move {
+    /// The move of a full advice.
+    pub fn of(a: &Advice) -> Move {
+        Move {
+            acceptance: acceptance_of_move(&a.next, &a.tree),
+            fired: a.fired(),
+            next: a.next.clone(),
+        }
+    }
+}
+
+/// The chance the buyer accepts a move's proposal: certain for its own proposal, else the
+/// tree's figure for the candidate offered.
+fn acceptance_of_move(next: &NextMove, tree: &Rollback) -> Option<Decimal> {
+    match &next.proposal {
+        _ if next.accepts_proposal => Some(Decimal::ONE),
+        Some(p) => tree
+            .candidates
+            .iter()
+            .find(|c| &c.proposal == p)
+            .map(|c| c.acceptance),
+        None => None,
+    }
+}
+
+/// Every rule that fired, sorted, without repeats (see [`Advice::fired`]).
+fn fired_rules<'a>(
+    finding: &Finding,
+    blocked: impl Iterator<Item = &'a [RuleRef]>,
+    adjustments: &[RuleRef],
+    escalations: &[RuleRef],
+    next: &NextMove,
+) -> Vec<RuleRef> {
+    let mut v: Vec<RuleRef> = Vec::with_capacity(8);
+    v.extend(finding.rule);
+    for b in blocked {
+        v.extend_from_slice(b);
+    }
+    v.extend_from_slice(adjustments);
+    v.extend_from_slice(escalations);
+    v.extend_from_slice(&next.because);
+    v.sort_unstable();
+    v.dedup();
+    v
+}
+
+/// Works out the advice on a claim under a rule set.
+pub fn advise(p: &Playbook, claim: &Claim) -> Result<Advice, Overflow> {
+    let w = work(p, claim, true, Detail::Full)?;
+    let warnings = warnings(p, claim, &w.facts, &w.finding);
+    let tree = w.tree;
+
+    // The options table.
+    let options: Vec<OptionReport> = Remedy::ALL
+        .iter()
+        .map(|&remedy| {
+            let blocked_by = w.blocked[remedy.index()].clone();
+            let mut report = OptionReport {
+                remedy,
+                eligible: blocked_by.is_empty(),
+                proposal: None,
+                acceptance: None,
+                expected_cost: None,
+                unoffered: None,
+                blocked_by,
+            };
+            if !report.eligible {
+                return report;
+            }
+            if let Some((i, e)) = tree.best_of(remedy) {
+                let c = &tree.candidates[i];
+                report.proposal = Some(c.proposal.clone());
+                report.acceptance = Some(c.acceptance);
+                report.expected_cost = Some(e);
+            } else if w.below_opening[remedy.index()] && !w.over_bottom[remedy.index()] {
+                report.unoffered = Some(Unoffered::BelowOpening(w.opening));
+            } else if w.over_bottom[remedy.index()] {
+                report.unoffered = Some(Unoffered::OverBottomLine);
+            } else {
+                report.unoffered = Some(Unoffered::NoValue);
+            }
+            report
+        })
+        .collect();
+
+    Ok(Advice {
+        adjustments: w.adjusted,
+        standing: w.standing,
+        responsibility: w.finding,
+        loss_basis: w.loss_basis,
+        fair_share: w.fair,
+        customer_value: w.cv,
+        next: w.next,
+        bottom_line: w.bottom_line,
+        options,
+        plan: w.plan,
+        warnings,
+        retention_rule: p
+            .relationship
+            .retention_of(claim.customer.relationship)
+            .rule,
+        tree,
+        costs: w.costs,
+        escalations: w.escalations,
+    })
+}
+
+/// Works out the next move on a claim under a rule set, and no more: see [`Move`].
+pub fn advise_move(p: &Playbook, claim: &Claim) -> Result<Move, Overflow> {
+    let w = work(p, claim, true, Detail::Move)?;
+    Ok(Move {
+        acceptance: acceptance_of_move(&w.next, &w.tree),
+        fired: fired_rules(
+            &w.finding,
+            w.blocked.iter().map(Vec::as_slice),
+            &w.adjusted,
+            &w.escalations,
+            &w.next,
+        ),
+        next: w.next,
+    })
+}
+
+/// How much of the advice to work out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Detail {
+    /// Everything [`Advice`] reports.
+    Full,
+    /// What [`Move`] reports: no per-option bests, no plan.
+    Move,
+}
+
+/// The figures behind the next move; [`advise`] adds the options table and the warnings.
+struct Worked<'c> {
+    facts: Facts<'c>,
+    finding: Finding,
+    costs: Costs,
+    adjusted: Vec<RuleRef>,
+    blocked: Vec<Vec<RuleRef>>,
+    loss_basis: Money,
+    fair: Money,
+    cv: Money,
+    bottom_line: Money,
+    opening: Money,
+    below_opening: [bool; 6],
+    over_bottom: [bool; 6],
+    tree: Rollback,
+    standing: Option<(Proposal, Money)>,
+    next: NextMove,
+    plan: Vec<PlanStep>,
+    escalations: Vec<RuleRef>,
+}
+
+fn work<'c>(
+    p: &Playbook,
+    claim: &'c Claim,
+    may_request: bool,
+    detail: Detail,
+) -> Result<Worked<'c>, Overflow> {
     let mut facts = Facts::of(claim);
     let finding = responsibility::assign(p, &facts);
     facts.set_responsibility(&finding);
@@ -496,7 +663,11 @@ fn advise_inner(p: &Playbook, claim: &Claim, may_request: bool) -> Result<Advice
             .then(a.proposal.remedy.cmp(&b.proposal.remedy))
             .then(a.rung.cmp(&b.rung))
     });
-    let tree = Rollback::solve(
+    let solve = match detail {
+        Detail::Full => Rollback::solve,
+        Detail::Move => Rollback::solve_opening,
+    };
+    let tree = solve(
         candidates,
         round_terms,
         cv,
@@ -581,8 +752,8 @@ fn advise_inner(p: &Playbook, claim: &Claim, may_request: bool) -> Result<Advice
             ..next
         };
     }
-    let plan: Vec<PlanStep> = match (next.action, opening_best) {
-        (Action::Offer | Action::Reject, Some((i, _))) => tree
+    let plan: Vec<PlanStep> = match (detail, next.action, opening_best) {
+        (Detail::Full, Action::Offer | Action::Reject, Some((i, _))) => tree
             .plan_from(i)
             .into_iter()
             .enumerate()
@@ -642,7 +813,7 @@ fn advise_inner(p: &Playbook, claim: &Claim, may_request: bool) -> Result<Advice
                 assume(&mut assumed, *field, *value);
             }
         }
-        let with = advise_inner(p, &assumed, false)?;
+        let with = work(p, &assumed, false, Detail::Move)?;
         next = NextMove {
             action: Action::RequestEvidence,
             proposal: None,
@@ -663,55 +834,23 @@ fn advise_inner(p: &Playbook, claim: &Claim, may_request: bool) -> Result<Advice
         next.because = vec![limit.rule];
     }
 
-    // The options table.
-    let options: Vec<OptionReport> = Remedy::ALL
-        .iter()
-        .map(|&remedy| {
-            let blocked_by = blocked[remedy.index()].clone();
-            let mut report = OptionReport {
-                remedy,
-                eligible: blocked_by.is_empty(),
-                proposal: None,
-                acceptance: None,
-                expected_cost: None,
-                unoffered: None,
-                blocked_by,
-            };
-            if !report.eligible {
-                return report;
-            }
-            if let Some((i, e)) = tree.best_of(remedy) {
-                let c = &tree.candidates[i];
-                report.proposal = Some(c.proposal.clone());
-                report.acceptance = Some(c.acceptance);
-                report.expected_cost = Some(e);
-            } else if below_opening[remedy.index()] && !over_bottom[remedy.index()] {
-                report.unoffered = Some(Unoffered::BelowOpening(opening));
-            } else if over_bottom[remedy.index()] {
-                report.unoffered = Some(Unoffered::OverBottomLine);
-            } else {
-                report.unoffered = Some(Unoffered::NoValue);
-            }
-            report
-        })
-        .collect();
-
-    let warnings = warnings(p, claim, &facts, &finding);
-    Ok(Advice {
-        adjustments: adjusted,
-        standing: accept_eval.clone(),
-        responsibility: finding,
-        loss_basis,
-        fair_share: fair,
-        customer_value: cv,
-        next,
-        bottom_line,
-        options,
-        plan,
-        warnings,
-        retention_rule: rel.retention_of(claim.customer.relationship).rule,
-        tree,
+    Ok(Worked {
+        facts,
+        finding,
         costs,
+        adjusted,
+        blocked,
+        loss_basis,
+        fair,
+        cv,
+        bottom_line,
+        opening,
+        below_opening,
+        over_bottom,
+        tree,
+        standing: accept_eval,
+        next,
+        plan,
         escalations,
     })
 }
@@ -834,17 +973,13 @@ impl Advice {
     /// responsibility row, eligibility blocks, cost adjustments, escalations, and the evidence
     /// requests, approval limit or finding behind the move. Sorted, without repeats.
     pub fn fired(&self) -> Vec<RuleRef> {
-        let mut v: Vec<RuleRef> = Vec::with_capacity(8);
-        v.extend(self.responsibility.rule);
-        for o in &self.options {
-            v.extend_from_slice(&o.blocked_by);
-        }
-        v.extend_from_slice(&self.adjustments);
-        v.extend_from_slice(&self.escalations);
-        v.extend_from_slice(&self.next.because);
-        v.sort_unstable();
-        v.dedup();
-        v
+        fired_rules(
+            &self.responsibility,
+            self.options.iter().map(|o| o.blocked_by.as_slice()),
+            &self.adjustments,
+            &self.escalations,
+            &self.next,
+        )
     }
 }
 

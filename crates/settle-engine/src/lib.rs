@@ -21,7 +21,9 @@ pub mod schema;
 pub mod tree;
 pub mod words;
 
-pub use advice::{Action, Advice, NextMove, OptionReport, PlanStep, Warning, advise};
+pub use advice::{
+    Action, Advice, Move, NextMove, OptionReport, PlanStep, Warning, advise, advise_move,
+};
 pub use claim::Claim;
 pub use money::{Currency, Money, Overflow};
 pub use playbook::Playbook;

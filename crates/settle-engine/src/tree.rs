@@ -306,6 +306,14 @@ impl Solver<'_> {
     }
 }
 
+/// How [`Rollback::solve_with`] works: on estimates (settled in decimal) or in decimal
+/// throughout; with or without the per-option bests.
+#[derive(Debug, Clone, Copy)]
+struct Mode {
+    estimate: bool,
+    per_option: bool,
+}
+
 /// The expected cost of a tie-group member from its representative's: the same replies, so
 /// `Q(member) = Q(rep) + accept × (cost_member − cost_rep)`.
 fn tie_member_cost(
@@ -364,7 +372,10 @@ impl Rollback {
             walk_cost,
             stalemate_cost,
             countered,
-            true,
+            Mode {
+                estimate: true,
+                per_option: true,
+            },
         )
     }
 
@@ -385,7 +396,36 @@ impl Rollback {
             walk_cost,
             stalemate_cost,
             countered,
-            false,
+            Mode {
+                estimate: false,
+                per_option: true,
+            },
+        )
+    }
+
+    /// [`Rollback::solve`] for the next move alone: the best opening, without the per-option
+    /// bests where they cannot fail (the estimated path, whose figures are far too small to
+    /// overflow), so that it fails exactly when [`Rollback::solve`] does. On such a tree
+    /// [`Rollback::best_of`] answers `None`; it never leaves the advice that made it.
+    pub(crate) fn solve_opening(
+        candidates: Vec<Candidate>,
+        rounds: Vec<RoundTerms>,
+        customer_value: Money,
+        walk_cost: Money,
+        stalemate_cost: Money,
+        countered: Decimal,
+    ) -> Result<Rollback, Overflow> {
+        Rollback::solve_with(
+            candidates,
+            rounds,
+            customer_value,
+            walk_cost,
+            stalemate_cost,
+            countered,
+            Mode {
+                estimate: true,
+                per_option: false,
+            },
         )
     }
 
@@ -396,7 +436,7 @@ impl Rollback {
         walk_cost: Money,
         stalemate_cost: Money,
         countered: Decimal,
-        estimate: bool,
+        mode: Mode,
     ) -> Result<Rollback, Overflow> {
         let n = candidates.len();
         let depth = rounds.len();
@@ -438,7 +478,8 @@ impl Rollback {
             exact: vec![None; depth * n],
             best: vec![vec![0usize; n]; depth],
         };
-        if !(estimate && s.estimate_all()?) {
+        let estimated = mode.estimate && s.estimate_all()?;
+        if !estimated {
             s.tolerance = f64::INFINITY;
             for k in (0..depth).rev() {
                 s.choose(k)?;
@@ -449,7 +490,7 @@ impl Rollback {
             None => None,
         };
         let mut by_remedy = [None; 6];
-        if depth > 0 {
+        if depth > 0 && (mode.per_option || !estimated) {
             for &remedy in Remedy::ALL.iter() {
                 by_remedy[remedy.index()] = s.cheapest(|c| c.proposal.remedy == remedy)?;
             }
@@ -890,5 +931,48 @@ mod tests {
             candidate(Remedy::Discount, 200, Decimal::TWO, Decimal::ONE),
         ];
         assert_eq!(solve(cands.clone(), false), solve(cands, true));
+    }
+
+    /// The opening alone: the same best opening as the full rollback; the per-option bests
+    /// are skipped on the estimated path only, and kept (with their errors) on the decimal one.
+    #[test]
+    fn the_opening_alone_is_the_full_rollbacks_opening() {
+        let rounds = vec![
+            RoundTerms {
+                patience: Decimal::new(8, 1),
+                decay: Decimal::new(1, 2),
+            };
+            3
+        ];
+        let cv = Decimal::new(50_000, 0);
+        let half = Decimal::new(5, 1);
+        type Solve = fn(
+            Vec<Candidate>,
+            Vec<RoundTerms>,
+            Money,
+            Money,
+            Money,
+            Decimal,
+        ) -> Result<Rollback, Overflow>;
+        let both = |cands: Vec<Candidate>| {
+            let run = |f: Solve| f(cands.clone(), rounds.clone(), cv, cv, cv, half).unwrap();
+            (run(Rollback::solve), run(Rollback::solve_opening))
+        };
+        let (full, opening) = both(vec![
+            candidate(Remedy::Refund, 100, Decimal::new(900, 0), half),
+            candidate(Remedy::Credit, 200, Decimal::new(150, 0), half),
+            candidate(Remedy::Discount, 300, Decimal::new(300, 0), half),
+        ]);
+        assert!(full.best_opening().is_some());
+        assert_eq!(opening.best_opening(), full.best_opening());
+        assert_eq!(opening.best, full.best);
+        assert!(full.best_of(Remedy::Refund).is_some());
+        assert!(Remedy::ALL.iter().all(|r| opening.best_of(*r).is_none()));
+        // An acceptance out of range turns estimates off: everything is worked out.
+        let (full, opening) = both(vec![
+            candidate(Remedy::Refund, 100, Decimal::ONE, Decimal::new(3, 0)),
+            candidate(Remedy::Discount, 200, Decimal::TWO, Decimal::ONE),
+        ]);
+        assert_eq!(opening, full);
     }
 }

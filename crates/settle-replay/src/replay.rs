@@ -10,9 +10,10 @@ use crate::history::{self, BadRecord, HistoryReader, RawRecord};
 use rayon::prelude::*;
 use rust_decimal::Decimal;
 use serde::Serialize;
+use settle_engine::advice::{Move, advise_move};
 use settle_engine::claim::{ProblemKind, Remedy};
 use settle_engine::playbook::{RuleKind, RuleRef};
-use settle_engine::{Action, Advice, Claim, Money, Playbook, advise};
+use settle_engine::{Action, Claim, Money, Playbook};
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
@@ -36,27 +37,17 @@ pub struct Decision {
 }
 
 impl Decision {
-    /// Reduces an advice.
-    pub fn of(a: &Advice) -> Decision {
-        let prop = a.next.proposal.as_ref();
-        let acceptance = match prop {
-            _ if a.next.accepts_proposal => Some(Decimal::ONE),
-            Some(p) => a
-                .tree
-                .candidates
-                .iter()
-                .find(|c| &c.proposal == p)
-                .map(|c| c.acceptance),
-            None => None,
-        };
+    /// Reduces a move (see [`settle_engine::advice::advise_move`]).
+    pub fn of(m: Move) -> Decision {
+        let prop = m.next.proposal.as_ref();
         Decision {
-            action: a.next.action,
+            action: m.next.action,
             option: prop.map(|p| p.remedy),
             amount: prop.map_or(Decimal::ZERO, |p| p.amount),
             cost: prop.map_or(Decimal::ZERO, |p| p.cost),
-            expected: a.next.expected_cost.unwrap_or(Decimal::ZERO),
-            acceptance,
-            fired: a.fired(),
+            expected: m.next.expected_cost.unwrap_or(Decimal::ZERO),
+            acceptance: m.acceptance,
+            fired: m.fired,
         }
     }
 
@@ -131,12 +122,12 @@ pub fn evaluate(raw: &RawRecord, baseline: &Playbook, new: &Playbook) -> Evaluat
         Ok(c) => c,
         Err(bad) => return Evaluated::Skipped(bad),
     };
-    let both = advise(baseline, &claim).and_then(|a| advise(new, &claim).map(|b| (a, b)));
+    let both = advise_move(baseline, &claim).and_then(|a| advise_move(new, &claim).map(|b| (a, b)));
     match both {
         Ok((a, b)) => Evaluated::Done(Box::new(Evaluation {
             line: raw.line(),
-            baseline: Decision::of(&a),
-            new: Decision::of(&b),
+            baseline: Decision::of(a),
+            new: Decision::of(b),
             claim,
         })),
         Err(e) => Evaluated::Skipped(BadRecord {
