@@ -578,7 +578,7 @@ fn work<'c>(
             // Values reached by different computations (a repair's goods value × appeal, a
             // refund of what was paid) can agree to 27 digits and differ in the 28th; 12
             // significant digits make such ties ties, whatever the scale of the amounts.
-            let perceived = perceived.round_sf(12).unwrap_or(perceived);
+            let perceived = crate::money::round_sf(perceived, 12).unwrap_or(perceived);
             // Offers of equal value to the buyer (a refund, a discount and a reship on the same
             // rung) share their acceptance: work it out once.
             let (acceptance, fairness) = match cands.iter().find(|c| c.perceived == perceived) {

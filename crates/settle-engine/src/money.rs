@@ -40,6 +40,27 @@ impl Checked for Decimal {
     }
 }
 
+/// `d` to `digits` significant figures, exactly as [`Decimal::round_sf`] gives it (digit for
+/// digit and scale for scale: a value with fewer digits is scaled up to that many). Where the
+/// value has no more digits than asked, the mantissa is scaled up directly instead of counted
+/// digit by digit, which is most of `round_sf`'s time; otherwise `round_sf` does the work.
+pub(crate) fn round_sf(d: Decimal, digits: u32) -> Option<Decimal> {
+    let m = d.mantissa();
+    if m == 0 || digits == 0 {
+        return Some(Decimal::ZERO);
+    }
+    let sf = m.unsigned_abs().ilog10() + 1;
+    if sf <= digits && digits <= 28 {
+        let up = digits - sf;
+        let scale = d.scale() + up;
+        // `digits` digits fit in 96 bits; a scale above 28 is left to `round_sf`.
+        if scale <= 28 {
+            return Some(Decimal::from_i128_with_scale(m * 10i128.pow(up), scale));
+        }
+    }
+    d.round_sf(digits)
+}
+
 /// An ISO 4217 currency code with its number of minor units (the rounding rule for display).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Currency {
@@ -130,5 +151,46 @@ mod tests {
         assert_eq!(kwd.format(d("12.3456")), "KWD 12.346");
         assert_eq!(usd.format(d("-2500")), "USD -2,500.00");
         assert_eq!(usd.round_string(d("7")), "7.00");
+    }
+
+    /// A decimal from a mantissa of `len` digits (leading digits from `seed`), a sign and a scale.
+    fn decimal(seed: u128, len: u32, negative: bool, scale: u32) -> Decimal {
+        let m = (seed % 10u128.pow(len)).max(10u128.pow(len - 1)) as i128;
+        Decimal::from_i128_with_scale(if negative { -m } else { m }, scale)
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(5_000))]
+
+        /// The fast path gives `round_sf`'s answer, mantissa, scale and sign, on every length of
+        /// mantissa, every scale and every number of digits asked.
+        #[test]
+        fn round_sf_is_the_decimal_round_sf(
+            seed in proptest::prelude::any::<u128>(),
+            len in 1u32..=28,
+            negative in proptest::prelude::any::<bool>(),
+            scale in 0u32..=28,
+            digits in 0u32..=30,
+        ) {
+            let d = decimal(seed, len, negative, scale);
+            let (fast, slow) = (round_sf(d, digits), d.round_sf(digits));
+            // By parts: `round_sf` can make a scale above 28, which `to_string` refuses.
+            let parts = |x: Decimal| (x.mantissa(), x.scale(), x.is_sign_negative());
+            proptest::prop_assert_eq!(fast.map(parts), slow.map(parts), "{} to {} digits", d, digits);
+        }
+    }
+
+    #[test]
+    fn round_sf_scales_short_values_up_and_zero_down() {
+        let d = |s| Decimal::from_str(s).unwrap();
+        assert_eq!(
+            round_sf(d("1234.5"), 12).unwrap().to_string(),
+            "1234.50000000"
+        );
+        assert_eq!(round_sf(d("0.00"), 12).unwrap().scale(), 0);
+        assert_eq!(
+            round_sf(d("123456789012.345"), 12).unwrap().to_string(),
+            "123456789012"
+        );
     }
 }
