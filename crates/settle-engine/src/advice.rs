@@ -183,23 +183,57 @@ fn ratio_by(num: Money, inv: Option<Decimal>, top: Decimal) -> Result<Decimal, O
 fn customer_value(p: &Playbook, claim: &Claim, costs: &Costs) -> Result<Money, Overflow> {
     let rel = &p.relationship;
     let r = rel.retention_of(claim.customer.relationship).value;
-    let q = r
-        .div_or(
-            Decimal::ONE.add_or(rel.discount_rate.value, "discount")?,
-            "retention factor",
-        )?
-        .round_dp(12);
-    let mut factor = Decimal::ZERO;
-    let mut term = Decimal::ONE;
-    for _ in 0..rel.horizon_years {
-        term = term.mul_or(q, "annuity")?.round_dp(12);
-        factor = factor.add_or(term, "annuity")?;
-    }
+    let factor = annuity_factor(r, rel.discount_rate.value, rel.horizon_years)?;
     claim
         .customer
         .annual_purchases
         .mul_or(costs.get(CostParam::Margin), "customer value")?
         .mul_or(factor, "customer value")
+}
+
+/// Σ (retention / (1 + discount))^y for y = 1..=years, each power rounded to 12 places.
+///
+/// It depends on three rule figures only, so each thread keeps the last few it worked out,
+/// keyed by the figures' exact representation (scale included: the factor's scale follows
+/// theirs); a claim's advice is the same with or without the memo.
+fn annuity_factor(retention: Decimal, discount: Decimal, years: u32) -> Result<Decimal, Overflow> {
+    type Key = ([u8; 16], [u8; 16], u32);
+    const KEPT: usize = 16;
+    thread_local! {
+        static MEMO: std::cell::RefCell<Vec<(Key, Decimal)>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    let key: Key = (retention.serialize(), discount.serialize(), years);
+    if let Some(f) = MEMO.with_borrow(|m| m.iter().find(|(k, _)| *k == key).map(|(_, f)| *f)) {
+        return Ok(f);
+    }
+    let f = annuity_factor_uncached(retention, discount, years)?;
+    MEMO.with_borrow_mut(|m| {
+        if m.len() == KEPT {
+            m.remove(0);
+        }
+        m.push((key, f));
+    });
+    Ok(f)
+}
+
+fn annuity_factor_uncached(
+    retention: Decimal,
+    discount: Decimal,
+    years: u32,
+) -> Result<Decimal, Overflow> {
+    let q = retention
+        .div_or(
+            Decimal::ONE.add_or(discount, "discount")?,
+            "retention factor",
+        )?
+        .round_dp(12);
+    let mut factor = Decimal::ZERO;
+    let mut term = Decimal::ONE;
+    for _ in 0..years {
+        term = term.mul_or(q, "annuity")?.round_dp(12);
+        factor = factor.add_or(term, "annuity")?;
+    }
+    Ok(factor)
 }
 
 /// `days / 30` to six places, rounded half up, by integer arithmetic.
@@ -1096,4 +1130,44 @@ fn warnings(p: &Playbook, claim: &Claim, facts: &Facts<'_>, finding: &Finding) -
         });
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    /// The memo answers what the sum gives, representation included, however many rule
+    /// figures pass through it (more than it keeps, and equal values at different scales).
+    #[test]
+    fn the_annuity_memo_gives_the_sum() {
+        let d = |s: &str| Decimal::from_str(s).unwrap();
+        // 0.5 and 0.50 with no discount give factors of different scales (0.75 and 0.7500 over
+        // two years): a memo keyed by value would mix them up.
+        let mut cases = vec![
+            (d("0.5"), d("0")),
+            (d("0.50"), d("0")),
+            (d("0.9"), d("0.1")),
+            (d("0.9"), d("0.10")),
+        ];
+        for i in 0..40u32 {
+            cases.push((
+                Decimal::new(i64::from(50 + i), 2),
+                Decimal::new(i64::from(i % 7), 2),
+            ));
+        }
+        for _ in 0..2 {
+            for (r, disc) in &cases {
+                for years in [0, 1, 2, 5, 12] {
+                    let memo = annuity_factor(*r, *disc, years).unwrap();
+                    let sum = annuity_factor_uncached(*r, *disc, years).unwrap();
+                    assert_eq!(
+                        (memo.mantissa(), memo.scale()),
+                        (sum.mantissa(), sum.scale()),
+                        "{r} {disc} {years}"
+                    );
+                }
+            }
+        }
+    }
 }
