@@ -1,7 +1,7 @@
 //! The advice: runs the model's steps on one claim and says what to do next, and why.
 
 use crate::claim::{Claim, Party, Remedy, Stage};
-use crate::money::{Checked, Money, Overflow};
+use crate::money::{Checked, Money, Overflow, order};
 use crate::playbook::{Assumed, CostParam, Costs, EscalationKind, Playbook, RuleRef};
 use crate::pricing::{self, Basis, Proposal};
 use crate::responsibility::{self, Finding};
@@ -615,10 +615,11 @@ fn work<'c>(
             let perceived = crate::money::round_sf(perceived, 12).unwrap_or(perceived);
             // Offers of equal value to the buyer (a refund, a discount and a reship on the same
             // rung) share their acceptance: work it out once.
-            let (acceptance, fairness) = match cands.iter().find(|c| c.perceived == perceived) {
-                Some(c) => (c.acceptance, c.fairness),
-                None => acceptance_of(perceived)?,
-            };
+            let (acceptance, fairness) =
+                match cands.iter().find(|c| order(c.perceived, perceived).is_eq()) {
+                    Some(c) => (c.acceptance, c.fairness),
+                    None => acceptance_of(perceived)?,
+                };
             cands.push(Candidate {
                 proposal: prop,
                 rung,
@@ -692,8 +693,7 @@ fn work<'c>(
         )?;
     }
     candidates.sort_by(|a, b| {
-        a.perceived
-            .cmp(&b.perceived)
+        order(a.perceived, b.perceived)
             .then(a.proposal.remedy.cmp(&b.proposal.remedy))
             .then(a.rung.cmp(&b.rung))
     });

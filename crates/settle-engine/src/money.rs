@@ -61,6 +61,25 @@ pub(crate) fn round_sf(d: Decimal, digits: u32) -> Option<Decimal> {
     d.round_sf(digits)
 }
 
+/// The order of two decimals, as [`Ord::cmp`] gives it; when their scales agree (most
+/// comparisons of like figures), by their mantissas alone, without `cmp`'s rescaling.
+#[inline]
+pub(crate) fn order(a: Decimal, b: Decimal) -> std::cmp::Ordering {
+    if a.scale() == b.scale() {
+        a.mantissa().cmp(&b.mantissa())
+    } else {
+        a.cmp(&b)
+    }
+}
+
+/// Whether a decimal lies in [0, 1], as `0 <= x && x <= 1` says: by the mantissa against
+/// `10^scale`, without comparing decimals.
+#[inline]
+pub(crate) fn in_unit(x: Decimal) -> bool {
+    let m = x.mantissa();
+    m >= 0 && m <= 10i128.pow(x.scale())
+}
+
 /// An ISO 4217 currency code with its number of minor units (the rounding rule for display).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Currency {
@@ -177,6 +196,47 @@ mod tests {
             // By parts: `round_sf` can make a scale above 28, which `to_string` refuses.
             let parts = |x: Decimal| (x.mantissa(), x.scale(), x.is_sign_negative());
             proptest::prop_assert_eq!(fast.map(parts), slow.map(parts), "{} to {} digits", d, digits);
+        }
+    }
+
+    /// A decimal of any sign, scale and mantissa length, zeros (signed) included.
+    fn any_decimal() -> impl proptest::strategy::Strategy<Value = Decimal> {
+        use proptest::prelude::*;
+        (any::<u128>(), 0u32..=28, any::<bool>(), 0u32..=28).prop_map(
+            |(seed, len, negative, scale)| {
+                if len == 0 {
+                    let mut z = Decimal::new(0, scale);
+                    z.set_sign_negative(negative);
+                    z
+                } else {
+                    decimal(seed, len, negative, scale)
+                }
+            },
+        )
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(5_000))]
+
+        /// The shortcut orders as `cmp` does, at equal and at different scales.
+        #[test]
+        fn order_is_cmp(a in any_decimal(), b in any_decimal(), same_scale in proptest::prelude::any::<bool>()) {
+            let mut b = b;
+            if same_scale {
+                b.rescale(a.scale());
+            }
+            proptest::prop_assert_eq!(order(a, b), a.cmp(&b), "{} vs {}", a, b);
+            proptest::prop_assert_eq!(order(a, a), std::cmp::Ordering::Equal);
+        }
+
+        /// The unit test by mantissa says what comparing with 0 and 1 says.
+        #[test]
+        fn in_unit_is_between_zero_and_one(a in any_decimal(), near in 0u32..4) {
+            // Values near the ends: 0, 1, and a few units of the last place either side.
+            let ends = [Decimal::ZERO, Decimal::ONE, Decimal::new(1, a.scale()), Decimal::ONE - Decimal::new(1, a.scale())];
+            for x in [a, ends[near as usize], -ends[near as usize], ends[near as usize] + Decimal::new(1, a.scale())] {
+                proptest::prop_assert_eq!(in_unit(x), x >= Decimal::ZERO && x <= Decimal::ONE, "{}", x);
+            }
         }
     }
 

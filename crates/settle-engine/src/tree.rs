@@ -7,7 +7,7 @@
 //! [`Rollback::graph`] materialises the same tree as a petgraph graph for display and checks.
 
 use crate::claim::Remedy;
-use crate::money::{Checked, Money, Overflow};
+use crate::money::{Checked, Money, Overflow, order};
 use crate::pricing::Proposal;
 use petgraph::graph::{DiGraph, NodeIndex};
 use rust_decimal::Decimal;
@@ -211,7 +211,7 @@ impl Solver<'_> {
     fn estimate_all(&mut self) -> Result<bool, Overflow> {
         let n = self.n;
         let depth = self.rounds.len();
-        let unit = |x: Decimal| x >= Decimal::ZERO && x <= Decimal::ONE;
+        let unit = crate::money::in_unit;
         if !self
             .candidates
             .iter()
@@ -442,7 +442,7 @@ impl Rollback {
         let depth = rounds.len();
         let mut floor = vec![0usize; n];
         for i in 1..n {
-            floor[i] = if candidates[i].perceived == candidates[i - 1].perceived {
+            floor[i] = if order(candidates[i].perceived, candidates[i - 1].perceived).is_eq() {
                 floor[i - 1]
             } else {
                 i
@@ -458,7 +458,7 @@ impl Rollback {
             let end = (start + 1..n).find(|&i| floor[i] != start).unwrap_or(n);
             let cost = |i: usize| candidates[i].proposal.cost;
             let r = (start..end)
-                .min_by(|&a, &b| cost(a).cmp(&cost(b)).then(a.cmp(&b)))
+                .min_by(|&a, &b| order(cost(a), cost(b)).then(a.cmp(&b)))
                 .unwrap_or(start);
             rep[start..end].fill(r);
             start = end;
