@@ -3,7 +3,7 @@
 use crate::common::{default_playbook, valid_claim};
 use proptest::prelude::*;
 use rust_decimal::Decimal;
-use settle_engine::advice::{Move, advise_move};
+use settle_engine::advice::{Move, Prepared, advise_move};
 use settle_engine::claim::Remedy;
 use settle_engine::playbook::{Playbook, ResponsibilityRow, Share, Shares};
 use settle_engine::tree::{Edge, Node, Rollback};
@@ -250,7 +250,7 @@ proptest! {
 
     #[test]
     fn the_move_alone_is_the_full_advices_move(c in valid_claim()) {
-        prop_assert_eq!(advise_move(playbook(), &c), advise(playbook(), &c).map(|a| Move::of(&a)));
+        prop_assert_eq!(advise_move(playbook(), &Prepared::new(&c)), advise(playbook(), &c).map(|a| Move::of(&a)));
     }
 
     #[test]
@@ -381,12 +381,13 @@ fn the_move_alone_is_the_full_advices_move_on_generated_histories() {
     let mut requests = 0;
     for _ in 0..1500 {
         let c = g.claim();
+        let prepared = Prepared::new(&c);
         for p in [playbook(), &lean] {
             let full = advise(p, &c).map(|a| Move::of(&a));
             if let Ok(m) = &full {
                 requests += usize::from(m.next.action == Action::RequestEvidence);
             }
-            assert_eq!(advise_move(p, &c), full, "claim {}", c.id);
+            assert_eq!(advise_move(p, &prepared), full, "claim {}", c.id);
         }
     }
     // The sweep reaches the evidence branch, whose inner advice is the move alone too.

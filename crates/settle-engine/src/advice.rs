@@ -244,7 +244,8 @@ fn days_fraction(days: i64) -> Decimal {
 
 /// The next move on a claim alone, as [`advise`] works it out, with the figures a replay
 /// compares: [`advise`] without the options table, the plan and the warnings, and so faster.
-/// `advise_move(p, c)` equals `advise(p, c).map(|a| Move::of(&a))`, errors included.
+/// `advise_move(p, &Prepared::new(c))` equals `advise(p, c).map(|a| Move::of(&a))`, errors
+/// included.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Move {
     /// What to do next.
@@ -302,9 +303,37 @@ fn fired_rules<'a>(
     v
 }
 
+/// A claim with the figures that do not depend on the rules (its facts and its pricing
+/// basis) worked out once, to advise it under several rule sets (see [`advise_move`]).
+#[derive(Debug, Clone)]
+pub struct Prepared<'c> {
+    claim: &'c Claim,
+    facts: Facts<'c>,
+    /// The basis with no reorder chance (a rule figure, set per rule set); an overflow is kept
+    /// and reported where the advice comes to the basis, so that each rule set fails as it
+    /// would alone.
+    basis: Result<Basis, Overflow>,
+}
+
+impl<'c> Prepared<'c> {
+    /// Works out a claim's rule-independent figures.
+    pub fn new(claim: &'c Claim) -> Prepared<'c> {
+        Prepared {
+            claim,
+            facts: Facts::of(claim),
+            basis: Basis::of(claim, Decimal::ZERO),
+        }
+    }
+
+    /// The claim.
+    pub fn claim(&self) -> &'c Claim {
+        self.claim
+    }
+}
+
 /// Works out the advice on a claim under a rule set.
 pub fn advise(p: &Playbook, claim: &Claim) -> Result<Advice, Overflow> {
-    let w = work(p, claim, true, Detail::Full)?;
+    let w = work(p, &Prepared::new(claim), true, Detail::Full)?;
     let warnings = warnings(p, claim, &w.facts, &w.finding);
     let tree = w.tree;
 
@@ -364,7 +393,7 @@ pub fn advise(p: &Playbook, claim: &Claim) -> Result<Advice, Overflow> {
 }
 
 /// Works out the next move on a claim under a rule set, and no more: see [`Move`].
-pub fn advise_move(p: &Playbook, claim: &Claim) -> Result<Move, Overflow> {
+pub fn advise_move(p: &Playbook, claim: &Prepared<'_>) -> Result<Move, Overflow> {
     let w = work(p, claim, true, Detail::Move)?;
     Ok(Move {
         acceptance: acceptance_of_move(&w.next, &w.tree),
@@ -411,11 +440,12 @@ struct Worked<'c> {
 
 fn work<'c>(
     p: &Playbook,
-    claim: &'c Claim,
+    prepared: &Prepared<'c>,
     may_request: bool,
     detail: Detail,
 ) -> Result<Worked<'c>, Overflow> {
-    let mut facts = Facts::of(claim);
+    let claim = prepared.claim;
+    let mut facts = prepared.facts.clone();
     let finding = responsibility::assign(p, &facts);
     facts.set_responsibility(&finding);
 
@@ -471,7 +501,10 @@ fn work<'c>(
         .relationship
         .retention_of(claim.customer.relationship)
         .value;
-    let basis = Basis::of(claim, reorder)?;
+    let basis = Basis {
+        reorder_chance: reorder,
+        ..prepared.basis.clone()?
+    };
 
     let rounds_so_far = claim.rounds.len() as u32;
     let days_open = (claim.decision_date() - claim.received).whole_days().max(0);
@@ -847,7 +880,7 @@ fn work<'c>(
                 assume(&mut assumed, *field, *value);
             }
         }
-        let with = work(p, &assumed, false, Detail::Move)?;
+        let with = work(p, &Prepared::new(&assumed), false, Detail::Move)?;
         next = NextMove {
             action: Action::RequestEvidence,
             proposal: None,

@@ -22,7 +22,7 @@ pub mod tree;
 pub mod words;
 
 pub use advice::{
-    Action, Advice, Move, NextMove, OptionReport, PlanStep, Warning, advise, advise_move,
+    Action, Advice, Move, NextMove, OptionReport, PlanStep, Prepared, Warning, advise, advise_move,
 };
 pub use claim::Claim;
 pub use money::{Currency, Money, Overflow};

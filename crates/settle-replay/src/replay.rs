@@ -10,7 +10,7 @@ use crate::history::{self, BadRecord, HistoryReader, RawRecord};
 use rayon::prelude::*;
 use rust_decimal::Decimal;
 use serde::Serialize;
-use settle_engine::advice::{Move, advise_move};
+use settle_engine::advice::{Move, Prepared, advise_move};
 use settle_engine::claim::{ProblemKind, Remedy};
 use settle_engine::playbook::{RuleKind, RuleRef};
 use settle_engine::{Action, Claim, Money, Playbook};
@@ -122,7 +122,10 @@ pub fn evaluate(raw: &RawRecord, baseline: &Playbook, new: &Playbook) -> Evaluat
         Ok(c) => c,
         Err(bad) => return Evaluated::Skipped(bad),
     };
-    let both = advise_move(baseline, &claim).and_then(|a| advise_move(new, &claim).map(|b| (a, b)));
+    // The claim's rule-independent figures, worked out once for both rule sets.
+    let prepared = Prepared::new(&claim);
+    let both =
+        advise_move(baseline, &prepared).and_then(|a| advise_move(new, &prepared).map(|b| (a, b)));
     match both {
         Ok((a, b)) => Evaluated::Done(Box::new(Evaluation {
             line: raw.line(),
