@@ -182,6 +182,15 @@ impl HistoryReader {
     /// Up to `n` more records; an empty batch means the end. Blank JSONL lines are not records.
     pub fn next_batch(&mut self, n: usize) -> std::io::Result<Vec<RawRecord>> {
         let mut out = Vec::with_capacity(n);
+        self.fill_batch(&mut out, n)?;
+        Ok(out)
+    }
+
+    /// [`HistoryReader::next_batch`] into `out` (emptied first), reusing its room: a replay
+    /// keeps two batches' worth and swaps them, instead of asking for fresh memory per batch.
+    pub fn fill_batch(&mut self, out: &mut Vec<RawRecord>, n: usize) -> std::io::Result<()> {
+        out.clear();
+        out.reserve(n);
         if let Some(lines) = &mut self.lines {
             while out.len() < n {
                 self.buf.clear();
@@ -234,7 +243,7 @@ impl HistoryReader {
                 }
             }
         }
-        Ok(out)
+        Ok(())
     }
 }
 

@@ -979,37 +979,45 @@ pub fn run(
 ) -> std::io::Result<Report> {
     let batch = options.batch.max(1);
     let mut agg = Aggregator::new(baseline, new, options);
-    let mut raws = reader.next_batch(batch)?;
+    // Two batches of records and two of results, swapped each turn: their memory is reused.
+    let (mut raws, mut spare) = (Vec::new(), Vec::new());
+    reader.fill_batch(&mut raws, batch)?;
     let mut bytes = reader.bytes_read();
+    let mut results: Vec<Evaluated> = Vec::new();
     // The evaluated batch waiting to be folded, with the bytes read up to its end.
-    let mut done: (Vec<Evaluated>, u64) = (Vec::new(), 0);
+    let (mut done, mut done_at): (Vec<Evaluated>, u64) = (Vec::new(), 0);
+    let mut fold = |results: &mut Vec<Evaluated>, at: u64| {
+        for r in results.iter() {
+            agg.add(r);
+            each(r, &agg);
+        }
+        if !results.is_empty() {
+            progress(at);
+        }
+        results.clear();
+    };
     loop {
-        let mut fold = |(results, at): (Vec<Evaluated>, u64)| {
-            for r in &results {
-                agg.add(r);
-                each(r, &agg);
-            }
-            if !results.is_empty() {
-                progress(at);
-            }
-        };
         if raws.is_empty() {
-            fold(done);
+            fold(&mut done, done_at);
             break;
         }
-        let (results, next) = rayon::join(
+        let ((), next) = rayon::join(
             || {
                 raws.par_iter()
                     .map(|r| evaluate(r, baseline, new))
-                    .collect::<Vec<Evaluated>>()
+                    .collect_into_vec(&mut results)
             },
             || {
-                fold(std::mem::take(&mut done));
-                reader.next_batch(batch).map(|b| (b, reader.bytes_read()))
+                fold(&mut done, done_at);
+                reader
+                    .fill_batch(&mut spare, batch)
+                    .map(|()| reader.bytes_read())
             },
         );
-        done = (results, bytes);
-        (raws, bytes) = next?;
+        std::mem::swap(&mut done, &mut results);
+        done_at = bytes;
+        std::mem::swap(&mut raws, &mut spare);
+        bytes = next?;
     }
     Ok(agg.finish(history_name))
 }
