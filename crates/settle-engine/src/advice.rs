@@ -6,7 +6,7 @@ use crate::playbook::{Assumed, CostParam, Costs, EscalationKind, Playbook, RuleR
 use crate::pricing::{self, Basis, Proposal};
 use crate::responsibility::{self, Finding};
 use crate::schema::{Facts, Field};
-use crate::tree::{Candidate, Rollback, RootMove, RoundTerms};
+use crate::tree::{Candidate, Mode, Rollback, RootMove, RoundTerms};
 use rust_decimal::Decimal;
 
 /// What the rep should do next.
@@ -730,17 +730,17 @@ fn work<'c>(
             .then(a.proposal.remedy.cmp(&b.proposal.remedy))
             .then(a.rung.cmp(&b.rung))
     });
-    let solve = match detail {
-        Detail::Full => Rollback::solve,
-        Detail::Move => Rollback::solve_opening,
-    };
-    let tree = solve(
+    let tree = Rollback::solve_with(
         candidates,
         round_terms,
         cv,
         walk_cost,
         stalemate_cost,
         rel.countered.value,
+        match detail {
+            Detail::Full => Mode::FULL,
+            Detail::Move => Mode::OPENING,
+        },
     )?;
 
     // The buyer's standing proposal: certain to be accepted, and it expires once countered.

@@ -309,9 +309,30 @@ impl Solver<'_> {
 /// How [`Rollback::solve_with`] works: on estimates (settled in decimal) or in decimal
 /// throughout; with or without the per-option bests.
 #[derive(Debug, Clone, Copy)]
-struct Mode {
+pub(crate) struct Mode {
     estimate: bool,
     per_option: bool,
+}
+
+impl Mode {
+    /// [`Rollback::solve`]: estimates, every figure.
+    pub(crate) const FULL: Mode = Mode {
+        estimate: true,
+        per_option: true,
+    };
+    /// [`Rollback::solve_exact`]: decimal throughout, every figure.
+    pub(crate) const EXACT: Mode = Mode {
+        estimate: false,
+        per_option: true,
+    };
+    /// The next move alone: the best opening, without the per-option bests where they cannot
+    /// fail (the estimated path, whose figures are far too small to overflow), so that it fails
+    /// exactly when [`Mode::FULL`] does. On such a tree [`Rollback::best_of`] answers `None`;
+    /// it never leaves the advice that made it.
+    pub(crate) const OPENING: Mode = Mode {
+        estimate: true,
+        per_option: false,
+    };
 }
 
 /// The expected cost of a tie-group member from its representative's: the same replies, so
@@ -372,10 +393,7 @@ impl Rollback {
             walk_cost,
             stalemate_cost,
             countered,
-            Mode {
-                estimate: true,
-                per_option: true,
-            },
+            Mode::FULL,
         )
     }
 
@@ -396,40 +414,12 @@ impl Rollback {
             walk_cost,
             stalemate_cost,
             countered,
-            Mode {
-                estimate: false,
-                per_option: true,
-            },
+            Mode::EXACT,
         )
     }
 
-    /// [`Rollback::solve`] for the next move alone: the best opening, without the per-option
-    /// bests where they cannot fail (the estimated path, whose figures are far too small to
-    /// overflow), so that it fails exactly when [`Rollback::solve`] does. On such a tree
-    /// [`Rollback::best_of`] answers `None`; it never leaves the advice that made it.
-    pub(crate) fn solve_opening(
-        candidates: Vec<Candidate>,
-        rounds: Vec<RoundTerms>,
-        customer_value: Money,
-        walk_cost: Money,
-        stalemate_cost: Money,
-        countered: Decimal,
-    ) -> Result<Rollback, Overflow> {
-        Rollback::solve_with(
-            candidates,
-            rounds,
-            customer_value,
-            walk_cost,
-            stalemate_cost,
-            countered,
-            Mode {
-                estimate: true,
-                per_option: false,
-            },
-        )
-    }
-
-    fn solve_with(
+    /// Rolls back the tree in a [`Mode`].
+    pub(crate) fn solve_with(
         candidates: Vec<Candidate>,
         rounds: Vec<RoundTerms>,
         customer_value: Money,
@@ -946,17 +936,11 @@ mod tests {
         ];
         let cv = Decimal::new(50_000, 0);
         let half = Decimal::new(5, 1);
-        type Solve = fn(
-            Vec<Candidate>,
-            Vec<RoundTerms>,
-            Money,
-            Money,
-            Money,
-            Decimal,
-        ) -> Result<Rollback, Overflow>;
         let both = |cands: Vec<Candidate>| {
-            let run = |f: Solve| f(cands.clone(), rounds.clone(), cv, cv, cv, half).unwrap();
-            (run(Rollback::solve), run(Rollback::solve_opening))
+            let run = |mode: Mode| {
+                Rollback::solve_with(cands.clone(), rounds.clone(), cv, cv, cv, half, mode).unwrap()
+            };
+            (run(Mode::FULL), run(Mode::OPENING))
         };
         let (full, opening) = both(vec![
             candidate(Remedy::Refund, 100, Decimal::new(900, 0), half),
