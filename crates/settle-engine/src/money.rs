@@ -61,6 +61,63 @@ pub(crate) fn round_sf(d: Decimal, digits: u32) -> Option<Decimal> {
     d.round_sf(digits)
 }
 
+/// `(num × inv).round_dp(12)`, the product rounded as `rust_decimal` rounds it and then to 12
+/// places half to even: exactly that result, representation included, worked out in integers
+/// where that is certain and by the decimal operations otherwise (`None` where the product
+/// overflows).
+///
+/// The exact product `v` is split at the twelfth place in 128-bit integers. `rust_decimal`
+/// keeps at least 28 significant digits of a product, so its rounding moves `v` by at most
+/// `10^(d - 28) / 2` (`d` = digits before the point); where `v` lies further than 2,000 times
+/// that from the half-way point between its two twelfth-place neighbours, rounding the rounded
+/// product and rounding `v` itself give the same neighbour. Closer than that (about one case in
+/// 10¹²), for negative operands, or where a step would not fit, the decimal operations decide.
+pub(crate) fn mul_round12(num: Decimal, inv: Decimal) -> Option<Decimal> {
+    fast_mul_round12(num, inv).or_else(|| num.checked_mul(inv).map(|p| p.round_dp(12)))
+}
+
+fn fast_mul_round12(num: Decimal, inv: Decimal) -> Option<Decimal> {
+    let (mn, mi) = (num.mantissa(), inv.mantissa());
+    if mn <= 0 || mi <= 0 {
+        return None;
+    }
+    let (mn, mi) = (mn.unsigned_abs(), mi.unsigned_abs());
+    // v = mn × mi × 10^-s; the twelfth place is the unit 10^k of the product's last digit.
+    let s = num.scale() + inv.scale();
+    let k = s.checked_sub(12).filter(|&k| k > 0)?;
+    let unit = 10u128.checked_pow(k)?;
+    // mn × mi = mn × (hi × unit + lo): q = floor(v × 10^12), r = what lies below, in 10^-s.
+    let (hi, lo) = (mi / unit, mi % unit);
+    let low = mn.checked_mul(lo)?;
+    let q = mn.checked_mul(hi)?.checked_add(low / unit)?;
+    let r = low % unit;
+    // Digits before the point (at least one). With 15 or more, the rounded product might
+    // keep 12 places or fewer, and `round_dp` would leave it as it is: not here.
+    let digits = if q < 1_000_000_000_000 {
+        1
+    } else {
+        q.ilog10() + 1 - 12
+    };
+    if digits > 14 {
+        return None;
+    }
+    // The tolerance around the half-way point, 10^(d - 25), in units of 10^-s; below one
+    // unit the product has fewer than 25 digits and is not rounded at all.
+    let tolerance = match (s + digits).checked_sub(25) {
+        Some(e) => 10u128.checked_pow(e)?,
+        None => 0,
+    };
+    let half = unit / 2;
+    if r.abs_diff(half) <= tolerance {
+        return None;
+    }
+    let q = if r > half { q + 1 } else { q };
+    if q == 0 {
+        return None;
+    }
+    Some(Decimal::from_i128_with_scale(i128::try_from(q).ok()?, 12))
+}
+
 /// The order of two decimals, as [`Ord::cmp`] gives it; when their scales agree (most
 /// comparisons of like figures), by their mantissas alone, without `cmp`'s rescaling.
 #[inline]
@@ -238,6 +295,81 @@ mod tests {
                 proptest::prop_assert_eq!(in_unit(x), x >= Decimal::ZERO && x <= Decimal::ONE, "{}", x);
             }
         }
+    }
+
+    /// The reference: the decimal product, rounded to 12 places; by parts.
+    fn slow_mul_round12(num: Decimal, inv: Decimal) -> Option<(i128, u32)> {
+        num.checked_mul(inv)
+            .map(|p| p.round_dp(12))
+            .map(|x| (x.mantissa(), x.scale()))
+    }
+
+    fn parts(d: Option<Decimal>) -> Option<(i128, u32)> {
+        d.map(|x| (x.mantissa(), x.scale()))
+    }
+
+    /// A money-like amount: up to 12 digits, 0 to 4 places.
+    fn amount() -> impl proptest::strategy::Strategy<Value = Decimal> {
+        use proptest::prelude::*;
+        (1i64..1_000_000_000_000, 0u32..=4).prop_map(|(m, s)| Decimal::new(m, s))
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(20_000))]
+
+        /// Ratios as the advice makes them (a value of 12 significant figures by the reciprocal
+        /// of an amount): the same mantissa and scale as the decimal operations.
+        #[test]
+        fn mul_round12_is_the_decimal_product_rounded(value in amount(), x in amount()) {
+            let num = round_sf(value, 12).unwrap();
+            let inv = Decimal::ONE / x;
+            proptest::prop_assert_eq!(parts(mul_round12(num, inv)), slow_mul_round12(num, inv), "{} x {}", num, inv);
+        }
+
+        /// Products that land next to a half-way point of the twelfth place, where the
+        /// product's own rounding decides between the neighbours (a few units of the 28th
+        /// place away) or where the integer path's tolerance ends (hundreds of units of the
+        /// 26th place away): still the decimal result.
+        #[test]
+        fn mul_round12_is_exact_next_to_half_way_points(
+            value in amount(),
+            j in 0i64..2_000_000_000_000,
+            (place, nudge) in proptest::prop_oneof![
+                (proptest::strategy::Just(28u32), -3i64..=3),
+                (proptest::strategy::Just(26u32), -1000i64..=1000),
+            ],
+        ) {
+            let num = round_sf(value, 12).unwrap();
+            // h = (2j + 1) × 5 × 10^-13, a half-way point, moved by the nudge.
+            let h = Decimal::new(10 * j + 5, 13) + Decimal::new(nudge, place);
+            let inv = h / num;
+            proptest::prop_assert_eq!(parts(mul_round12(num, inv)), slow_mul_round12(num, inv), "{} x {}", num, inv);
+        }
+
+        /// Any two decimals, signs, scales and overflow included.
+        #[test]
+        fn mul_round12_is_exact_on_any_decimals(a in any_decimal(), b in any_decimal()) {
+            proptest::prop_assert_eq!(parts(mul_round12(a, b)), slow_mul_round12(a, b), "{} x {}", a, b);
+        }
+    }
+
+    /// The integer path is the one taken on ordinary ratios (the tests above would pass on the
+    /// decimal path alone), and it steps aside on an exact half-way point.
+    #[test]
+    fn mul_round12_takes_the_integer_path_on_ordinary_ratios() {
+        let mut taken = 0;
+        for i in 1..=1000i64 {
+            let num = round_sf(Decimal::new(i * 7_919, 2), 12).unwrap();
+            let inv = Decimal::ONE / Decimal::new(1_000_003 + i * 31, 2);
+            taken += usize::from(fast_mul_round12(num, inv).is_some());
+        }
+        assert!(taken > 990, "{taken} of 1000");
+        let half = Decimal::new(5, 13);
+        assert_eq!(fast_mul_round12(Decimal::ONE, half), None);
+        assert_eq!(
+            parts(mul_round12(Decimal::ONE, half)),
+            slow_mul_round12(Decimal::ONE, half)
+        );
     }
 
     #[test]
