@@ -175,7 +175,7 @@ const PROB_DP: u32 = 6;
 fn ratio_by(num: Money, inv: Option<Decimal>, top: Decimal) -> Result<Decimal, Overflow> {
     match inv {
         None => Ok(top),
-        Some(inv) => Ok(num.mul_or(inv, "ratio")?.round_dp(12)),
+        Some(inv) => crate::money::mul_round12(num, inv).ok_or(Overflow { what: "ratio" }),
     }
 }
 
