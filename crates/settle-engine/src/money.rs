@@ -77,7 +77,7 @@ pub(crate) fn mul_round12(num: Decimal, inv: Decimal) -> Option<Decimal> {
 }
 
 /// Powers of ten that fit in 128 bits: `POW10[i] = 10^i`.
-const POW10: [u128; 39] = {
+pub(crate) const POW10: [u128; 39] = {
     let mut t = [1u128; 39];
     let mut i = 1;
     while i < 39 {

@@ -164,16 +164,8 @@ const FITS_96: u128 = 1 << 96;
 
 /// `10^n` for `n <= 28`.
 fn pow10(n: u32) -> Option<i128> {
-    const POW10: [i128; 29] = {
-        let mut t = [1i128; 29];
-        let mut i = 1;
-        while i < 29 {
-            t[i] = t[i - 1] * 10;
-            i += 1;
-        }
-        t
-    };
-    POW10.get(n as usize).copied()
+    // 10^28 < 2^127: the conversion is exact.
+    (n <= 28).then(|| crate::money::POW10[n as usize] as i128)
 }
 
 /// `m × 10^k`, if it fits: plain 64-bit-operand arithmetic when the operands are small enough
