@@ -11,6 +11,7 @@ use crate::money::{Checked, Money, Overflow, order};
 use crate::pricing::Proposal;
 use petgraph::graph::{DiGraph, NodeIndex};
 use rust_decimal::Decimal;
+use std::borrow::Cow;
 
 /// A candidate offer with everything the tree needs about it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -156,7 +157,8 @@ struct Solver<'a> {
     /// estimates (every comparison is then decimal).
     tolerance: f64,
     exact: Vec<Option<Money>>,
-    best: Vec<Vec<usize>>,
+    /// `best[k][j]`: being chosen while rolling back; borrowed from a finished rollback.
+    best: Cow<'a, [Vec<usize>]>,
 }
 
 impl Solver<'_> {
@@ -275,11 +277,11 @@ impl Solver<'_> {
     fn choose(&mut self, k: usize) -> Result<(), Overflow> {
         let n = self.n;
         for i in (0..n).rev() {
-            self.best[k][i] = i;
+            self.best.to_mut()[k][i] = i;
             if i + 1 < n {
                 let b = self.best[k][i + 1];
                 if self.less(k, b, i)? {
-                    self.best[k][i] = b;
+                    self.best.to_mut()[k][i] = b;
                 }
             }
         }
@@ -466,7 +468,7 @@ impl Rollback {
             estimate: Vec::new(),
             tolerance: f64::INFINITY,
             exact: vec![None; depth * n],
-            best: vec![vec![0usize; n]; depth],
+            best: Cow::Owned(vec![vec![0usize; n]; depth]),
         };
         let estimated = mode.estimate && s.estimate_all()?;
         if !estimated {
@@ -485,7 +487,7 @@ impl Rollback {
                 by_remedy[remedy.index()] = s.cheapest(|c| c.proposal.remedy == remedy)?;
             }
         }
-        let best = s.best;
+        let best = s.best.into_owned();
         Ok(Rollback {
             candidates,
             floor,
@@ -518,24 +520,24 @@ impl Rollback {
         if k >= self.rounds.len() {
             return Ok(self.stalemate_cost);
         }
-        let r = self.rep[i];
-        if r != i {
-            let rep_cost = self.expected(k, r)?;
-            return tie_member_cost(&self.candidates[i], &self.candidates[r], rep_cost);
+        // The solver's own step, over the finished choices.
+        let n = self.candidates.len();
+        Solver {
+            candidates: &self.candidates,
+            rounds: &self.rounds,
+            floor: &self.floor,
+            rep: &self.rep,
+            customer_value: self.customer_value,
+            walk_cost: self.walk_cost,
+            stalemate_cost: self.stalemate_cost,
+            countered: self.countered,
+            n,
+            estimate: Vec::new(),
+            tolerance: f64::INFINITY,
+            exact: vec![None; self.rounds.len() * n],
+            best: Cow::Borrowed(&self.best),
         }
-        let next = if k + 1 < self.rounds.len() {
-            self.expected(k + 1, self.best[k + 1][self.floor[i]])?
-        } else {
-            self.stalemate_cost
-        };
-        expected_cost(
-            &self.candidates[i],
-            self.rounds[k],
-            self.customer_value,
-            self.walk_cost,
-            self.countered,
-            next,
-        )
+        .exact(k, i)
     }
 
     /// The offers on the best path if the buyer keeps countering: one per modelled round.
