@@ -9,4 +9,5 @@ mod replay;
 mod roundtrip;
 mod scoring;
 mod shipped;
+mod snapshots;
 mod workbench;
