@@ -86,7 +86,7 @@ pub fn assert_invariants(p: &Playbook, c: &Claim, a: &Advice) {
     // Offers along the plan never fall in value to the buyer.
     for w in a.plan.windows(2) {
         let v = |x: &settle_engine::pricing::Proposal| {
-            x.amount * p.buyer.appeal[x.remedy.index()].value
+            x.amount * p.buyer().appeal[x.remedy.index()].value
         };
         assert!(
             v(&w[0].proposal) <= v(&w[1].proposal),
@@ -165,7 +165,7 @@ fn check_tree(a: &Advice) {
 
 /// Reverses the order of every rule list whose order must not matter.
 fn shuffled(p: &Playbook, seed: usize) -> Playbook {
-    let mut q = p.clone();
+    let mut q = p.clone().into_parts();
     let rot = |n: usize| if n == 0 { 0 } else { seed % n };
     q.eligibility.reverse();
     let n = q.eligibility.len();
@@ -176,7 +176,7 @@ fn shuffled(p: &Playbook, seed: usize) -> Playbook {
     q.cost_adjustments.rotate_left(rot(n));
     q.cost_adjustments.reverse();
     q.limits.approval.reverse();
-    q
+    Playbook::new(q).expect("a reordered rule set is valid")
 }
 
 fn scaled_claim(c: &Claim, k: Decimal) -> Claim {
@@ -193,7 +193,7 @@ fn scaled_claim(c: &Claim, k: Decimal) -> Claim {
 }
 
 fn with_seller_share(p: &Playbook, seller: Decimal) -> Playbook {
-    let mut q = p.clone();
+    let mut q = p.clone().into_parts();
     let rule = q.responsibility.rows[0].rule;
     let shares = Shares::new(
         Share::new(seller).unwrap(),
@@ -209,7 +209,7 @@ fn with_seller_share(p: &Playbook, seller: Decimal) -> Playbook {
         unclear: false,
         priority: 0,
     });
-    q
+    Playbook::new(q).expect("a one-row table is valid")
 }
 
 fn rank(a: &Advice, r: Remedy) -> Option<usize> {
@@ -228,7 +228,7 @@ fn recommended_value(p: &Playbook, a: &Advice) -> Option<Decimal> {
     a.next
         .proposal
         .as_ref()
-        .map(|x| x.amount * p.buyer.appeal[x.remedy.index()].value)
+        .map(|x| x.amount * p.buyer().appeal[x.remedy.index()].value)
 }
 
 proptest! {
@@ -263,10 +263,11 @@ proptest! {
     #[test]
     fn scaling_every_amount_scales_every_figure_and_changes_no_choice(c in valid_claim(), k in 2i64..=40) {
         let k = Decimal::from(k);
-        let mut q = playbook().clone();
-        for l in &mut q.limits.approval {
+        let mut parts = playbook().clone().into_parts();
+        for l in &mut parts.limits.approval {
             l.amount *= k;
         }
+        let q = Playbook::new(parts).unwrap();
         let a = advise(playbook(), &c).unwrap();
         let b = advise(&q, &scaled_claim(&c, k)).unwrap();
         let tol = k * Decimal::new(1, 6);
@@ -322,7 +323,7 @@ proptest! {
         if high.next.accepts_proposal || high.next.proposal.as_ref().is_none_or(|x| x.remedy == Remedy::Reject) {
             return Ok(());
         }
-        let opening_lo = (low.fair_share * playbook().tree.opening.value).min(c.ask.amount);
+        let opening_lo = (low.fair_share * playbook().tree().opening.value).min(c.ask.amount);
         let h = recommended_value(playbook(), &high).unwrap();
         prop_assert!(h >= opening_lo, "share {} -> {}: offer worth {} is below the opening {} ({:?})", lo, hi, h, opening_lo, high.next.proposal);
         prop_assert!(high.fair_share >= low.fair_share);

@@ -1,6 +1,6 @@
 //! Every file the project ships loads: each rule set in `rules/`, every example claim.
 
-use crate::common::{files, root, settle, stdout};
+use crate::common::{default_playbook, files, root, settle, stdout};
 
 #[test]
 fn every_rule_set_in_rules_loads() {
@@ -46,7 +46,7 @@ fn the_embedded_default_is_the_shipped_folder() {
             .collect(),
     )
     .unwrap();
-    assert_eq!(from_disk.hash, crate::common::default_playbook().hash);
+    assert_eq!(from_disk.hash(), crate::common::default_playbook().hash());
 }
 
 #[test]
@@ -89,16 +89,16 @@ fn rules_check_summarises_the_default_set() {
         text.starts_with("rule set default 1.0.0 ok: rules/default (built in)\n"),
         "{text}"
     );
-    assert!(text.contains(&format!("  hash  {}\n", p.hash)));
+    assert!(text.contains(&format!("  hash  {}\n", p.hash())));
     assert!(text.contains(&format!(
         "{:>7} responsibility rows\n",
-        p.responsibility.rows.len() + 1
+        p.responsibility().rows.len() + 1
     )));
     let json = settle(&["rules", "check", "rules/default", "--format", "json"]);
     let v: serde_json::Value = serde_json::from_str(&stdout(&json)).unwrap();
     assert_eq!(v["ok"], true);
-    assert_eq!(v["hash"], p.hash.as_str());
-    assert_eq!(v["counts"]["eligibility_rules"], p.eligibility.len());
+    assert_eq!(v["hash"], p.hash());
+    assert_eq!(v["counts"]["eligibility_rules"], p.eligibility().len());
 }
 
 #[test]
@@ -137,4 +137,44 @@ fn the_readme_shows_the_real_output_of_its_first_command() {
         .map(str::to_string)
         .collect();
     assert_eq!(block, real, "README.md's sample output is out of date");
+}
+
+/// A rule set is sealed by `Playbook::new`, which refuses parts that break its invariants:
+/// a rule reference no rule answers, a tree with no rounds, an unsorted ladder.
+#[test]
+fn a_playbook_is_only_made_from_valid_parts() {
+    use settle_engine::playbook::{Invalid, Origin, Registry, RuleInfo, RuleKind};
+    let p = default_playbook();
+    assert!(settle_engine::Playbook::new(p.clone().into_parts()).is_ok());
+
+    let mut other = Registry::default();
+    let mut stray = None;
+    for i in 0..(p.rules().len() + 5) {
+        stray = Some(other.register(RuleInfo {
+            kind: RuleKind::Eligibility,
+            id: format!("r{i}"),
+            why: "a rule of another rule set".into(),
+            source: None,
+            origin: Origin { file: 0, line: 1 },
+        }));
+    }
+    let mut parts = p.clone().into_parts();
+    parts.eligibility[0].rule = stray.expect("registered");
+    let problems = settle_engine::Playbook::new(parts).expect_err("a dangling reference");
+    assert!(
+        matches!(
+            problems[0],
+            Invalid::Dangling {
+                what: "an eligibility rule",
+                ..
+            }
+        ),
+        "{problems:?}"
+    );
+
+    let mut parts = p.clone().into_parts();
+    parts.tree.rounds = 0;
+    parts.tree.ladder.reverse();
+    let problems = settle_engine::Playbook::new(parts).expect_err("a broken tree");
+    assert_eq!(problems.len(), 2, "{problems:?}");
 }

@@ -159,12 +159,12 @@ fn explain_traces_every_rule_with_the_values_it_read() {
     let v: serde_json::Value = serde_json::from_str(&stdout(&json)).unwrap();
     let p = crate::common::default_playbook();
     let consulted = v["consulted"].as_array().unwrap();
-    let expected = p.responsibility.rows.len()
+    let expected = p.responsibility().rows.len()
         + 1
-        + p.eligibility.len()
-        + p.cost_adjustments.len()
-        + p.escalation.len()
-        + p.evidence_requests.len();
+        + p.eligibility().len()
+        + p.cost_adjustments().len()
+        + p.escalation().len()
+        + p.evidence_requests().len();
     assert_eq!(consulted.len(), expected, "every rule is in the trace");
     let matched: Vec<&str> = consulted
         .iter()
@@ -189,7 +189,7 @@ fn rules_graph_draws_the_rule_set_as_dot() {
     assert!(dot.starts_with("digraph \"default\" {"));
     assert_eq!(dot.matches('{').count(), dot.matches('}').count());
     let p = crate::common::default_playbook();
-    for r in &p.responsibility.rows {
+    for r in &p.responsibility().rows {
         assert!(
             dot.contains(&format!("label=\"{}\\n", p.rule(r.rule).id)),
             "row {} is drawn",

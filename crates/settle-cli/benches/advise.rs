@@ -58,8 +58,9 @@ fn depth(c: &mut Criterion) {
         .1;
     let mut g = c.benchmark_group("rounds");
     for n in 1..=6u32 {
-        let mut p = base.clone();
-        p.tree.rounds = n;
+        let mut parts = base.clone().into_parts();
+        parts.tree.rounds = n;
+        let p = settle_engine::Playbook::new(parts).unwrap();
         g.bench_function(format!("{n}"), |b| {
             b.iter(|| settle_engine::advise(black_box(&p), black_box(&claim)).unwrap())
         });

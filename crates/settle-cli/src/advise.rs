@@ -94,7 +94,7 @@ pub fn advice_json(p: &Playbook, claim: &Claim, a: &Advice) -> Value {
     json!({
         "claim": claim.id,
         "currency": cur.code(),
-        "rules": { "name": p.name, "version": p.version, "hash": p.hash },
+        "rules": { "name": p.name(), "version": p.version(), "hash": p.hash() },
         "responsibility": {
             "seller": r.shares.seller().normalize().to_string(),
             "buyer": r.shares.buyer().normalize().to_string(),
@@ -283,9 +283,9 @@ pub fn advice_text(p: &Playbook, claim: &Claim, a: &Advice) -> String {
     let _ = writeln!(
         s,
         "\nRule set {} {} ({})",
-        p.name,
-        p.version,
-        &p.hash[..12.min(p.hash.len())]
+        p.name(),
+        p.version(),
+        &p.hash()[..12.min(p.hash().len())]
     );
     let _ = Remedy::ALL;
     s

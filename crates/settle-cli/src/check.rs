@@ -157,15 +157,15 @@ pub fn counts(p: &Playbook) -> Vec<(&'static str, usize)> {
     vec![
         (
             "responsibility rows",
-            p.responsibility.rows.len() + usize::from(p.responsibility.otherwise.is_some()),
+            p.responsibility().rows.len() + usize::from(p.responsibility().otherwise.is_some()),
         ),
-        ("eligibility rules", p.eligibility.len()),
+        ("eligibility rules", p.eligibility().len()),
         ("cost parameters", settle_engine::playbook::COST_PARAM_COUNT),
-        ("cost adjustments", p.cost_adjustments.len()),
-        ("escalation rules", p.escalation.len()),
-        ("evidence requests", p.evidence_requests.len()),
-        ("approval limits", p.limits.approval.len()),
-        ("tree rounds", p.tree.rounds as usize),
+        ("cost adjustments", p.cost_adjustments().len()),
+        ("escalation rules", p.escalation().len()),
+        ("evidence requests", p.evidence_requests().len()),
+        ("approval limits", p.limits().approval.len()),
+        ("tree rounds", p.tree().rounds as usize),
     ]
 }
 
@@ -177,9 +177,9 @@ pub fn rules(dir: Option<&Path>, format: OutputFormat) -> Result<u8> {
     );
     match (loaded, format) {
         (Ok(p), OutputFormat::Text) => {
-            println!("rule set {} {} ok: {shown}", p.name, p.version);
-            println!("  hash  {}", p.hash);
-            println!("  files {}", p.files.len());
+            println!("rule set {} {} ok: {shown}", p.name(), p.version());
+            println!("  hash  {}", p.hash());
+            println!("  files {}", p.files().len());
             for (what, n) in counts(&p) {
                 println!("  {n:>5} {what}");
             }
@@ -193,8 +193,8 @@ pub fn rules(dir: Option<&Path>, format: OutputFormat) -> Result<u8> {
             println!(
                 "{}",
                 serde_json::to_string_pretty(&json!({
-                    "ok": true, "dir": shown, "name": p.name, "version": p.version, "hash": p.hash,
-                    "files": p.files, "counts": c, "diagnostics": [],
+                    "ok": true, "dir": shown, "name": p.name(), "version": p.version(), "hash": p.hash(),
+                    "files": p.files(), "counts": c, "diagnostics": [],
                 }))?
             );
             Ok(EXIT_OK)

@@ -96,8 +96,8 @@ pub fn run(
     match format {
         OutputFormat::Json => {
             let v = json!({
-                "old": { "dir": old.display().to_string(), "name": a.name, "version": a.version, "hash": a.hash },
-                "new": { "dir": new.display().to_string(), "name": b.name, "version": b.version, "hash": b.hash },
+                "old": { "dir": old.display().to_string(), "name": a.name(), "version": a.version(), "hash": a.hash() },
+                "new": { "dir": new.display().to_string(), "name": b.name(), "version": b.version(), "hash": b.hash() },
                 "changes": changes,
                 "impact": report.as_ref().map(|r| json!({
                     "history": r.history,
@@ -119,12 +119,12 @@ pub fn run(
         OutputFormat::Text => {
             println!(
                 "{} {} ({}) -> {} {} ({})",
-                a.name,
-                a.version,
-                &a.hash[..12],
-                b.name,
-                b.version,
-                &b.hash[..12]
+                a.name(),
+                a.version(),
+                &a.hash()[..12],
+                b.name(),
+                b.version(),
+                &b.hash()[..12]
             );
             let count = |what: &str| changes.iter().filter(|c| c.change == what).count();
             println!(

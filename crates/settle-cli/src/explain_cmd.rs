@@ -65,9 +65,9 @@ fn text(p: &Playbook, claim: &Claim, x: &Explanation) -> String {
         s,
         "Explain {} under {} {} ({})",
         claim.id,
-        p.name,
-        p.version,
-        &p.hash[..12]
+        p.name(),
+        p.version(),
+        &p.hash()[..12]
     );
     let _ = writeln!(s, "{}", words::next_move(&a.next, cur, p));
     let mut section = "";
@@ -75,7 +75,7 @@ fn text(p: &Playbook, claim: &Claim, x: &Explanation) -> String {
         if c.section != section {
             section = c.section;
             let title = match section {
-                "responsibility" => format!("Responsibility (hit policy {})", p.responsibility.hit.as_str()),
+                "responsibility" => format!("Responsibility (hit policy {})", p.responsibility().hit.as_str()),
                 "eligibility" => "Eligibility: rules that block options".to_string(),
                 "cost adjustment" => "Cost adjustments".to_string(),
                 "escalation" => "Escalation".to_string(),
@@ -192,7 +192,7 @@ fn data(p: &Playbook, claim: &Claim, x: &Explanation) -> serde_json::Value {
     let a = &x.advice;
     json!({
         "claim": claim.id,
-        "rules": { "name": p.name, "version": p.version, "hash": p.hash },
+        "rules": { "name": p.name(), "version": p.version(), "hash": p.hash() },
         "next": { "action": a.next.action.as_str(), "message": words::next_move(&a.next, cur, p) },
         "consulted": x.consulted.iter().map(|c| json!({
             "id": p.rule(c.rule).id,

@@ -63,13 +63,13 @@ fn build(p: &Playbook) -> DiGraph<Node, String> {
     let start = g.add_node(Node {
         label: format!(
             "claim\\nresponsibility: hit {}",
-            p.responsibility.hit.as_str()
+            p.responsibility().hit.as_str()
         ),
         shape: Shape::Start,
     });
     let mut prev = start;
     let mut first = true;
-    for row in &p.responsibility.rows {
+    for row in &p.responsibility().rows {
         let n = g.add_node(Node {
             label: rule_label(row.rule, &row.when),
             shape: Shape::Rule,
@@ -95,7 +95,7 @@ fn build(p: &Playbook) -> DiGraph<Node, String> {
         g.add_edge(n, o, "match".to_string());
         prev = n;
     }
-    let fallback = match &p.responsibility.otherwise {
+    let fallback = match &p.responsibility().otherwise {
         Some(row) => format!(
             "otherwise: {}\\nseller {} / buyer {} / carrier {}",
             p.rule(row.rule).id,
@@ -112,7 +112,7 @@ fn build(p: &Playbook) -> DiGraph<Node, String> {
         .iter()
         .map(|r| node_for(&mut g, format!("offer {r}"), Shape::Option))
         .collect();
-    for e in &p.eligibility {
+    for e in p.eligibility() {
         let n = g.add_node(Node {
             label: rule_label(e.rule, &e.when),
             shape: Shape::Rule,
@@ -121,7 +121,7 @@ fn build(p: &Playbook) -> DiGraph<Node, String> {
             g.add_edge(n, options[r.index()], "blocks".to_string());
         }
     }
-    for e in &p.escalation {
+    for e in p.escalation() {
         let n = g.add_node(Node {
             label: rule_label(e.rule, &e.when),
             shape: Shape::Rule,
@@ -131,10 +131,10 @@ fn build(p: &Playbook) -> DiGraph<Node, String> {
     }
     let approver = node_for(
         &mut g,
-        format!("escalate to {}", p.limits.approver),
+        format!("escalate to {}", p.limits().approver),
         Shape::Outcome,
     );
-    for l in &p.limits.approval {
+    for l in &p.limits().approval {
         let n = g.add_node(Node {
             label: format!(
                 "{}\\ncost > {} {}\\n{}",
@@ -152,7 +152,7 @@ fn build(p: &Playbook) -> DiGraph<Node, String> {
         "request evidence\\n(when responsibility is unclear)".to_string(),
         Shape::Outcome,
     );
-    for r in &p.evidence_requests {
+    for r in p.evidence_requests() {
         let n = g.add_node(Node {
             label: rule_label(r.rule, &r.when),
             shape: Shape::Rule,
@@ -193,9 +193,9 @@ pub fn dot(p: &Playbook) -> String {
         "digraph {",
         &format!(
             "digraph \"{}\" {{\n    rankdir=LR;\n    label=\"{} {}\";",
-            esc(&p.name),
-            esc(&p.name),
-            esc(&p.version)
+            esc(p.name()),
+            esc(p.name()),
+            esc(p.version())
         ),
         1,
     )

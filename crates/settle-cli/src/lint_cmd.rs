@@ -27,7 +27,7 @@ pub fn run(dir: Option<&Path>, deny: Option<Deny>, format: OutputFormat) -> Resu
         OutputFormat::Json => println!(
             "{}",
             serde_json::to_string_pretty(&serde_json::json!({
-                "rules": { "name": p.name, "version": p.version, "hash": p.hash },
+                "rules": { "name": p.name(), "version": p.version(), "hash": p.hash() },
                 "warnings": diagnostics_json(&warnings),
             }))?
         ),
@@ -36,8 +36,8 @@ pub fn run(dir: Option<&Path>, deny: Option<Deny>, format: OutputFormat) -> Resu
             print_diagnostics(&warnings, &refs);
             println!(
                 "rule set {} {}: {} warning{}",
-                p.name,
-                p.version,
+                p.name(),
+                p.version(),
                 warnings.len(),
                 if warnings.len() == 1 { "" } else { "s" }
             );

@@ -50,7 +50,7 @@ pub fn run(dir: Option<&Path>, coverage_min: Option<Decimal>, format: OutputForm
     match format {
         OutputFormat::Json => {
             let v = json!({
-                "rules": { "dir": dir.display().to_string(), "name": p.name, "version": p.version, "hash": p.hash },
+                "rules": { "dir": dir.display().to_string(), "name": p.name(), "version": p.version(), "hash": p.hash() },
                 "tests": outcomes.iter().map(|o| json!({"name": o.name, "at": o.at, "passed": o.failures.is_empty(), "failures": o.failures})).collect::<Vec<_>>(),
                 "passed": outcomes.len() - failed,
                 "failed": failed,
@@ -68,8 +68,8 @@ pub fn run(dir: Option<&Path>, coverage_min: Option<Decimal>, format: OutputForm
             println!(
                 "rule tests in {} (rule set {} {})",
                 dir.join("tests").display(),
-                p.name,
-                p.version
+                p.name(),
+                p.version()
             );
             for o in &outcomes {
                 let mark = if o.failures.is_empty() {

@@ -1,7 +1,8 @@
 //! The advice: runs the model's steps on one claim and says what to do next, and why.
 
 use crate::claim::{Claim, Party, Remedy, Stage};
-use crate::money::{Checked, Money, Overflow, order};
+use crate::fast::{annuity_factor, order};
+use crate::money::{Checked, Money, Overflow};
 use crate::playbook::{Assumed, CostParam, Costs, EscalationKind, Playbook, RuleRef};
 use crate::pricing::{self, Basis, Proposal};
 use crate::responsibility::{self, Finding};
@@ -175,13 +176,13 @@ const PROB_DP: u32 = 6;
 fn ratio_by(num: Money, inv: Option<Decimal>, top: Decimal) -> Result<Decimal, Overflow> {
     match inv {
         None => Ok(top),
-        Some(inv) => crate::money::mul_round12(num, inv).ok_or(Overflow { what: "ratio" }),
+        Some(inv) => crate::fast::mul_round12(num, inv).ok_or(Overflow { what: "ratio" }),
     }
 }
 
 /// Customer value: annual purchases × margin × Σ (retention / (1 + discount))^y over the horizon.
 fn customer_value(p: &Playbook, claim: &Claim, costs: &Costs) -> Result<Money, Overflow> {
-    let rel = &p.relationship;
+    let rel = &p.relationship();
     let r = rel.retention_of(claim.customer.relationship).value;
     let factor = annuity_factor(r, rel.discount_rate.value, rel.horizon_years)?;
     claim
@@ -189,51 +190,6 @@ fn customer_value(p: &Playbook, claim: &Claim, costs: &Costs) -> Result<Money, O
         .annual_purchases
         .mul_or(costs.get(CostParam::Margin), "customer value")?
         .mul_or(factor, "customer value")
-}
-
-/// Σ (retention / (1 + discount))^y for y = 1..=years, each power rounded to 12 places.
-///
-/// It depends on three rule figures only, so each thread keeps the last few it worked out,
-/// keyed by the figures' exact representation (scale included: the factor's scale follows
-/// theirs); a claim's advice is the same with or without the memo.
-fn annuity_factor(retention: Decimal, discount: Decimal, years: u32) -> Result<Decimal, Overflow> {
-    type Key = ([u8; 16], [u8; 16], u32);
-    const KEPT: usize = 16;
-    thread_local! {
-        static MEMO: std::cell::RefCell<Vec<(Key, Decimal)>> = const { std::cell::RefCell::new(Vec::new()) };
-    }
-    let key: Key = (retention.serialize(), discount.serialize(), years);
-    if let Some(f) = MEMO.with_borrow(|m| m.iter().find(|(k, _)| *k == key).map(|(_, f)| *f)) {
-        return Ok(f);
-    }
-    let f = annuity_factor_uncached(retention, discount, years)?;
-    MEMO.with_borrow_mut(|m| {
-        if m.len() == KEPT {
-            m.remove(0);
-        }
-        m.push((key, f));
-    });
-    Ok(f)
-}
-
-fn annuity_factor_uncached(
-    retention: Decimal,
-    discount: Decimal,
-    years: u32,
-) -> Result<Decimal, Overflow> {
-    let q = retention
-        .div_or(
-            Decimal::ONE.add_or(discount, "discount")?,
-            "retention factor",
-        )?
-        .round_dp(12);
-    let mut factor = Decimal::ZERO;
-    let mut term = Decimal::ONE;
-    for _ in 0..years {
-        term = term.mul_or(q, "annuity")?.round_dp(12);
-        factor = factor.add_or(term, "annuity")?;
-    }
-    Ok(factor)
 }
 
 /// `days / 30` to six places, rounded half up, by integer arithmetic.
@@ -383,7 +339,7 @@ pub fn advise(p: &Playbook, claim: &Claim) -> Result<Advice, Overflow> {
         plan: w.plan,
         warnings,
         retention_rule: p
-            .relationship
+            .relationship()
             .retention_of(claim.customer.relationship)
             .rule,
         tree,
@@ -451,9 +407,9 @@ fn work<'c>(
 
     // Costs in force: the base parameters, then every matching adjustment, the most specific
     // (most tests) last so that it wins; ties by rule id. File order does not matter.
-    let mut costs = p.costs;
+    let mut costs = *p.costs();
     let mut matched: Vec<&crate::playbook::CostAdjustment> = p
-        .cost_adjustments
+        .cost_adjustments()
         .iter()
         .filter(|a| a.when.matches(&facts))
         .collect();
@@ -478,7 +434,7 @@ fn work<'c>(
         .iter()
         .map(|r| {
             let mut v: Vec<RuleRef> = p
-                .eligibility
+                .eligibility()
                 .iter()
                 .filter(|e| e.options.contains(*r) && e.when.matches(&facts))
                 .map(|e| e.rule)
@@ -498,7 +454,7 @@ fn work<'c>(
     let fair = loss_basis.mul_or(finding.shares.seller(), "fair share")?;
     let cv = customer_value(p, claim, &costs)?;
     let reorder = p
-        .relationship
+        .relationship()
         .retention_of(claim.customer.relationship)
         .value;
     let basis = Basis {
@@ -508,8 +464,8 @@ fn work<'c>(
 
     let rounds_so_far = claim.rounds.len() as u32;
     let days_open = (claim.decision_date() - claim.received).whole_days().max(0);
-    let rel = &p.relationship;
-    let buyer = &p.buyer;
+    let rel = &p.relationship();
+    let buyer = &p.buyer();
     let decay_at = |extra_rounds: u32, days: i64| -> Decimal {
         (rel.per_round.value * Decimal::from(rounds_so_far + extra_rounds)
             + rel.per_30_days.value * days_fraction(days))
@@ -526,7 +482,7 @@ fn work<'c>(
             .clamp(Decimal::ZERO, Decimal::ONE)
             .round_dp(PROB_DP)
     };
-    let depth = p.tree.rounds.max(1);
+    let depth = p.tree().rounds.max(1);
     let round_terms: Vec<RoundTerms> = (0..depth)
         .map(|k| {
             let days = days_open + i64::from(k) * i64::from(buyer.days_per_round);
@@ -621,7 +577,9 @@ fn work<'c>(
     // Candidates: each eligible option's ladder, within the bottom line.
     let mut candidates: Vec<Candidate> = Vec::new();
     let mut over_bottom: [bool; 6] = [false; 6];
-    let opening = fair.mul_or(p.tree.opening.value, "opening offer")?.min(ask);
+    let opening = fair
+        .mul_or(p.tree().opening.value, "opening offer")?
+        .min(ask);
     let mut below_opening: [bool; 6] = [false; 6];
     let mut push =
         |prop: Proposal, rung: usize, cands: &mut Vec<Candidate>| -> Result<(), Overflow> {
@@ -645,7 +603,7 @@ fn work<'c>(
             // Values reached by different computations (a repair's goods value × appeal, a
             // refund of what was paid) can agree to 27 digits and differ in the 28th; 12
             // significant digits make such ties ties, whatever the scale of the amounts.
-            let perceived = crate::money::round_sf(perceived, 12).unwrap_or(perceived);
+            let perceived = crate::fast::round_sf(perceived, 12).unwrap_or(perceived);
             // Offers of equal value to the buyer (a refund, a discount and a reship on the same
             // rung) share their acceptance: work it out once.
             let (acceptance, fairness) =
@@ -662,7 +620,7 @@ fn work<'c>(
             });
             Ok(())
         };
-    for (rung, t) in p.tree.ladder.iter().enumerate() {
+    for (rung, t) in p.tree().ladder.iter().enumerate() {
         let value = opening.add_or(
             (ask - opening)
                 .max(Decimal::ZERO)
@@ -700,7 +658,7 @@ fn work<'c>(
     // own: at that amount the goods come back (or the units are cancelled) and their salvage
     // is recovered, so it can cost less than a smaller partial refund.
     if eligible(Remedy::Refund) && basis.paid_affected >= opening && basis.paid_affected <= ask {
-        let rung = p.tree.ladder.len();
+        let rung = p.tree().ladder.len();
         push(
             pricing::refund(&costs, &basis, basis.paid_affected)?,
             rung,
@@ -777,7 +735,7 @@ fn work<'c>(
         action: Action::Escalate,
         proposal: None,
         expected_cost: Some(bottom_line),
-        approver: Some(p.limits.approver.clone()),
+        approver: Some(p.limits().approver.clone()),
         because: Vec::new(),
         documents: Vec::new(),
         with_evidence: None,
@@ -840,7 +798,7 @@ fn work<'c>(
         EscalationKind::Other => 2,
     };
     let mut matched_esc: Vec<&crate::playbook::EscalationRule> = p
-        .escalation
+        .escalation()
         .iter()
         .filter(|e| e.when.matches(&facts))
         .collect();
@@ -850,10 +808,10 @@ fn work<'c>(
     let escalations: Vec<RuleRef> = matched_esc.iter().map(|e| e.rule).collect();
     let material = ask
         >= o.value
-            .mul_or(p.limits.material_share.value, "materiality")?;
+            .mul_or(p.limits().material_share.value, "materiality")?;
     let mut requests: Vec<&crate::playbook::EvidenceRequest> =
         if may_request && finding.unclear && material {
-            p.evidence_requests
+            p.evidence_requests()
                 .iter()
                 .filter(|r| r.when.matches(&facts))
                 .collect()
@@ -897,7 +855,7 @@ fn work<'c>(
         && prop.cost > limit.amount
     {
         next.action = Action::Escalate;
-        next.approver = Some(p.limits.approver.clone());
+        next.approver = Some(p.limits().approver.clone());
         next.because = vec![limit.rule];
     }
 
@@ -955,42 +913,42 @@ impl Advice {
                 rules: vec![
                     self.retention_rule,
                     self.costs.param(CostParam::Margin).rule,
-                    p.relationship.discount_rate.rule,
+                    p.relationship().discount_rate.rule,
                 ],
             },
             Citation {
                 figure: "acceptance",
                 rules: vec![
-                    p.buyer.by_ask_rule,
-                    p.buyer.by_fair_rule,
-                    p.buyer.fair_weight.rule,
+                    p.buyer().by_ask_rule,
+                    p.buyer().by_fair_rule,
+                    p.buyer().fair_weight.rule,
                 ],
             },
             Citation {
                 figure: "patience",
-                rules: vec![p.buyer.patience_rule, p.buyer.patience_per_30_days.rule],
+                rules: vec![p.buyer().patience_rule, p.buyer().patience_per_30_days.rule],
             },
             Citation {
                 figure: "loyalty",
                 rules: vec![
-                    p.relationship.fairness_rule,
-                    p.relationship.per_round.rule,
-                    p.relationship.per_30_days.rule,
-                    p.relationship.countered.rule,
+                    p.relationship().fairness_rule,
+                    p.relationship().per_round.rule,
+                    p.relationship().per_30_days.rule,
+                    p.relationship().countered.rule,
                 ],
             },
             Citation {
                 figure: "bottom line",
                 rules: vec![
-                    p.buyer.withhold.rule,
-                    p.buyer.award.rule,
-                    p.buyer.dispute.rule,
-                    p.relationship.walkaway.rule,
+                    p.buyer().withhold.rule,
+                    p.buyer().award.rule,
+                    p.buyer().dispute.rule,
+                    p.relationship().walkaway.rule,
                 ],
             },
             Citation {
                 figure: "concession ladder",
-                rules: vec![p.tree.rule, p.tree.opening.rule],
+                rules: vec![p.tree().rule, p.tree().opening.rule],
             },
         ];
         if !self.adjustments.is_empty() {
@@ -1107,13 +1065,13 @@ fn warnings(p: &Playbook, claim: &Claim, facts: &Facts<'_>, finding: &Finding) -
     let mut out = Vec::new();
     if claim.standing_proposal().is_some()
         && let Some(d) = num(Field::DaysSinceLastRound)
-        && d > p.limits.reply_within_days.value
+        && d > p.limits().reply_within_days.value
     {
         out.push(Warning {
             code: "reply_overdue",
             message: format!(
                 "the buyer has waited {d} days for an answer; answer within {} day(s), calmly, before anything else (seed 002, step 1)",
-                p.limits.reply_within_days.value
+                p.limits().reply_within_days.value
             ),
         });
     }
@@ -1128,20 +1086,20 @@ fn warnings(p: &Playbook, claim: &Claim, facts: &Facts<'_>, finding: &Finding) -
         });
     }
     if let Some(d) = num(Field::DaysSinceDelivery) {
-        if d > p.limits.notice_days.value {
+        if d > p.limits().notice_days.value {
             out.push(Warning {
                 code: "notice_expired",
                 message: format!(
                     "notice came {d} days after delivery, past the {}-day limit: the buyer may have lost the right to rely on the defect (CISG art. 39(2))",
-                    p.limits.notice_days.value
+                    p.limits().notice_days.value
                 ),
             });
-        } else if d > p.limits.prompt_notice_days.value {
+        } else if d > p.limits().prompt_notice_days.value {
             out.push(Warning {
                 code: "notice_late",
                 message: format!(
                     "notice came {d} days after delivery, later than {} days: check it was within a reasonable time (CISG art. 39(1))",
-                    p.limits.prompt_notice_days.value
+                    p.limits().prompt_notice_days.value
                 ),
             });
         }
@@ -1163,44 +1121,4 @@ fn warnings(p: &Playbook, claim: &Claim, facts: &Facts<'_>, finding: &Finding) -
         });
     }
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use std::str::FromStr;
-
-    /// The memo answers what the sum gives, representation included, however many rule
-    /// figures pass through it (more than it keeps, and equal values at different scales).
-    #[test]
-    fn the_annuity_memo_gives_the_sum() {
-        let d = |s: &str| Decimal::from_str(s).unwrap();
-        // 0.5 and 0.50 with no discount give factors of different scales (0.75 and 0.7500 over
-        // two years): a memo keyed by value would mix them up.
-        let mut cases = vec![
-            (d("0.5"), d("0")),
-            (d("0.50"), d("0")),
-            (d("0.9"), d("0.1")),
-            (d("0.9"), d("0.10")),
-        ];
-        for i in 0..40u32 {
-            cases.push((
-                Decimal::new(i64::from(50 + i), 2),
-                Decimal::new(i64::from(i % 7), 2),
-            ));
-        }
-        for _ in 0..2 {
-            for (r, disc) in &cases {
-                for years in [0, 1, 2, 5, 12] {
-                    let memo = annuity_factor(*r, *disc, years).unwrap();
-                    let sum = annuity_factor_uncached(*r, *disc, years).unwrap();
-                    assert_eq!(
-                        (memo.mantissa(), memo.scale()),
-                        (sum.mantissa(), sum.scale()),
-                        "{r} {disc} {years}"
-                    );
-                }
-            }
-        }
-    }
 }

@@ -84,7 +84,7 @@ pub fn explain(p: &Playbook, claim: &Claim) -> Result<Explanation, Overflow> {
     let mut facts = Facts::of(claim);
     let mut consulted = Vec::new();
 
-    let table = &p.responsibility;
+    let table = &p.responsibility();
     let chosen = advice.responsibility.rule;
     let mut decided_yet = false;
     for row in table.rows.iter().chain(&table.otherwise) {
@@ -128,7 +128,7 @@ pub fn explain(p: &Playbook, claim: &Claim) -> Result<Explanation, Overflow> {
     }
     facts.set_responsibility(&advice.responsibility);
 
-    for e in &p.eligibility {
+    for e in p.eligibility() {
         let options: Vec<&str> = e.options.iter().map(|r| r.as_str()).collect();
         consulted.push(Consulted {
             rule: e.rule,
@@ -139,7 +139,7 @@ pub fn explain(p: &Playbook, claim: &Claim) -> Result<Explanation, Overflow> {
             sets: format!("blocks {}", options.join(", ")),
         });
     }
-    for a in &p.cost_adjustments {
+    for a in p.cost_adjustments() {
         let set: Vec<String> = a
             .set
             .iter()
@@ -170,7 +170,7 @@ pub fn explain(p: &Playbook, claim: &Claim) -> Result<Explanation, Overflow> {
             },
         });
     }
-    for e in &p.escalation {
+    for e in p.escalation() {
         consulted.push(Consulted {
             rule: e.rule,
             section: "escalation",
@@ -180,7 +180,7 @@ pub fn explain(p: &Playbook, claim: &Claim) -> Result<Explanation, Overflow> {
             sets: format!("escalates to {} ({})", e.to, e.kind.as_str()),
         });
     }
-    for r in &p.evidence_requests {
+    for r in p.evidence_requests() {
         consulted.push(Consulted {
             rule: r.rule,
             section: "evidence",

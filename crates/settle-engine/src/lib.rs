@@ -13,6 +13,7 @@ pub mod advice;
 pub mod claim;
 pub mod condition;
 pub mod explain;
+mod fast;
 pub mod money;
 pub mod playbook;
 pub mod pricing;

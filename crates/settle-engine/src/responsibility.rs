@@ -27,7 +27,7 @@ pub fn fallback_shares() -> Shares {
 
 /// Applies the responsibility table to a claim's facts.
 pub fn assign(playbook: &Playbook, facts: &Facts<'_>) -> Finding {
-    let table = &playbook.responsibility;
+    let table = &playbook.responsibility();
     let mut hit = None;
     match table.hit {
         // Under `unique` the loader proved that rows do not overlap, so the first match is the only one.

@@ -7,7 +7,8 @@
 //! [`Rollback::graph`] materialises the same tree as a petgraph graph for display and checks.
 
 use crate::claim::Remedy;
-use crate::money::{Checked, Money, Overflow, order};
+use crate::fast::order;
+use crate::money::{Checked, Money, Overflow};
 use crate::pricing::Proposal;
 use petgraph::graph::{DiGraph, NodeIndex};
 use rust_decimal::Decimal;
@@ -213,7 +214,7 @@ impl Solver<'_> {
     fn estimate_all(&mut self) -> Result<bool, Overflow> {
         let n = self.n;
         let depth = self.rounds.len();
-        let unit = crate::money::in_unit;
+        let unit = crate::fast::in_unit;
         if !self
             .candidates
             .iter()

@@ -179,9 +179,9 @@ pub struct RuleSetId {
 impl RuleSetId {
     fn of(p: &Playbook) -> RuleSetId {
         RuleSetId {
-            name: p.name.clone(),
-            version: p.version.clone(),
-            hash: p.hash.clone(),
+            name: p.name().to_string(),
+            version: p.version().to_string(),
+            hash: p.hash().to_string(),
         }
     }
 }
@@ -689,8 +689,8 @@ impl<'a> Aggregator<'a> {
             by_cause: BTreeMap::new(),
             baseline,
             new,
-            fired_base: vec![0; baseline.rules.len()],
-            fired_new: vec![0; new.rules.len()],
+            fired_base: vec![0; baseline.rules().len()],
+            fired_new: vec![0; new.rules().len()],
             options,
             totals: Totals::default(),
             by_currency: BTreeMap::new(),
@@ -734,10 +734,10 @@ impl<'a> Aggregator<'a> {
             .or_default()
             .add(e);
         for r in &e.baseline.fired {
-            self.fired_base[r.0 as usize] += 1;
+            self.fired_base[r.index()] += 1;
         }
         for r in &e.new.fired {
-            self.fired_new[r.0 as usize] += 1;
+            self.fired_new[r.index()] += 1;
         }
         let cell = self
             .cells
@@ -864,15 +864,14 @@ impl<'a> Aggregator<'a> {
         };
         let counts = |p: &Playbook, fired: &[u64]| -> Vec<RuleCount> {
             let mut v: Vec<RuleCount> = p
-                .rules
-                .iter()
-                .enumerate()
-                .filter(|(_, r)| r.kind != RuleKind::Parameter)
-                .map(|(i, r)| RuleCount {
-                    id: r.id.clone(),
-                    kind: r.kind.as_str().to_string(),
-                    at: p.cite(RuleRef(i as u32)),
-                    fired: fired[i],
+                .rule_refs()
+                .map(|r| (r, p.rule(r)))
+                .filter(|(_, info)| info.kind != RuleKind::Parameter)
+                .map(|(r, info)| RuleCount {
+                    id: info.id.clone(),
+                    kind: info.kind.as_str().to_string(),
+                    at: p.cite(r),
+                    fired: fired[r.index()],
                 })
                 .collect();
             v.sort_by(|a, b| a.id.cmp(&b.id));

@@ -50,7 +50,7 @@ impl Linter<'_> {
         let info = self.p.rule(at);
         let file = self
             .p
-            .files
+            .files()
             .get(usize::from(info.origin.file))
             .cloned()
             .unwrap_or_default();
@@ -97,7 +97,7 @@ impl Linter<'_> {
     }
 
     fn responsibility(&mut self) {
-        let t = &self.p.responsibility;
+        let t = &self.p.responsibility();
         for (j, row) in t.rows.iter().enumerate() {
             let earlier: Vec<&Condition> = match t.hit {
                 HitPolicy::First => t.rows[..j].iter().map(|r| &r.when).collect(),
@@ -167,7 +167,7 @@ impl Linter<'_> {
     }
 
     fn adjustments(&mut self) {
-        let adj = &self.p.cost_adjustments;
+        let adj = &self.p.cost_adjustments();
         for (j, b) in adj.iter().enumerate() {
             for a in &adj[..j] {
                 for (param, va) in &a.set {
@@ -211,7 +211,7 @@ impl Linter<'_> {
         for remedy in Remedy::ALL {
             let blocks: Vec<&settle_engine::playbook::EligibilityRule> = self
                 .p
-                .eligibility
+                .eligibility()
                 .iter()
                 .filter(|e| e.options.contains(*remedy))
                 .collect();
@@ -237,28 +237,28 @@ impl Linter<'_> {
         let p = self.p;
         let mut rules: Vec<(RuleRef, &Condition, &str)> = Vec::new();
         rules.extend(
-            p.responsibility
+            p.responsibility()
                 .rows
                 .iter()
                 .map(|r| (r.rule, &r.when, "row")),
         );
         rules.extend(
-            p.eligibility
+            p.eligibility()
                 .iter()
                 .map(|r| (r.rule, &r.when, "eligibility rule")),
         );
         rules.extend(
-            p.cost_adjustments
+            p.cost_adjustments()
                 .iter()
                 .map(|r| (r.rule, &r.when, "adjustment")),
         );
         rules.extend(
-            p.escalation
+            p.escalation()
                 .iter()
                 .map(|r| (r.rule, &r.when, "escalation rule")),
         );
         rules.extend(
-            p.evidence_requests
+            p.evidence_requests()
                 .iter()
                 .map(|r| (r.rule, &r.when, "evidence request")),
         );
@@ -286,7 +286,7 @@ impl Linter<'_> {
                 );
             }
         }
-        for e in &p.escalation {
+        for e in p.escalation() {
             if e.when.tests().is_empty() {
                 self.warn(
                     e.rule,
@@ -303,7 +303,7 @@ impl Linter<'_> {
 
     fn thresholds(&mut self) {
         let p = self.p;
-        let b = &p.buyer;
+        let b = &p.buyer();
         if b.patience.windows(2).any(|w| w[1].get() > w[0].get()) {
             self.warn(
                 b.patience_rule,
@@ -316,8 +316,8 @@ impl Linter<'_> {
             (b.by_ask_rule, &b.by_ask, "buyer.by_ask"),
             (b.by_fair_rule, &b.by_fair, "buyer.by_fair"),
             (
-                p.relationship.fairness_rule,
-                &p.relationship.fairness,
+                p.relationship().fairness_rule,
+                &p.relationship().fairness,
                 "relationship.fairness",
             ),
         ] {
@@ -330,7 +330,7 @@ impl Linter<'_> {
                 );
             }
         }
-        let l = &p.limits;
+        let l = &p.limits();
         if l.reply_within_days.value > l.prompt_notice_days.value {
             self.warn(
                 l.reply_within_days.rule,
@@ -343,7 +343,7 @@ impl Linter<'_> {
             );
         }
         for limit in &l.approval {
-            for e in &p.escalation {
+            for e in p.escalation() {
                 if let Some(Test::Range(iv)) = e.when.test_on(Field::AskAmount)
                     && let Some(lo) = iv.lo
                     && iv.hi.is_none()
@@ -367,7 +367,7 @@ impl Linter<'_> {
     }
 
     fn offers(&mut self) {
-        let t = &self.p.tree;
+        let t = &self.p.tree();
         if t.opening.value > rust_decimal::Decimal::ONE {
             self.warn(
                 t.opening.rule,

@@ -77,9 +77,13 @@ pub fn load(files: Vec<SourceFile>) -> Result<Playbook, Vec<Diagnostic>> {
     // Missing sections point at the manifest (the file with [ruleset]) or the first file.
     let anchor = &files[usize::from(b.ruleset.as_ref().map_or(0, |r| r.3))];
     let mut sink = Sink::new(anchor);
+    let earlier_errors = diags
+        .iter()
+        .any(|d| d.severity == crate::diag::Severity::Error);
     let playbook = b.finish(
         files.iter().map(|f| f.name().to_string()).collect(),
         hash,
+        earlier_errors,
         &mut sink,
     );
     diags.extend(sink.finish());
@@ -103,7 +107,7 @@ struct Builder {
     kind: Option<RuleKind>,
     /// File names, for messages that point at another file.
     names: Vec<String>,
-    rules: Vec<RuleInfo>,
+    registry: Registry,
     ids: HashMap<String, Origin>,
     /// name, version, description, file
     ruleset: Option<(String, String, Option<String>, u16)>,
@@ -214,14 +218,13 @@ impl Builder {
         } else {
             self.ids.insert(id.clone(), origin);
         }
-        self.rules.push(RuleInfo {
+        self.registry.register(RuleInfo {
             kind: self.kind.unwrap_or(RuleKind::Parameter),
             id,
             why,
             source,
             origin,
-        });
-        RuleRef(self.rules.len() as u32 - 1)
+        })
     }
 
     /// Reads `id`, `why` and `source` of a rule row and registers it.
@@ -377,8 +380,8 @@ impl Builder {
                 for i in 0..j {
                     if rows[i].when.overlaps(&rows[j].when) {
                         let (a, b) = (
-                            &self.rules[rows[i].rule.0 as usize].id,
-                            &self.rules[rows[j].rule.0 as usize].id,
+                            &self.registry.rules()[rows[i].rule.index()].id,
+                            &self.registry.rules()[rows[j].rule.index()].id,
                         );
                         let msg = format!(
                             "rows `{a}` and `{b}` overlap under hit policy `unique`: a claim can match both"
@@ -1235,7 +1238,13 @@ impl Builder {
         });
     }
 
-    fn finish(self, files: Vec<String>, hash: String, sink: &mut Sink<'_>) -> Option<Playbook> {
+    fn finish(
+        self,
+        files: Vec<String>,
+        hash: String,
+        earlier_errors: bool,
+        sink: &mut Sink<'_>,
+    ) -> Option<Playbook> {
         let missing = |present: bool, name: &'static str, sink: &mut Sink<'_>, broken: &[&str]| {
             if !present && !broken.contains(&name) {
                 sink.error(
@@ -1256,24 +1265,38 @@ impl Builder {
         missing(self.limits.is_some(), "limits", sink, b);
         let (name, version, description, _) = self.ruleset?;
         let (costs, cost_adjustments) = self.costs?;
-        Some(Playbook {
-            name,
-            version,
-            description,
-            hash,
-            files,
-            rules: self.rules,
-            responsibility: self.responsibility?,
-            eligibility: self.eligibility,
+        if earlier_errors {
+            return None;
+        }
+        let mut parts = Parts::new(
+            self.registry,
+            self.responsibility?,
             costs,
-            cost_adjustments,
-            relationship: self.relationship?,
-            buyer: self.buyer?,
-            tree: self.tree?,
-            limits: self.limits?,
-            escalation: self.escalation,
-            evidence_requests: self.evidence,
-        })
+            self.relationship?,
+            self.buyer?,
+            self.tree?,
+            self.limits?,
+        );
+        parts.name = name;
+        parts.version = version;
+        parts.description = description;
+        parts.hash = hash;
+        parts.files = files;
+        parts.eligibility = self.eligibility;
+        parts.cost_adjustments = cost_adjustments;
+        parts.escalation = self.escalation;
+        parts.evidence_requests = self.evidence;
+        match Playbook::new(parts) {
+            Ok(p) => Some(p),
+            Err(problems) => {
+                // The sections above are checked as they are read; this is the engine's own
+                // guard on what it is handed, so a failure here is a loader bug.
+                for problem in problems {
+                    sink.error(0..0, None, format!("internal error: {problem}"));
+                }
+                None
+            }
+        }
     }
 }
 

@@ -504,16 +504,14 @@ pub fn run(p: &Playbook, t: &RuleTest) -> Outcome {
 
 /// Rule coverage: every rule that can fire (parameters aside) and whether some test fired it.
 pub fn coverage(p: &Playbook, outcomes: &[Outcome]) -> Vec<(RuleRef, bool)> {
-    let mut hit = vec![false; p.rules.len()];
+    let mut hit = vec![false; p.rules().len()];
     for o in outcomes {
         for r in &o.fired {
-            hit[r.0 as usize] = true;
+            hit[r.index()] = true;
         }
     }
-    p.rules
-        .iter()
-        .enumerate()
-        .filter(|(_, r)| r.kind != RuleKind::Parameter)
-        .map(|(i, _)| (RuleRef(i as u32), hit[i]))
+    p.rule_refs()
+        .filter(|r| p.rule(*r).kind != RuleKind::Parameter)
+        .map(|r| (r, hit[r.index()]))
         .collect()
 }
