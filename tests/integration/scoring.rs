@@ -3,11 +3,11 @@
 use crate::common::{default_playbook, valid_claim};
 use proptest::prelude::*;
 use rust_decimal::Decimal;
-use settle_engine::advice::{Move, Prepared, advise_move};
 use settle_engine::claim::Remedy;
 use settle_engine::playbook::{Playbook, ResponsibilityRow, Share, Shares};
-use settle_engine::tree::{Edge, Node, Rollback};
+use settle_engine::tree::{Edge, Game, Mode, Node, Rollback};
 use settle_engine::{Action, Advice, Claim, advise};
+use settle_engine::{Move, Prepared, advise_move};
 use std::sync::OnceLock;
 
 fn playbook() -> &'static Playbook {
@@ -244,7 +244,7 @@ proptest! {
     fn the_estimated_rollback_is_the_decimal_rollback(c in valid_claim()) {
         let a = advise(playbook(), &c).unwrap();
         let rb = &a.tree;
-        let exact = Rollback::solve_exact(rb.candidates.clone(), rb.rounds.clone(), rb.customer_value, rb.walk_cost, rb.stalemate_cost, rb.countered).unwrap();
+        let exact = Rollback::solve(rb.game(), Mode::EXACT).unwrap();
         prop_assert_eq!(rb, &exact);
     }
 
@@ -299,7 +299,7 @@ proptest! {
                 cand.proposal.cost += Decimal::from(extra);
             }
         }
-        let raised = Rollback::solve(cands, rb.rounds.clone(), rb.customer_value, rb.walk_cost, rb.stalemate_cost, rb.countered).unwrap();
+        let raised = Rollback::solve(Game { candidates: cands, ..rb.game() }, Mode::FULL).unwrap();
         let rank_in = |t: &Rollback| -> Option<usize> {
             let mine = t.best_of(remedy)?.1;
             Some(Remedy::ALL.iter().filter_map(|r| t.best_of(*r)).filter(|(_, e)| *e < mine).count())

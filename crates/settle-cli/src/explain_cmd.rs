@@ -5,7 +5,7 @@ use crate::{EXIT_BAD_INPUT, EXIT_OK, OutputFormat};
 use anyhow::Result;
 use rust_decimal::Decimal;
 use serde_json::json;
-use settle_engine::explain::{self, Explanation};
+use settle_engine::Evaluation as Explanation;
 use settle_engine::{Claim, Playbook, words};
 use std::fmt::Write;
 use std::path::Path;
@@ -17,7 +17,7 @@ pub fn run(claim_path: &Path, rules: Option<&Path>, format: OutputFormat) -> Res
     let Some(claim) = claim_or_report(claim_path, "nothing explained")? else {
         return Ok(EXIT_BAD_INPUT);
     };
-    let x = explain::explain(&p, &claim)
+    let x = settle_engine::explain(&p, &claim)
         .map_err(|e| anyhow::anyhow!("{}: {e}", claim_path.display()))?;
     match format {
         OutputFormat::Text => print!("{}", text(&p, &claim, &x)),
@@ -72,8 +72,8 @@ fn text(p: &Playbook, claim: &Claim, x: &Explanation) -> String {
     let _ = writeln!(s, "{}", words::next_move(&a.next, cur, p));
     let mut section = "";
     for c in &x.consulted {
-        if c.section != section {
-            section = c.section;
+        if c.section.as_str() != section {
+            section = c.section.as_str();
             let title = match section {
                 "responsibility" => format!("Responsibility (hit policy {})", p.responsibility().hit.as_str()),
                 "eligibility" => "Eligibility: rules that block options".to_string(),
@@ -108,7 +108,9 @@ fn text(p: &Playbook, claim: &Claim, x: &Explanation) -> String {
         }
     }
     let _ = writeln!(s, "\nCosts in force");
-    for (param, value, rule) in explain::costs_in_force(a) {
+    for (param, settle_engine::playbook::Param { value, rule }) in
+        settle_engine::eval::costs_in_force(&a.costs)
+    {
         let _ = writeln!(
             s,
             "  {:<16} {:<8} {} [{}]",
@@ -197,13 +199,13 @@ fn data(p: &Playbook, claim: &Claim, x: &Explanation) -> serde_json::Value {
         "consulted": x.consulted.iter().map(|c| json!({
             "id": p.rule(c.rule).id,
             "at": p.cite(c.rule),
-            "section": c.section,
+            "section": c.section.as_str(),
             "matched": c.matched,
             "consulted": c.decided,
             "reads": c.reads.iter().map(|r| json!({"field": r.field.name(), "value": r.value, "test": r.test, "passed": r.passed})).collect::<Vec<_>>(),
             "sets": c.sets,
         })).collect::<Vec<_>>(),
-        "costs": explain::costs_in_force(a).iter().map(|(c, v, r)| json!({"param": c.name(), "value": v.normalize().to_string(), "rule": p.rule(*r).id, "at": p.cite(*r)})).collect::<Vec<_>>(),
+        "costs": settle_engine::eval::costs_in_force(&a.costs).iter().map(|(c, v)| json!({"param": c.name(), "value": v.value.normalize().to_string(), "rule": p.rule(v.rule).id, "at": p.cite(v.rule)})).collect::<Vec<_>>(),
         "figures": {
             "loss_basis": cur.round_string(a.loss_basis),
             "fair_share": cur.round_string(a.fair_share),

@@ -8,8 +8,8 @@ use crate::claim::{
     Claim, ExpertOpinion, Inspection, Party, ProblemKind, QcRecord, Relationship, Remedy, Severity,
     Stage,
 };
+use crate::eval::responsibility::Finding;
 use crate::money::Money;
-use crate::responsibility::Finding;
 use rust_decimal::Decimal;
 
 /// The type of a field, which decides what a condition on it may say.

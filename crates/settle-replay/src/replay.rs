@@ -10,10 +10,10 @@ use crate::history::{self, BadRecord, HistoryReader, RawRecord};
 use rayon::prelude::*;
 use rust_decimal::Decimal;
 use serde::Serialize;
-use settle_engine::advice::{Move, Prepared, advise_move};
 use settle_engine::claim::{ProblemKind, Remedy};
 use settle_engine::playbook::{RuleKind, RuleRef};
 use settle_engine::{Action, Claim, Money, Playbook};
+use settle_engine::{Move, Prepared, advise_move};
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 

@@ -6,10 +6,10 @@
 //! suffix minimum over candidates sorted by value: O(rounds × candidates), not exponential.
 //! [`Rollback::graph`] materialises the same tree as a petgraph graph for display and checks.
 
+use super::pricing::Proposal;
 use crate::claim::Remedy;
 use crate::fast::order;
 use crate::money::{Checked, Money, Overflow};
-use crate::pricing::Proposal;
 use petgraph::graph::{DiGraph, NodeIndex};
 use rust_decimal::Decimal;
 use std::borrow::Cow;
@@ -49,6 +49,24 @@ pub struct RoundTerms {
     pub patience: Decimal,
     /// Loyalty lost to time by the end of this round.
     pub decay: Decimal,
+}
+
+/// The negotiation as the tree sees it: the offers, each round's terms, and what the ways a
+/// negotiation can end cost.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Game {
+    /// The offers, sorted by [`Candidate::perceived`], then option order, then rung.
+    pub candidates: Vec<Candidate>,
+    /// Per-round figures, one per modelled round.
+    pub rounds: Vec<RoundTerms>,
+    /// What the customer is worth.
+    pub customer_value: Money,
+    /// Expected cost when the buyer walks away.
+    pub walk_cost: Money,
+    /// Expected cost when the last modelled round ends in a counter.
+    pub stalemate_cost: Money,
+    /// Loyalty lost when the buyer must counter an offer, per unit of its unfairness.
+    pub countered: Decimal,
 }
 
 /// The rolled-back tree.
@@ -309,22 +327,23 @@ impl Solver<'_> {
     }
 }
 
-/// How [`Rollback::solve_with`] works: on estimates (settled in decimal) or in decimal
-/// throughout; with or without the per-option bests.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Mode {
+/// How [`Rollback::solve`] works: on estimates (settled in decimal) or in decimal throughout;
+/// with or without the per-option bests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Mode {
     estimate: bool,
     per_option: bool,
 }
 
 impl Mode {
-    /// [`Rollback::solve`]: estimates, every figure.
-    pub(crate) const FULL: Mode = Mode {
+    /// Estimates, every figure: the advice.
+    pub const FULL: Mode = Mode {
         estimate: true,
         per_option: true,
     };
-    /// [`Rollback::solve_exact`]: decimal throughout, every figure.
-    pub(crate) const EXACT: Mode = Mode {
+    /// Decimal throughout, every figure: slower, and the reference the estimated rollback
+    /// must agree with exactly.
+    pub const EXACT: Mode = Mode {
         estimate: false,
         per_option: true,
     };
@@ -332,7 +351,7 @@ impl Mode {
     /// fail (the estimated path, whose figures are far too small to overflow), so that it fails
     /// exactly when [`Mode::FULL`] does. On such a tree [`Rollback::best_of`] answers `None`;
     /// it never leaves the advice that made it.
-    pub(crate) const OPENING: Mode = Mode {
+    pub const OPENING: Mode = Mode {
         estimate: true,
         per_option: false,
     };
@@ -379,58 +398,18 @@ fn expected_cost(
 }
 
 impl Rollback {
-    /// Rolls back the tree. Candidates must be sorted by [`Candidate::perceived`] (ties by
-    /// option order, then rung); `rounds` has one entry per modelled round.
-    pub fn solve(
-        candidates: Vec<Candidate>,
-        rounds: Vec<RoundTerms>,
-        customer_value: Money,
-        walk_cost: Money,
-        stalemate_cost: Money,
-        countered: Decimal,
-    ) -> Result<Rollback, Overflow> {
-        Rollback::solve_with(
+    /// Rolls back the tree in a [`Mode`]. The game's candidates must be sorted by
+    /// [`Candidate::perceived`] (ties by option order, then rung); it has one [`RoundTerms`]
+    /// per modelled round.
+    pub fn solve(game: Game, mode: Mode) -> Result<Rollback, Overflow> {
+        let Game {
             candidates,
             rounds,
             customer_value,
             walk_cost,
             stalemate_cost,
             countered,
-            Mode::FULL,
-        )
-    }
-
-    /// [`Rollback::solve`] with every comparison made in decimal arithmetic (no estimates):
-    /// slower, and the reference the estimated rollback must agree with exactly.
-    pub fn solve_exact(
-        candidates: Vec<Candidate>,
-        rounds: Vec<RoundTerms>,
-        customer_value: Money,
-        walk_cost: Money,
-        stalemate_cost: Money,
-        countered: Decimal,
-    ) -> Result<Rollback, Overflow> {
-        Rollback::solve_with(
-            candidates,
-            rounds,
-            customer_value,
-            walk_cost,
-            stalemate_cost,
-            countered,
-            Mode::EXACT,
-        )
-    }
-
-    /// Rolls back the tree in a [`Mode`].
-    pub(crate) fn solve_with(
-        candidates: Vec<Candidate>,
-        rounds: Vec<RoundTerms>,
-        customer_value: Money,
-        walk_cost: Money,
-        stalemate_cost: Money,
-        countered: Decimal,
-        mode: Mode,
-    ) -> Result<Rollback, Overflow> {
+        } = game;
         let n = candidates.len();
         let depth = rounds.len();
         let mut floor = vec![0usize; n];
@@ -502,6 +481,18 @@ impl Rollback {
             opening,
             by_remedy,
         })
+    }
+
+    /// The game this tree was rolled back from (to solve it again, changed or in another mode).
+    pub fn game(&self) -> Game {
+        Game {
+            candidates: self.candidates.clone(),
+            rounds: self.rounds.clone(),
+            customer_value: self.customer_value,
+            walk_cost: self.walk_cost,
+            stalemate_cost: self.stalemate_cost,
+            countered: self.countered,
+        }
     }
 
     /// The best opening offer and its expected cost, if there is any candidate.
@@ -870,12 +861,15 @@ mod tests {
             3
         ];
         let big = Decimal::new(10_000_000_000_000, 0);
-        let run = if exact {
-            Rollback::solve_exact
-        } else {
-            Rollback::solve
+        let game = Game {
+            candidates,
+            rounds,
+            customer_value: big,
+            walk_cost: big,
+            stalemate_cost: big,
+            countered: Decimal::new(1, 1),
         };
-        run(candidates, rounds, big, big, big, Decimal::new(1, 1)).unwrap()
+        Rollback::solve(game, if exact { Mode::EXACT } else { Mode::FULL }).unwrap()
     }
 
     /// Two offers whose expected costs differ in the fifteenth significant digit (one cent
@@ -941,7 +935,15 @@ mod tests {
         let half = Decimal::new(5, 1);
         let both = |cands: Vec<Candidate>| {
             let run = |mode: Mode| {
-                Rollback::solve_with(cands.clone(), rounds.clone(), cv, cv, cv, half, mode).unwrap()
+                let game = Game {
+                    candidates: cands.clone(),
+                    rounds: rounds.clone(),
+                    customer_value: cv,
+                    walk_cost: cv,
+                    stalemate_cost: cv,
+                    countered: half,
+                };
+                Rollback::solve(game, mode).unwrap()
             };
             (run(Mode::FULL), run(Mode::OPENING))
         };
