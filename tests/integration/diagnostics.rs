@@ -146,12 +146,16 @@ fn rules_check_on_a_broken_folder_exits_2_and_loads_nothing() {
     let v: serde_json::Value = serde_json::from_str(&stdout(&json)).expect("json");
     assert_eq!(v["ok"], false);
     assert_eq!(v["diagnostics"].as_array().map(Vec::len), Some(7));
-    std::fs::remove_dir_all(&dir).unwrap();
-    // Advice refuses to run on a broken rule set.
-    let _ = settle(&[
+    // Advice refuses to run on a broken rule set: every error, no advice, exit 2.
+    let advise = settle(&[
         "advise",
         "examples/claims/lamps-battery-grade.toml",
         "--rules",
-        "no/such/dir",
+        dir.to_str().unwrap(),
     ]);
+    assert_eq!(advise.status.code(), Some(2));
+    assert_eq!(stdout(&advise), "");
+    assert!(stderr(&advise).contains("unknown cost parameter `repair_fail`"));
+    assert!(stderr(&advise).ends_with("error: the rule set has errors; no advice given\n"));
+    std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -5,6 +5,7 @@ mod advice;
 mod cli;
 mod common;
 mod diagnostics;
+mod regressions;
 mod replay;
 mod roundtrip;
 mod scoring;

@@ -490,7 +490,7 @@ fn the_html_report_is_one_file_with_no_external_references() {
         html.matches("<svg").count() >= 2,
         "cost chart and calibration plot"
     );
-    assert!(html.contains("class=hm"), "transition heat map");
+    assert!(html.contains("class=\"hm\""), "transition heat map");
     assert!(html.contains("Largest changes"));
 }
 

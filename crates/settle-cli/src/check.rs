@@ -2,9 +2,9 @@
 
 use crate::{EXIT_BAD_INPUT, EXIT_OK, OutputFormat};
 use anyhow::Result;
-use serde_json::json;
 use settle_engine::Playbook;
 use settle_rules::{Diagnostic, Format, SourceFile, diag};
+use settle_view::check::{ClaimCheckView, DiagnosticView, FileCheck, RulesFailed, RulesOk};
 use std::io::IsTerminal;
 use std::path::Path;
 
@@ -19,25 +19,6 @@ pub fn read_source(path: &Path) -> Result<SourceFile> {
 pub fn print_diagnostics(diags: &[Diagnostic], sources: &[&SourceFile]) {
     let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     eprint!("{}", diag::render(diags, sources, color));
-}
-
-/// Diagnostics as JSON data.
-pub fn diagnostics_json(diags: &[Diagnostic]) -> serde_json::Value {
-    json!(
-        diags
-            .iter()
-            .map(|d| json!({
-                "severity": d.severity.as_str(),
-                "file": d.file,
-                "line": d.line,
-                "column": d.column,
-                "field": d.field,
-                "message": d.message,
-                "label": d.label,
-                "help": d.help,
-            }))
-            .collect::<Vec<_>>()
-    )
 }
 
 /// A rule set, or every error that kept it from loading.
@@ -82,13 +63,11 @@ pub fn claim_or_report(path: &Path, what: &str) -> Result<Option<settle_engine::
 pub fn claims(files: &[std::path::PathBuf], format: OutputFormat) -> Result<u8> {
     let mut all = Vec::new();
     let mut report = Vec::new();
-    let mut bad = 0usize;
     for path in files {
         let source = match read_source(path) {
             Ok(s) => s,
             Err(e) => {
                 // An unreadable file is reported like any other problem and the run goes on.
-                bad += 1;
                 let d = Diagnostic {
                     severity: settle_rules::Severity::Error,
                     file: path.display().to_string(),
@@ -100,73 +79,56 @@ pub fn claims(files: &[std::path::PathBuf], format: OutputFormat) -> Result<u8> 
                     label: None,
                     help: None,
                 };
-                report.push(json!({"file": path.display().to_string(), "valid": false, "diagnostics": diagnostics_json(std::slice::from_ref(&d))}));
+                report.push(FileCheck {
+                    file: path.display().to_string(),
+                    valid: false,
+                    claim: None,
+                    diagnostics: Some(DiagnosticView::all(std::slice::from_ref(&d))),
+                });
                 all.push((d, None));
                 continue;
             }
         };
         match settle_rules::parse_claim(&source, Format::of_path(source.name())) {
-            Ok(claim) => {
-                report.push(json!({"file": source.name(), "valid": true, "claim": claim.id}))
-            }
+            Ok(claim) => report.push(FileCheck {
+                file: source.name().to_string(),
+                valid: true,
+                claim: Some(claim.id),
+                diagnostics: None,
+            }),
             Err(diags) => {
-                bad += 1;
-                report.push(json!({"file": source.name(), "valid": false, "diagnostics": diagnostics_json(&diags)}));
+                report.push(FileCheck {
+                    file: source.name().to_string(),
+                    valid: false,
+                    claim: None,
+                    diagnostics: Some(DiagnosticView::all(&diags)),
+                });
                 for d in diags {
                     all.push((d, Some(source.clone())));
                 }
             }
         }
     }
+    let invalid = report.iter().filter(|f| !f.valid).count();
+    let view = ClaimCheckView {
+        valid: report.len() - invalid,
+        invalid,
+        files: report,
+    };
     match format {
-        OutputFormat::Json => {
-            println!(
-                "{}",
-                serde_json::to_string_pretty(
-                    &json!({"files": report, "valid": files.len() - bad, "invalid": bad})
-                )?
-            );
-        }
+        OutputFormat::Json => println!("{}", serde_json::to_string_pretty(&view)?),
         OutputFormat::Text => {
             let sources: Vec<&SourceFile> = all.iter().filter_map(|(_, s)| s.as_ref()).collect();
             let diags: Vec<Diagnostic> = all.iter().map(|(d, _)| d.clone()).collect();
             print_diagnostics(&diags, &sources);
-            let problems = diags.len();
-            if bad == 0 {
-                println!("{} claim file{} valid", files.len(), plural(files.len()));
-            } else {
-                println!(
-                    "{} of {} claim file{} invalid ({problems} problem{})",
-                    bad,
-                    files.len(),
-                    plural(files.len()),
-                    plural(problems)
-                );
-            }
+            println!("{}", view.summary(diags.len()));
         }
     }
-    Ok(if bad == 0 { EXIT_OK } else { EXIT_BAD_INPUT })
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 { "" } else { "s" }
-}
-
-/// Counts per section of a rule set, for summaries.
-pub fn counts(p: &Playbook) -> Vec<(&'static str, usize)> {
-    vec![
-        (
-            "responsibility rows",
-            p.responsibility().rows.len() + usize::from(p.responsibility().otherwise.is_some()),
-        ),
-        ("eligibility rules", p.eligibility().len()),
-        ("cost parameters", settle_engine::playbook::COST_PARAM_COUNT),
-        ("cost adjustments", p.cost_adjustments().len()),
-        ("escalation rules", p.escalation().len()),
-        ("evidence requests", p.evidence_requests().len()),
-        ("approval limits", p.limits().approval.len()),
-        ("tree rounds", p.tree().rounds as usize),
-    ]
+    Ok(if invalid == 0 {
+        EXIT_OK
+    } else {
+        EXIT_BAD_INPUT
+    })
 }
 
 pub fn rules(dir: Option<&Path>, format: OutputFormat) -> Result<u8> {
@@ -175,50 +137,29 @@ pub fn rules(dir: Option<&Path>, format: OutputFormat) -> Result<u8> {
         || format!("{} (built in)", settle_rules::defaults::DEFAULT_DIR),
         |d| d.display().to_string(),
     );
-    match (loaded, format) {
-        (Ok(p), OutputFormat::Text) => {
-            println!("rule set {} {} ok: {shown}", p.name(), p.version());
-            println!("  hash  {}", p.hash());
-            println!("  files {}", p.files().len());
-            for (what, n) in counts(&p) {
-                println!("  {n:>5} {what}");
+    match loaded {
+        Ok(p) => {
+            let view = RulesOk::of(&p, &shown);
+            match format {
+                OutputFormat::Text => print!("{}", view.text()),
+                OutputFormat::Json => println!("{}", serde_json::to_string_pretty(&view)?),
             }
             Ok(EXIT_OK)
         }
-        (Ok(p), OutputFormat::Json) => {
-            let c: serde_json::Map<String, serde_json::Value> = counts(&p)
-                .into_iter()
-                .map(|(k, v)| (k.replace(' ', "_"), json!(v)))
-                .collect();
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&json!({
-                    "ok": true, "dir": shown, "name": p.name(), "version": p.version(), "hash": p.hash(),
-                    "files": p.files(), "counts": c, "diagnostics": [],
-                }))?
-            );
-            Ok(EXIT_OK)
-        }
-        (Err(diags), OutputFormat::Text) => {
-            let refs: Vec<&SourceFile> = sources.iter().collect();
-            print_diagnostics(&diags, &refs);
-            let errors = diags
-                .iter()
-                .filter(|d| d.severity == settle_rules::Severity::Error)
-                .count();
-            println!(
-                "rule set {shown}: {errors} error{}; nothing loaded",
-                plural(errors)
-            );
-            Ok(EXIT_BAD_INPUT)
-        }
-        (Err(diags), OutputFormat::Json) => {
-            println!(
-                "{}",
-                serde_json::to_string_pretty(
-                    &json!({"ok": false, "dir": shown, "diagnostics": diagnostics_json(&diags)})
-                )?
-            );
+        Err(diags) => {
+            let view = RulesFailed {
+                ok: false,
+                dir: shown,
+                diagnostics: DiagnosticView::all(&diags),
+            };
+            match format {
+                OutputFormat::Text => {
+                    let refs: Vec<&SourceFile> = sources.iter().collect();
+                    print_diagnostics(&diags, &refs);
+                    println!("{}", view.summary());
+                }
+                OutputFormat::Json => println!("{}", serde_json::to_string_pretty(&view)?),
+            }
             Ok(EXIT_BAD_INPUT)
         }
     }

@@ -1,8 +1,10 @@
 //! `settle rules lint [DIR] [--deny warnings]`: warnings a manager can act on.
 
-use crate::check::{diagnostics_json, load_rules, print_diagnostics};
+use crate::check::{load_rules, print_diagnostics};
 use crate::{EXIT_BAD_INPUT, EXIT_GATE, EXIT_OK, OutputFormat};
 use anyhow::Result;
+use settle_view::RuleSetRef;
+use settle_view::check::{DiagnosticView, LintView};
 use std::path::Path;
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -23,24 +25,16 @@ pub fn run(dir: Option<&Path>, deny: Option<Deny>, format: OutputFormat) -> Resu
         }
     };
     let warnings = settle_rules::lint::lint(&p, &sources);
+    let view = LintView {
+        rules: RuleSetRef::of(&p),
+        warnings: DiagnosticView::all(&warnings),
+    };
     match format {
-        OutputFormat::Json => println!(
-            "{}",
-            serde_json::to_string_pretty(&serde_json::json!({
-                "rules": { "name": p.name(), "version": p.version(), "hash": p.hash() },
-                "warnings": diagnostics_json(&warnings),
-            }))?
-        ),
+        OutputFormat::Json => println!("{}", serde_json::to_string_pretty(&view)?),
         OutputFormat::Text => {
             let refs: Vec<_> = sources.iter().collect();
             print_diagnostics(&warnings, &refs);
-            println!(
-                "rule set {} {}: {} warning{}",
-                p.name(),
-                p.version(),
-                warnings.len(),
-                if warnings.len() == 1 { "" } else { "s" }
-            );
+            println!("{}", view.summary());
         }
     }
     Ok(if deny.is_some() && !warnings.is_empty() {

@@ -7,11 +7,9 @@ mod diff_cmd;
 mod explain_cmd;
 mod graph_cmd;
 mod history_cmd;
-mod html;
 mod lint_cmd;
 mod replay_cmd;
 mod ruletest_cmd;
-mod table;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;

@@ -5,8 +5,8 @@ use crate::check::{print_diagnostics, rules_or_report};
 use crate::{EXIT_BAD_INPUT, EXIT_GATE, EXIT_OK, OutputFormat};
 use anyhow::Result;
 use rust_decimal::Decimal;
-use serde_json::json;
 use settle_rules::ruletest;
+use settle_view::ruletest::RuleTestView;
 use std::path::{Path, PathBuf};
 
 pub fn run(dir: Option<&Path>, coverage_min: Option<Decimal>, format: OutputFormat) -> Result<u8> {
@@ -24,7 +24,7 @@ pub fn run(dir: Option<&Path>, coverage_min: Option<Decimal>, format: OutputForm
     let Some(p) = rules_or_report(Some(&dir), "the rule set has errors; no tests run")? else {
         return Ok(EXIT_BAD_INPUT);
     };
-    let tests = match ruletest::load(&dir) {
+    let tests = match ruletest::load(&dir, &p) {
         Ok(t) => t,
         Err((diags, sources)) => {
             let refs: Vec<_> = sources.iter().collect();
@@ -39,69 +39,24 @@ pub fn run(dir: Option<&Path>, coverage_min: Option<Decimal>, format: OutputForm
     }
     let outcomes: Vec<ruletest::Outcome> = tests.iter().map(|t| ruletest::run(&p, t)).collect();
     let coverage = ruletest::coverage(&p, &outcomes);
-    let covered = coverage.iter().filter(|(_, hit)| *hit).count();
-    let percent = if coverage.is_empty() {
-        Decimal::ONE_HUNDRED
-    } else {
-        (Decimal::from(covered) * Decimal::ONE_HUNDRED / Decimal::from(coverage.len())).round_dp(1)
-    };
-    let failed = outcomes.iter().filter(|o| !o.failures.is_empty()).count();
-    let below = coverage_min.is_some_and(|m| percent < m);
+    let view = RuleTestView::of(
+        &p,
+        &dir.display().to_string(),
+        &dir.join("tests").display().to_string(),
+        &outcomes,
+        &coverage,
+        coverage_min,
+    );
     match format {
-        OutputFormat::Json => {
-            let v = json!({
-                "rules": { "dir": dir.display().to_string(), "name": p.name(), "version": p.version(), "hash": p.hash() },
-                "tests": outcomes.iter().map(|o| json!({"name": o.name, "at": o.at, "passed": o.failures.is_empty(), "failures": o.failures})).collect::<Vec<_>>(),
-                "passed": outcomes.len() - failed,
-                "failed": failed,
-                "coverage": {
-                    "rules": coverage.len(),
-                    "exercised": covered,
-                    "percent": percent.to_string(),
-                    "not_exercised": coverage.iter().filter(|(_, h)| !*h).map(|(r, _)| json!({"id": p.rule(*r).id, "at": p.cite(*r)})).collect::<Vec<_>>(),
-                    "min": coverage_min.map(|m| m.to_string()),
-                },
-            });
-            println!("{}", serde_json::to_string_pretty(&v)?);
-        }
-        OutputFormat::Text => {
-            println!(
-                "rule tests in {} (rule set {} {})",
-                dir.join("tests").display(),
-                p.name(),
-                p.version()
-            );
-            for o in &outcomes {
-                let mark = if o.failures.is_empty() {
-                    "ok  "
-                } else {
-                    "FAIL"
-                };
-                println!("  {mark}  {}  [{}]", o.name, o.at);
-                for f in &o.failures {
-                    println!("          {f}");
-                }
-            }
-            println!(
-                "coverage: {covered} of {} rules exercised ({percent}%){}",
-                coverage.len(),
-                coverage_min.map_or(String::new(), |m| format!(", minimum {m}%"))
-            );
-            let missing: Vec<String> = coverage
-                .iter()
-                .filter(|(_, h)| !*h)
-                .map(|(r, _)| format!("{} ({})", p.rule(*r).id, p.cite(*r)))
-                .collect();
-            if !missing.is_empty() {
-                println!("  not exercised by any test: {}", missing.join(", "));
-            }
-            println!("{} passed, {failed} failed", outcomes.len() - failed);
-        }
+        OutputFormat::Json => println!("{}", serde_json::to_string_pretty(&view)?),
+        OutputFormat::Text => print!("{}", view.text()),
     }
-    if failed > 0 || below {
+    let below = view.below_minimum(coverage_min);
+    if view.failed > 0 || below {
         if below {
             eprintln!(
-                "coverage {percent}% is below the minimum of {}%",
+                "coverage {}% is below the minimum of {}%",
+                view.percent(),
                 coverage_min.unwrap_or_default()
             );
         }

@@ -177,7 +177,7 @@ pub fn parse_json(text: &str, sink: &mut Sink<'_>) -> Option<Node> {
     };
     match parse_to_ast(text, &CollectOptions::default(), &strict) {
         Ok(result) => match result.value {
-            Some(v) => Some(json_value(&v)),
+            Some(v) => Some(json_value(&v, sink)),
             None => {
                 sink.error(0..0, None, "invalid JSON: the file is empty");
                 None
@@ -195,7 +195,9 @@ pub fn parse_json(text: &str, sink: &mut Sink<'_>) -> Option<Node> {
     }
 }
 
-fn json_value(v: &jsonc_parser::ast::Value<'_>) -> Node {
+/// A JSON value as a node. A key repeated in an object is an error at its second place (JSON
+/// parsers disagree on which value wins, so a claim must not depend on it); the first is kept.
+fn json_value(v: &jsonc_parser::ast::Value<'_>, sink: &mut Sink<'_>) -> Node {
     use jsonc_parser::ast::Value as V;
     use jsonc_parser::common::Ranged;
     let r = v.range();
@@ -213,22 +215,36 @@ fn json_value(v: &jsonc_parser::ast::Value<'_>) -> Node {
         }
         V::BooleanLit(b) => Kind::Bool(b.value),
         V::NullKeyword(_) => Kind::Null,
-        V::Array(a) => Kind::Array(a.elements.iter().map(json_value).collect()),
-        V::Object(o) => Kind::Table(
-            o.properties
-                .iter()
-                .map(|p| {
-                    let kr = p.name.range();
-                    (
-                        Key {
-                            name: p.name.as_str().to_string(),
-                            span: kr.start..kr.end,
-                        },
-                        json_value(&p.value),
+        V::Array(a) => Kind::Array(a.elements.iter().map(|e| json_value(e, sink)).collect()),
+        V::Object(o) => {
+            let mut entries: Vec<(Key, Node)> = Vec::with_capacity(o.properties.len());
+            for p in &o.properties {
+                let kr = p.name.range();
+                let name = p.name.as_str().to_string();
+                if let Some((first, _)) = entries.iter().find(|(k, _)| k.name == name) {
+                    let (line, _) = sink.source.line_col(first.span.start);
+                    sink.error(
+                        kr.start..kr.end,
+                        Some(&name),
+                        format!("duplicate key `{name}`"),
                     )
-                })
-                .collect(),
-        ),
+                    .label("given again here")
+                    .help(format!(
+                        "`{name}` is first given on line {line}; give it once"
+                    ));
+                    continue;
+                }
+                let value = json_value(&p.value, sink);
+                entries.push((
+                    Key {
+                        name,
+                        span: kr.start..kr.end,
+                    },
+                    value,
+                ));
+            }
+            Kind::Table(entries)
+        }
     };
     Node { span, kind }
 }

@@ -338,7 +338,7 @@ impl Builder {
                             sink,
                         ) {
                             Some(r) => {
-                                row_spans.push(item.span.clone());
+                                row_spans.push(id_span(item));
                                 rows.push(r)
                             }
                             None => ok = false,
@@ -386,8 +386,7 @@ impl Builder {
                         let msg = format!(
                             "rows `{a}` and `{b}` overlap under hit policy `unique`: a claim can match both"
                         );
-                        let span = self.id_span_of(rows[j].rule, &row_spans[j], sink);
-                        sink.error(span, Some(b), msg)
+                        sink.error(row_spans[j].clone(), Some(b), msg)
                             .label("overlaps an earlier row")
                             .help("make the conditions exclusive, or use hit = \"first\" and order the rows");
                     }
@@ -400,25 +399,6 @@ impl Builder {
                 rows,
                 otherwise,
             });
-        }
-    }
-
-    /// The span of a rule's `id` value, found again from its row's node.
-    fn id_span_of(
-        &self,
-        _rule: RuleRef,
-        row_span: &std::ops::Range<usize>,
-        sink: &Sink<'_>,
-    ) -> std::ops::Range<usize> {
-        let text = sink.source.text();
-        let row = text.get(row_span.clone()).unwrap_or("");
-        match row.find("id") {
-            Some(i) => {
-                let start = row_span.start + i;
-                let end = text[start..].find('\n').map_or(text.len(), |e| start + e);
-                start..end
-            }
-            None => row_span.clone(),
         }
     }
 
@@ -1297,6 +1277,18 @@ impl Builder {
                 None
             }
         }
+    }
+}
+
+/// The span of a row's `id` value, where an error about the row as a whole points; the row's
+/// own span when it has no id (that is reported on its own).
+fn id_span(row: &Node) -> std::ops::Range<usize> {
+    match &row.kind {
+        Kind::Table(entries) => entries
+            .iter()
+            .find(|(k, _)| k.name == "id")
+            .map_or(row.span.clone(), |(_, v)| v.span.clone()),
+        _ => row.span.clone(),
     }
 }
 

@@ -8,9 +8,10 @@ use crate::node::{self, Key, Kind, Node};
 use crate::read::{self, Table};
 use crate::source::SourceFile;
 use rust_decimal::Decimal;
+use settle_engine::claim::Remedy;
 use settle_engine::condition::Interval;
 use settle_engine::playbook::{RuleKind, RuleRef};
-use settle_engine::{Claim, Playbook, advise};
+use settle_engine::{Action, Claim, Playbook, advise};
 use std::path::{Path, PathBuf};
 
 /// A bound on a money figure: `"<= 2700"`, `"> 0 and < 5000"`, or an exact amount.
@@ -22,15 +23,16 @@ pub struct Bound {
     pub interval: Interval,
 }
 
-/// What a test expects; every field is optional.
+/// What a test expects; every field is optional. Names are resolved when the test is read:
+/// an action, option or rule id the rule set does not know is an error at its place.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Expect {
     /// One of these actions (`offer`, `accept`, ...).
-    pub action: Vec<String>,
+    pub action: Vec<Action>,
     /// One of these options.
-    pub option: Vec<String>,
+    pub option: Vec<Remedy>,
     /// None of these options.
-    pub not_option: Vec<String>,
+    pub not_option: Vec<Remedy>,
     /// Exact seller share.
     pub seller: Option<Decimal>,
     /// Exact buyer share.
@@ -47,10 +49,14 @@ pub struct Expect {
     pub bottom_line: Option<Bound>,
     /// The approver the move must need, as named in the escalation rules (`sales manager`).
     pub approver: Option<String>,
+    /// Whether the goods come back to us under the proposal.
+    pub goods_back: Option<bool>,
+    /// Rules the move must cite (`next.because`: the escalation, request, limit or finding).
+    pub because: Vec<RuleRef>,
     /// Rules that must fire.
-    pub fired: Vec<String>,
+    pub fired: Vec<RuleRef>,
     /// Rules that must not fire.
-    pub not_fired: Vec<String>,
+    pub not_fired: Vec<RuleRef>,
 }
 
 /// One test.
@@ -79,9 +85,10 @@ pub struct Outcome {
     pub fired: Vec<RuleRef>,
 }
 
-/// Reads every `*.toml` in `dir/tests`, in name order. Problems in test files are diagnostics,
-/// all reported together; no tests run unless every file is valid.
-pub fn load(dir: &Path) -> Result<Vec<RuleTest>, (Vec<Diagnostic>, Vec<SourceFile>)> {
+/// Reads every `*.toml` in `dir/tests`, in name order, resolving the names its expectations
+/// use against the rule set `p`. Problems in test files are diagnostics, all reported together;
+/// no tests run unless every file is valid.
+pub fn load(dir: &Path, p: &Playbook) -> Result<Vec<RuleTest>, (Vec<Diagnostic>, Vec<SourceFile>)> {
     let tests_dir = dir.join("tests");
     let mut files: Vec<PathBuf> = std::fs::read_dir(&tests_dir)
         .map(|rd| {
@@ -109,7 +116,7 @@ pub fn load(dir: &Path) -> Result<Vec<RuleTest>, (Vec<Diagnostic>, Vec<SourceFil
             continue;
         }
         if let Some(root) = node::parse_toml(source.text(), &mut sink) {
-            read_file(&root, &path, &mut tests, &mut sink, &mut sources);
+            read_file(&root, &path, p, &mut tests, &mut sink, &mut sources);
         }
         diags.extend(sink.finish());
         sources.push(source);
@@ -124,6 +131,7 @@ pub fn load(dir: &Path) -> Result<Vec<RuleTest>, (Vec<Diagnostic>, Vec<SourceFil
 fn read_file(
     root: &Node,
     path: &Path,
+    p: &Playbook,
     out: &mut Vec<RuleTest>,
     sink: &mut Sink<'_>,
     sources: &mut Vec<SourceFile>,
@@ -152,9 +160,9 @@ fn read_file(
             read::string(n, &format!("{field}.claim"), sink).map(|s| (s, n.span.clone()))
         });
         let set = tt.take("set").map(|(_, n)| n.clone());
-        let expect = tt
-            .need("expect", sink)
-            .and_then(|(k, n)| expectations(n, &format!("{field}.expect"), k.span.clone(), sink));
+        let expect = tt.need("expect", sink).and_then(|(k, n)| {
+            expectations(n, &format!("{field}.expect"), k.span.clone(), p, sink)
+        });
         tt.finish(
             &["name", "claim", "set", "expect"],
             &format!("[[{field}]]"),
@@ -282,15 +290,48 @@ fn set_path(at: &mut Node, parts: &[&str], value: Node) -> bool {
     }
 }
 
-fn strings(n: &Node, field: &str, sink: &mut Sink<'_>) -> Option<Vec<String>> {
-    match &n.kind {
-        Kind::Str(s) => Some(vec![s.clone()]),
-        Kind::Array(items) => items.iter().map(|i| read::string(i, field, sink)).collect(),
-        _ => {
-            read::wrong_type(sink, n, field, "a string or a list of strings");
-            None
+/// A name or a list of names, each resolved by `lookup`; an unknown name is an error at its
+/// place, with the closest known name as a hint.
+fn names<T>(
+    n: &Node,
+    field: &str,
+    what: &str,
+    known: &[&str],
+    lookup: impl Fn(&str) -> Option<T>,
+    sink: &mut Sink<'_>,
+) -> Option<Vec<T>> {
+    let items: Vec<&Node> = match &n.kind {
+        Kind::Array(items) => items.iter().collect(),
+        _ => vec![n],
+    };
+    let mut out = Vec::new();
+    let mut ok = true;
+    for item in items {
+        let Kind::Str(name) = &item.kind else {
+            read::wrong_type(sink, item, field, "a string or a list of strings");
+            ok = false;
+            continue;
+        };
+        match lookup(name) {
+            Some(v) => out.push(v),
+            None => {
+                ok = false;
+                let d = sink.error(
+                    item.span.clone(),
+                    Some(field),
+                    format!("`{field}` names {what} `{name}`, which the rule set does not know"),
+                );
+                match read::suggest(name, known) {
+                    Some(s) => d.help(format!("did you mean `{s}`?")),
+                    None if known.len() <= 8 => {
+                        d.help(format!("expected one of: {}", known.join(", ")))
+                    }
+                    None => d.help("check the rule ids with `settle rules check`".to_string()),
+                };
+            }
         }
     }
+    ok.then_some(out)
 }
 
 fn bound(n: &Node, field: &str, sink: &mut Sink<'_>) -> Option<Bound> {
@@ -323,8 +364,34 @@ fn expectations(
     n: &Node,
     field: &str,
     at: std::ops::Range<usize>,
+    p: &Playbook,
     sink: &mut Sink<'_>,
 ) -> Option<Expect> {
+    let actions: Vec<&str> = Action::ALL.iter().map(|a| a.as_str()).collect();
+    let rule_ids: Vec<&str> = p.rules().iter().map(|r| r.id.as_str()).collect();
+    let action = |n: &Node, f: &str, s: &mut Sink<'_>| {
+        names(
+            n,
+            f,
+            "the action",
+            &actions,
+            |x| Action::ALL.iter().copied().find(|a| a.as_str() == x),
+            s,
+        )
+    };
+    let option = |n: &Node, f: &str, s: &mut Sink<'_>| {
+        names(n, f, "the option", Remedy::NAMES, Remedy::parse, s)
+    };
+    let rule = |n: &Node, f: &str, s: &mut Sink<'_>| {
+        names(
+            n,
+            f,
+            "the rule",
+            &rule_ids,
+            |x| p.rule_refs().find(|r| p.rule(*r).id == x),
+            s,
+        )
+    };
     let mut t = Table::of(n, field, at, sink)?;
     let mut e = Expect::default();
     let mut ok = true;
@@ -339,11 +406,17 @@ fn expectations(
             }
         };
     }
-    take!("action", strings, e.action);
-    take!("option", strings, e.option);
-    take!("not_option", strings, e.not_option);
-    take!("fired", strings, e.fired);
-    take!("not_fired", strings, e.not_fired);
+    take!("action", action, e.action);
+    take!("option", option, e.option);
+    take!("not_option", option, e.not_option);
+    take!("fired", rule, e.fired);
+    take!("not_fired", rule, e.not_fired);
+    take!("because", rule, e.because);
+    take!(
+        "goods_back",
+        |n, f, s| read::boolean(n, f, s).map(Some),
+        e.goods_back
+    );
     take!("seller", |n, f, s| read::unit(n, f, s).map(Some), e.seller);
     take!("buyer", |n, f, s| read::unit(n, f, s).map(Some), e.buyer);
     take!(
@@ -381,6 +454,8 @@ fn expectations(
             "cost",
             "bottom_line",
             "approver",
+            "goods_back",
+            "because",
             "fired",
             "not_fired",
         ],
@@ -405,28 +480,44 @@ pub fn run(p: &Playbook, t: &RuleTest) -> Outcome {
         }
     };
     let e = &t.expect;
-    let action = advice.next.action.as_str().to_string();
-    let option = advice
-        .next
-        .proposal
-        .as_ref()
-        .map(|x| x.remedy.as_str().to_string())
-        .unwrap_or_default();
+    let action = advice.next.action;
+    let option = advice.next.proposal.as_ref().map(|x| x.remedy);
+    let either = |names: Vec<&str>| names.join(" or ");
     if !e.action.is_empty() && !e.action.contains(&action) {
         failures.push(format!(
-            "action: expected {}, got {action}",
-            e.action.join(" or ")
+            "action: expected {}, got {}",
+            either(e.action.iter().map(|a| a.as_str()).collect()),
+            action.as_str()
         ));
     }
-    if !e.option.is_empty() && !e.option.contains(&option) {
+    if !e.option.is_empty() && !option.is_some_and(|o| e.option.contains(&o)) {
         failures.push(format!(
             "option: expected {}, got {}",
-            e.option.join(" or "),
-            if option.is_empty() { "none" } else { &option }
+            either(e.option.iter().map(|o| o.as_str()).collect()),
+            option.map_or("none", |o| o.as_str())
         ));
     }
-    if e.not_option.contains(&option) {
-        failures.push(format!("option: expected anything but {option}"));
+    if let Some(o) = option
+        && e.not_option.contains(&o)
+    {
+        failures.push(format!("option: expected anything but {o}"));
+    }
+    if let Some(back) = e.goods_back
+        && option.is_some()
+        && advice.next.proposal.as_ref().map(|x| x.goods_back) != Some(back)
+    {
+        failures.push(format!("goods back: expected {back}, got {}", !back));
+    }
+    if e.goods_back.is_some() && option.is_none() {
+        failures.push("goods back: expected a proposal, but the move has none".to_string());
+    }
+    for r in &e.because {
+        if !advice.next.because.contains(r) {
+            failures.push(format!(
+                "the move was expected to cite rule `{}`",
+                p.rule(*r).id
+            ));
+        }
     }
     let shares = &advice.responsibility.shares;
     for (who, want, got) in [
@@ -483,15 +574,20 @@ pub fn run(p: &Playbook, t: &RuleTest) -> Outcome {
         ));
     }
     let fired = advice.fired();
-    let fired_ids: Vec<&str> = fired.iter().map(|r| p.rule(*r).id.as_str()).collect();
-    for id in &e.fired {
-        if !fired_ids.contains(&id.as_str()) {
-            failures.push(format!("rule `{id}` was expected to fire and did not"));
+    for r in &e.fired {
+        if !fired.contains(r) {
+            failures.push(format!(
+                "rule `{}` was expected to fire and did not",
+                p.rule(*r).id
+            ));
         }
     }
-    for id in &e.not_fired {
-        if fired_ids.contains(&id.as_str()) {
-            failures.push(format!("rule `{id}` fired and was expected not to"));
+    for r in &e.not_fired {
+        if fired.contains(r) {
+            failures.push(format!(
+                "rule `{}` fired and was expected not to",
+                p.rule(*r).id
+            ));
         }
     }
     Outcome {

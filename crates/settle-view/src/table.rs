@@ -1,6 +1,33 @@
-//! Plain-text tables with aligned columns for terminal output, and the money in them.
+//! Tables as views hold them: a header and rows of cells, rendered as aligned plain text for a
+//! terminal (and as HTML tables by the templates).
 
 use rust_decimal::Decimal;
+use serde::Serialize;
+
+/// A table: column names and rows of cells (already formatted).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Table {
+    /// Column names.
+    pub columns: Vec<String>,
+    /// Rows, one cell per column.
+    pub rows: Vec<Vec<String>>,
+}
+
+impl Table {
+    /// A table with these column names and rows.
+    pub fn new(columns: &[&str], rows: Vec<Vec<String>>) -> Table {
+        Table {
+            columns: columns.iter().map(|c| c.to_string()).collect(),
+            rows,
+        }
+    }
+
+    /// The table as aligned text, each line starting with `indent`.
+    pub fn text(&self, indent: &str) -> String {
+        let header: Vec<&str> = self.columns.iter().map(String::as_str).collect();
+        render(&header, &self.rows, indent)
+    }
+}
 
 /// Renders rows under a header, columns padded to their widest cell, two spaces apart.
 pub fn render(header: &[&str], rows: &[Vec<String>], indent: &str) -> String {

@@ -1,0 +1,454 @@
+//! `settle advise`: the advice as a view (its JSON is docs/output.md's "advise") and as the
+//! rep reads it in a terminal.
+
+use crate::table::Table;
+use crate::{Cite, RuleSetRef, money, percent, prob_opt};
+use rust_decimal::Decimal;
+use serde::Serialize;
+use settle_engine::pricing::Proposal;
+use settle_engine::{Advice, Claim, Currency, NextMove, Playbook, words};
+use std::fmt::Write;
+
+/// A proposal: what is offered, what it costs us, and in words.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ProposalView {
+    /// The option.
+    pub option: String,
+    /// The value to the buyer, rounded to the currency.
+    pub amount: String,
+    /// Our direct cost.
+    pub cost: String,
+    /// Units replaced or repaired.
+    pub units: Option<u64>,
+    /// `seller` or `buyer`, when goods travel.
+    pub freight_by: Option<&'static str>,
+    /// Whether the goods come back to us.
+    pub goods_back: bool,
+    /// A refund before shipment that cancels the affected units.
+    pub cancels_order: bool,
+    /// The proposal in the rep's words.
+    pub description: String,
+}
+
+impl ProposalView {
+    /// A proposal in a claim's currency.
+    pub fn of(p: &Proposal, cur: &Currency) -> ProposalView {
+        ProposalView {
+            option: p.remedy.as_str().to_string(),
+            amount: cur.round_string(p.amount),
+            cost: cur.round_string(p.cost),
+            units: p.units,
+            freight_by: p.freight_by.map(|f| f.as_str()),
+            goods_back: p.goods_back,
+            cancels_order: p.cancels_order,
+            description: words::proposal(p, cur),
+        }
+    }
+}
+
+/// The next move.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NextView {
+    /// `offer`, `accept`, `request_evidence`, `escalate` or `reject`.
+    pub action: &'static str,
+    /// The option offered, accepted or put to the approver.
+    pub option: Option<String>,
+    /// Its amount.
+    pub amount: Option<String>,
+    /// Its direct cost to us.
+    pub cost: Option<String>,
+    /// The move's expected total cost.
+    pub expected_cost: Option<String>,
+    /// The proposal in full.
+    pub proposal: Option<ProposalView>,
+    /// Who must decide, for `escalate`.
+    pub approver: Option<String>,
+    /// The proposal is the buyer's own.
+    pub accepts_proposal: bool,
+    /// The rules behind an escalation, a request or a rejection.
+    pub because: Vec<Cite>,
+    /// Documents to ask for.
+    pub documents: Vec<String>,
+    /// The advice once the evidence comes, as the rules expect it to read.
+    pub with_evidence: Option<Box<NextView>>,
+    /// The move in one sentence.
+    pub message: String,
+}
+
+impl NextView {
+    /// A move in a claim's currency.
+    pub fn of(p: &Playbook, cur: &Currency, m: &NextMove) -> NextView {
+        NextView {
+            action: m.action.as_str(),
+            option: m.proposal.as_ref().map(|x| x.remedy.as_str().to_string()),
+            amount: m.proposal.as_ref().map(|x| cur.round_string(x.amount)),
+            cost: m.proposal.as_ref().map(|x| cur.round_string(x.cost)),
+            expected_cost: m.expected_cost.map(|e| cur.round_string(e)),
+            proposal: m.proposal.as_ref().map(|x| ProposalView::of(x, cur)),
+            approver: m.approver.clone(),
+            accepts_proposal: m.accepts_proposal,
+            because: m.because.iter().map(|r| Cite::of(p, *r)).collect(),
+            documents: m.documents.clone(),
+            with_evidence: m
+                .with_evidence
+                .as_ref()
+                .map(|w| Box::new(NextView::of(p, cur, w))),
+            message: words::next_move(m, cur, p),
+        }
+    }
+}
+
+/// Who is responsible.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ResponsibilityView {
+    /// The seller's share (`0.5`).
+    pub seller: String,
+    /// The buyer's share.
+    pub buyer: String,
+    /// The carrier's share.
+    pub carrier: String,
+    /// The evidence cannot decide yet.
+    pub unclear: bool,
+    /// The row that decided (none when no row covers the claim).
+    pub basis: Vec<Cite>,
+    /// The shares as decimals, for the text.
+    #[serde(skip)]
+    shares: [Decimal; 3],
+}
+
+/// One option, assessed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OptionView {
+    /// The option.
+    pub option: &'static str,
+    /// No eligibility rule blocks it.
+    pub eligible: bool,
+    /// Its best offer's amount.
+    pub amount: Option<String>,
+    /// Its best offer's direct cost.
+    pub cost: Option<String>,
+    /// The chance the buyer accepts it (four places).
+    #[serde(serialize_with = "prob_opt")]
+    pub acceptance: Option<Decimal>,
+    /// Expected total cost of opening with it.
+    pub expected_cost: Option<String>,
+    /// The offer in full.
+    pub proposal: Option<ProposalView>,
+    /// The rules that block it.
+    pub blocked_by: Vec<Cite>,
+    /// Why it is not offered, in words.
+    pub reasons: Vec<String>,
+}
+
+/// One step of the plan.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PlanView {
+    /// The round, counting those held.
+    pub round: u32,
+    /// The option.
+    pub option: &'static str,
+    /// The amount.
+    pub amount: String,
+    /// Its direct cost.
+    pub cost: String,
+    /// In words (text only).
+    #[serde(skip)]
+    description: String,
+}
+
+/// The buyer's proposal that may be accepted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StandingView {
+    /// The proposal.
+    pub proposal: ProposalView,
+    /// Expected total cost of accepting it now.
+    pub expected_cost: String,
+}
+
+/// Something the rep must not miss.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct WarningView {
+    /// Stable code, e.g. `reply_overdue`.
+    pub code: &'static str,
+    /// In one sentence.
+    pub message: String,
+}
+
+/// A figure and the rules it rests on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BasisView {
+    /// The figure, e.g. `fair share`.
+    pub figure: &'static str,
+    /// Its rules.
+    pub rules: Vec<Cite>,
+}
+
+/// What the claim is about, as the rep's summary shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AboutView {
+    /// The kind of problem.
+    pub kind: &'static str,
+    /// The customer's name.
+    pub customer: String,
+    /// What the buyer asks for.
+    pub ask_remedy: &'static str,
+    /// The value it asks, rounded to the currency.
+    pub ask_amount: String,
+}
+
+/// The advice on one claim: `settle advise --format json`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AdviceView {
+    /// The claim's id.
+    pub claim: String,
+    /// The claim's currency.
+    pub currency: String,
+    /// The rule set.
+    pub rules: RuleSetRef,
+    /// Who is responsible.
+    pub responsibility: ResponsibilityView,
+    /// The ask, capped at the foreseeable loss.
+    pub loss_basis: String,
+    /// Our fair share of the loss.
+    pub fair_share: String,
+    /// What the customer is worth.
+    pub customer_value: String,
+    /// What to do next.
+    pub next: NextView,
+    /// The most to pay.
+    pub bottom_line: String,
+    /// The six options.
+    pub options: Vec<OptionView>,
+    /// The offers to make if the buyer keeps countering.
+    pub plan: Vec<PlanView>,
+    /// The buyer's proposal that may be accepted.
+    pub standing_proposal: Option<StandingView>,
+    /// Things the rep must not miss.
+    pub warnings: Vec<WarningView>,
+    /// The rules behind each figure.
+    pub basis: Vec<BasisView>,
+    /// The claim in brief.
+    pub about: AboutView,
+}
+
+impl AdviceView {
+    /// The view of an advice.
+    pub fn of(p: &Playbook, claim: &Claim, a: &Advice) -> AdviceView {
+        let cur = &claim.currency;
+        let r = &a.responsibility;
+        AdviceView {
+            claim: claim.id.clone(),
+            currency: cur.code().to_string(),
+            rules: RuleSetRef::of(p),
+            responsibility: ResponsibilityView {
+                seller: r.shares.seller().normalize().to_string(),
+                buyer: r.shares.buyer().normalize().to_string(),
+                carrier: r.shares.carrier().normalize().to_string(),
+                unclear: r.unclear,
+                basis: r.rule.iter().map(|x| Cite::of(p, *x)).collect(),
+                shares: [r.shares.seller(), r.shares.buyer(), r.shares.carrier()],
+            },
+            loss_basis: cur.round_string(a.loss_basis),
+            fair_share: cur.round_string(a.fair_share),
+            customer_value: cur.round_string(a.customer_value),
+            next: NextView::of(p, cur, &a.next),
+            bottom_line: cur.round_string(a.bottom_line),
+            options: a
+                .options
+                .iter()
+                .map(|o| OptionView {
+                    option: o.remedy.as_str(),
+                    eligible: o.eligible,
+                    amount: o.proposal.as_ref().map(|x| cur.round_string(x.amount)),
+                    cost: o.proposal.as_ref().map(|x| cur.round_string(x.cost)),
+                    acceptance: o.acceptance,
+                    expected_cost: o.expected_cost.map(|e| cur.round_string(e)),
+                    proposal: o.proposal.as_ref().map(|x| ProposalView::of(x, cur)),
+                    blocked_by: o.blocked_by.iter().map(|x| Cite::of(p, *x)).collect(),
+                    reasons: words::reasons(o, cur, p),
+                })
+                .collect(),
+            plan: a
+                .plan
+                .iter()
+                .map(|s| PlanView {
+                    round: s.round,
+                    option: s.proposal.remedy.as_str(),
+                    amount: cur.round_string(s.proposal.amount),
+                    cost: cur.round_string(s.proposal.cost),
+                    description: words::proposal(&s.proposal, cur),
+                })
+                .collect(),
+            standing_proposal: a.standing.as_ref().map(|(x, e)| StandingView {
+                proposal: ProposalView::of(x, cur),
+                expected_cost: cur.round_string(*e),
+            }),
+            warnings: a
+                .warnings
+                .iter()
+                .map(|w| WarningView {
+                    code: w.code,
+                    message: w.message.clone(),
+                })
+                .collect(),
+            basis: basis(p, a),
+            about: AboutView {
+                kind: claim.problem.kind.as_str(),
+                customer: claim.customer.name.clone(),
+                ask_remedy: claim.ask.remedy.as_str(),
+                ask_amount: cur.round_string(claim.ask.amount),
+            },
+        }
+    }
+
+    fn money(&self, rounded: &str) -> String {
+        money(&self.currency, rounded)
+    }
+
+    /// The advice as the rep reads it in a terminal.
+    pub fn text(&self) -> String {
+        let mut s = String::new();
+        let _ = writeln!(s, "{}", self.next.message);
+        let _ = writeln!(s);
+        let _ = writeln!(
+            s,
+            "Claim        {} ({}), {} asks {} as {}",
+            self.claim,
+            self.about.kind,
+            self.about.customer,
+            self.money(&self.about.ask_amount),
+            self.about.ask_remedy
+        );
+        let _ = writeln!(
+            s,
+            "Bottom line  {}: the most to pay: beyond it, granting the full ask, rejecting or letting the buyer walk away costs less",
+            self.money(&self.bottom_line)
+        );
+        let r = &self.responsibility;
+        let _ = write!(
+            s,
+            "Responsible  seller {}, buyer {}, carrier {}{}",
+            percent(r.shares[0]),
+            percent(r.shares[1]),
+            percent(r.shares[2]),
+            if r.unclear { " (unclear)" } else { "" }
+        );
+        match r.basis.first() {
+            Some(rule) => {
+                let _ = writeln!(s, ": {} [{}]", rule.why, rule.id);
+            }
+            None => {
+                let _ = writeln!(s, ": no rule covers this claim");
+            }
+        }
+        let _ = writeln!(
+            s,
+            "Fair share   {} of a loss of {}; the customer is worth {}",
+            self.money(&self.fair_share),
+            self.money(&self.loss_basis),
+            self.money(&self.customer_value)
+        );
+        let _ = writeln!(s, "\nOptions");
+        s.push_str(&self.options_table().text("  "));
+        let blocked: Vec<&OptionView> = self
+            .options
+            .iter()
+            .filter(|o| !o.eligible || o.proposal.is_none())
+            .collect();
+        if !blocked.is_empty() {
+            let _ = writeln!(s, "\nWhy not");
+            for o in blocked {
+                let ids: Vec<String> = o.blocked_by.iter().map(Cite::short).collect();
+                let _ = writeln!(s, "  {:<9} {}", o.option, o.reasons.join("; "));
+                if !ids.is_empty() {
+                    let _ = writeln!(s, "  {:<9} rule {}", "", ids.join(", "));
+                }
+            }
+        }
+        if !self.plan.is_empty() {
+            let _ = writeln!(s, "\nPlan if the buyer counters");
+            for step in &self.plan {
+                let _ = writeln!(
+                    s,
+                    "  round {}: offer {} (costs {})",
+                    step.round,
+                    step.description,
+                    self.money(&step.cost)
+                );
+            }
+        }
+        if !self.warnings.is_empty() {
+            let _ = writeln!(s, "\nWarnings");
+            for w in &self.warnings {
+                let _ = writeln!(s, "  ! {}", w.message);
+            }
+        }
+        let _ = writeln!(s, "\nRules behind the figures");
+        s.push_str(&basis_lines(&self.basis));
+        let _ = writeln!(s, "\nRule set {}", self.rules.short());
+        s
+    }
+
+    /// The options table: the buyer's standing proposal, then each option's best offer.
+    pub fn options_table(&self) -> Table {
+        let mut rows: Vec<Vec<String>> = Vec::new();
+        if let Some(st) = &self.standing_proposal {
+            rows.push(vec![
+                "accept".to_string(),
+                format!("the buyer's proposal: {}", st.proposal.description),
+                self.money(&st.proposal.cost),
+                "100%".to_string(),
+                self.money(&st.expected_cost),
+            ]);
+        }
+        for o in &self.options {
+            rows.push(match &o.proposal {
+                Some(prop) => vec![
+                    o.option.to_string(),
+                    prop.description.clone(),
+                    self.money(&prop.cost),
+                    o.acceptance.map_or(String::new(), percent),
+                    o.expected_cost
+                        .as_deref()
+                        .map_or(String::new(), |e| self.money(e)),
+                ],
+                None => vec![
+                    o.option.to_string(),
+                    if o.eligible {
+                        "none within the bottom line".to_string()
+                    } else {
+                        "not offered".to_string()
+                    },
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                ],
+            });
+        }
+        Table::new(
+            &["option", "proposal", "cost", "chance", "expected total"],
+            rows,
+        )
+    }
+}
+
+/// The rules behind each figure, one line per figure: `  fair share  id (file:line), ...`.
+pub fn basis_lines(basis: &[BasisView]) -> String {
+    let mut s = String::new();
+    for b in basis {
+        let ids: Vec<String> = b.rules.iter().map(Cite::short).collect();
+        let _ = writeln!(s, "  {:<20} {}", b.figure, ids.join(", "));
+    }
+    s
+}
+
+/// The rules behind each figure of an advice.
+pub fn basis(p: &Playbook, a: &Advice) -> Vec<BasisView> {
+    a.basis(p)
+        .iter()
+        .map(|b| BasisView {
+            figure: b.figure,
+            rules: b.rules.iter().map(|x| Cite::of(p, *x)).collect(),
+        })
+        .collect()
+}

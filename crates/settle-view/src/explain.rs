@@ -1,0 +1,340 @@
+//! `settle explain`: the trace of an evaluation as a view (every rule consulted, the values it
+//! read, what it set; the costs in force; the figures; every offer weighed and why it is not
+//! the recommendation).
+
+use crate::advice::{BasisView, basis, basis_lines};
+use crate::{RuleSetRef, money, prob};
+use rust_decimal::Decimal;
+use serde::Serialize;
+use settle_engine::eval::Evaluation;
+use settle_engine::{Claim, OptionReport, Playbook, words};
+use std::fmt::Write;
+
+/// The move, in brief.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MoveView {
+    /// The action.
+    pub action: &'static str,
+    /// The move in one sentence.
+    pub message: String,
+}
+
+/// One test of a condition, as evaluated.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReadView {
+    /// The field read.
+    pub field: &'static str,
+    /// Its value, in words.
+    pub value: String,
+    /// The test, in the rule language.
+    pub test: String,
+    /// Whether the value passed.
+    pub passed: bool,
+}
+
+/// One rule, as consulted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ConsultedView {
+    /// The rule's id.
+    pub id: String,
+    /// `file:line`.
+    pub at: String,
+    /// `responsibility`, `eligibility`, `cost adjustment`, `escalation` or `evidence`.
+    pub section: &'static str,
+    /// Whether its condition matched.
+    pub matched: bool,
+    /// Whether it had a say.
+    pub consulted: bool,
+    /// Each test, as evaluated.
+    pub reads: Vec<ReadView>,
+    /// What it set or did.
+    pub sets: String,
+}
+
+/// A cost parameter in force.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CostView {
+    /// The parameter.
+    pub param: &'static str,
+    /// Its value.
+    pub value: String,
+    /// The rule that set it.
+    pub rule: String,
+    /// `file:line`.
+    pub at: String,
+}
+
+/// The figures behind the bottom line.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FiguresView {
+    /// The ask, capped at the foreseeable loss.
+    pub loss_basis: String,
+    /// Seller share × loss basis.
+    pub fair_share: String,
+    /// What the customer is worth.
+    pub customer_value: String,
+    /// What the buyer walking away costs.
+    pub walk_cost: String,
+    /// What a stalemate costs.
+    pub stalemate_cost: String,
+    /// The most to pay.
+    pub bottom_line: String,
+}
+
+/// One offer weighed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OfferView {
+    /// In words.
+    pub description: String,
+    /// Its amount.
+    pub amount: String,
+    /// Its direct cost.
+    pub cost: String,
+    /// The chance the buyer accepts it (four places).
+    #[serde(serialize_with = "prob")]
+    pub acceptance: Decimal,
+    /// Expected total cost of opening with it.
+    pub expected_cost: Option<String>,
+}
+
+/// One option, and why it is not the recommendation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct WhyNotView {
+    /// The option.
+    pub option: &'static str,
+    /// Why not, in words (`recommended` for the recommendation).
+    pub why_not: String,
+    /// Every offer of it the tree weighed.
+    pub offers: Vec<OfferView>,
+}
+
+/// The trace behind an advice: `settle explain --format json`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ExplainView {
+    /// The claim's id.
+    pub claim: String,
+    /// The rule set.
+    pub rules: RuleSetRef,
+    /// The move.
+    pub next: MoveView,
+    /// The responsibility table's hit policy.
+    pub hit_policy: &'static str,
+    /// Every rule consulted, in the order the steps consulted them.
+    pub consulted: Vec<ConsultedView>,
+    /// The cost parameters in force.
+    pub costs: Vec<CostView>,
+    /// The figures.
+    pub figures: FiguresView,
+    /// The options and the offers weighed.
+    pub options: Vec<WhyNotView>,
+    /// The rules behind each figure.
+    pub basis: Vec<BasisView>,
+    #[serde(skip)]
+    currency: String,
+}
+
+/// Why an option is not the recommendation, in words.
+fn why_not(p: &Playbook, claim: &Claim, x: &Evaluation, o: &OptionReport) -> String {
+    let cur = &claim.currency;
+    let a = &x.advice;
+    let recommended = a.next.proposal.as_ref().map(|q| q.remedy);
+    if !o.eligible || o.proposal.is_none() {
+        return words::reasons(o, cur, p).join("; ");
+    }
+    if recommended == Some(o.remedy) {
+        return "recommended".to_string();
+    }
+    match (o.expected_cost, a.next.expected_cost) {
+        (Some(mine), Some(best)) if mine >= best => format!(
+            "expected total cost {}, {} more than the recommended move ({})",
+            cur.format(mine),
+            cur.format(mine - best),
+            cur.format(best)
+        ),
+        (Some(mine), _) => format!(
+            "expected total cost {}; the move is decided by a rule, not by cost",
+            cur.format(mine)
+        ),
+        _ => String::new(),
+    }
+}
+
+impl ExplainView {
+    /// The view of an evaluation made with the trace on.
+    pub fn of(p: &Playbook, claim: &Claim, x: &Evaluation) -> ExplainView {
+        let cur = &claim.currency;
+        let a = &x.advice;
+        let r = |m: Decimal| cur.round_string(m);
+        ExplainView {
+            claim: claim.id.clone(),
+            rules: RuleSetRef::of(p),
+            next: MoveView {
+                action: a.next.action.as_str(),
+                message: words::next_move(&a.next, cur, p),
+            },
+            hit_policy: p.responsibility().hit.as_str(),
+            consulted: x
+                .consulted
+                .iter()
+                .map(|c| ConsultedView {
+                    id: p.rule(c.rule).id.clone(),
+                    at: p.cite(c.rule),
+                    section: c.section.as_str(),
+                    matched: c.matched,
+                    consulted: c.decided,
+                    reads: c
+                        .reads
+                        .iter()
+                        .map(|r| ReadView {
+                            field: r.field.name(),
+                            value: r.value.clone(),
+                            test: r.test.clone(),
+                            passed: r.passed,
+                        })
+                        .collect(),
+                    sets: c.sets.clone(),
+                })
+                .collect(),
+            costs: settle_engine::eval::costs_in_force(&a.costs)
+                .iter()
+                .map(|(c, v)| CostView {
+                    param: c.name(),
+                    value: v.value.normalize().to_string(),
+                    rule: p.rule(v.rule).id.clone(),
+                    at: p.cite(v.rule),
+                })
+                .collect(),
+            figures: FiguresView {
+                loss_basis: r(a.loss_basis),
+                fair_share: r(a.fair_share),
+                customer_value: r(a.customer_value),
+                walk_cost: r(a.tree.walk_cost),
+                stalemate_cost: r(a.tree.stalemate_cost),
+                bottom_line: r(a.bottom_line),
+            },
+            options: a
+                .options
+                .iter()
+                .map(|o| WhyNotView {
+                    option: o.remedy.as_str(),
+                    why_not: why_not(p, claim, x, o),
+                    offers: a
+                        .tree
+                        .candidates
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, c)| c.proposal.remedy == o.remedy)
+                        .map(|(i, c)| OfferView {
+                            description: words::proposal(&c.proposal, cur),
+                            amount: r(c.proposal.amount),
+                            cost: r(c.proposal.cost),
+                            acceptance: c.acceptance,
+                            expected_cost: a.tree.expected(0, i).ok().map(r),
+                        })
+                        .collect(),
+                })
+                .collect(),
+            basis: basis(p, a),
+            currency: cur.code().to_string(),
+        }
+    }
+
+    /// The trace as a manager reads it in a terminal.
+    pub fn text(&self) -> String {
+        let m = |x: &str| money(&self.currency, x);
+        let mut s = String::new();
+        let _ = writeln!(s, "Explain {} under {}", self.claim, self.rules.short());
+        let _ = writeln!(s, "{}", self.next.message);
+        let mut section = "";
+        for c in &self.consulted {
+            if c.section != section {
+                section = c.section;
+                let title = match section {
+                    "responsibility" => {
+                        format!("Responsibility (hit policy {})", self.hit_policy)
+                    }
+                    "eligibility" => "Eligibility: rules that block options".to_string(),
+                    "cost adjustment" => "Cost adjustments".to_string(),
+                    "escalation" => "Escalation".to_string(),
+                    _ => "Evidence requests (made only when responsibility is unclear and the claim is material)".to_string(),
+                };
+                let _ = writeln!(s, "\n{title}");
+            }
+            let verdict = match (c.matched, c.consulted) {
+                (true, true) => "MATCH",
+                (true, false) => "match (not consulted)",
+                (false, true) => "no",
+                (false, false) => "no (not consulted)",
+            };
+            let _ = writeln!(s, "  {:<6} {}  [{}]", verdict, c.id, c.at);
+            for r in &c.reads {
+                let _ = writeln!(
+                    s,
+                    "           {} {} is {}   (needs {})",
+                    if r.passed { "✓" } else { "✗" },
+                    r.field,
+                    r.value,
+                    r.test
+                );
+            }
+            if c.reads.is_empty() {
+                let _ = writeln!(s, "           always");
+            }
+            if c.matched {
+                let _ = writeln!(s, "           -> {}", c.sets);
+            }
+        }
+        let _ = writeln!(s, "\nCosts in force");
+        for c in &self.costs {
+            let _ = writeln!(s, "  {:<16} {:<8} {} [{}]", c.param, c.value, c.rule, c.at);
+        }
+        let _ = writeln!(s, "\nFigures");
+        let f = &self.figures;
+        for (name, v, how) in [
+            (
+                "loss basis",
+                &f.loss_basis,
+                "the ask, capped at costs.foreseeable x the order value (CISG art. 74)",
+            ),
+            ("fair share", &f.fair_share, "seller share x loss basis"),
+            (
+                "customer value",
+                &f.customer_value,
+                "annual purchases x margin x retention annuity",
+            ),
+            (
+                "walk-away cost",
+                &f.walk_cost,
+                "withheld balance + award + dispute + customer lost",
+            ),
+            (
+                "stalemate cost",
+                &f.stalemate_cost,
+                "granting the ask later + customer lost (seed 001)",
+            ),
+            (
+                "bottom line",
+                &f.bottom_line,
+                "least of: granting the ask, walking away, rejecting",
+            ),
+        ] {
+            let _ = writeln!(s, "  {name:<16} {:>18}  {how}", m(v));
+        }
+        s.push_str(&basis_lines(&self.basis));
+        let _ = writeln!(s, "\nOptions: the offers weighed, and why not");
+        for o in &self.options {
+            let _ = writeln!(s, "  {}: {}", o.option, o.why_not);
+            for c in &o.offers {
+                let _ = writeln!(
+                    s,
+                    "      {}  cost {}  chance {}%  expected {}",
+                    c.description,
+                    m(&c.cost),
+                    (c.acceptance * Decimal::ONE_HUNDRED).round_dp(1),
+                    c.expected_cost.as_deref().map_or(String::new(), m)
+                );
+            }
+        }
+        s
+    }
+}
