@@ -11,14 +11,43 @@ pub struct Table {
     pub columns: Vec<String>,
     /// Rows, one cell per column.
     pub rows: Vec<Vec<String>>,
+    /// Each column's alignment in a page: `num` (right, figures) or `text` (left).
+    pub align: Vec<&'static str>,
+}
+
+/// Whether a cell reads as a figure: an amount, a count, a percentage, a share.
+fn is_figure(cell: &str) -> bool {
+    let body = cell.trim_start_matches(['+', '-']).trim_end_matches('%');
+    !body.is_empty()
+        && body
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == ',' || c == '.')
+        && body.chars().next().is_some_and(|c| c.is_ascii_digit())
 }
 
 impl Table {
     /// A table with these column names and rows.
     pub fn new(columns: &[&str], rows: Vec<Vec<String>>) -> Table {
+        // A column is aligned as figures when every cell in it that is not empty or `-`/`n/a`
+        // reads as one.
+        let align = (0..columns.len())
+            .map(|i| {
+                let mut cells = rows
+                    .iter()
+                    .filter_map(|r| r.get(i))
+                    .filter(|c| !matches!(c.as_str(), "" | "-" | "n/a"))
+                    .peekable();
+                if cells.peek().is_some() && cells.all(|c| is_figure(c)) {
+                    "num"
+                } else {
+                    "text"
+                }
+            })
+            .collect();
         Table {
             columns: columns.iter().map(|c| c.to_string()).collect(),
             rows,
+            align,
         }
     }
 
