@@ -105,7 +105,8 @@ fn advise_json_is_byte_identical_across_runs() {
 
 #[test]
 fn advise_writes_the_tree_as_dot() {
-    let path = std::env::temp_dir().join(format!("settle-tree-{}.dot", std::process::id()));
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("tree.dot");
     let out = settle(&[
         "advise",
         "examples/claims/trial-order-failures.toml",

@@ -127,8 +127,8 @@ fn a_missing_claim_file_is_reported_and_the_others_still_checked() {
 
 #[test]
 fn rules_check_on_a_broken_folder_exits_2_and_loads_nothing() {
-    let dir = std::env::temp_dir().join(format!("settle-broken-rules-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().to_path_buf();
     for s in rule_case_sources("tests/data/rules/many-faults.toml") {
         let name = s.name().rsplit('/').next().unwrap().to_string();
         std::fs::write(dir.join(name), s.text()).unwrap();
@@ -157,5 +157,4 @@ fn rules_check_on_a_broken_folder_exits_2_and_loads_nothing() {
     assert_eq!(stdout(&advise), "");
     assert!(stderr(&advise).contains("unknown cost parameter `repair_fail`"));
     assert!(stderr(&advise).ends_with("error: the rule set has errors; no advice given\n"));
-    std::fs::remove_dir_all(&dir).unwrap();
 }

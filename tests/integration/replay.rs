@@ -6,27 +6,23 @@ use proptest::prelude::*;
 use settle_replay::history::{self, HistoryFormat, HistoryReader, RawRecord};
 use std::path::{Path, PathBuf};
 
-/// A scratch folder for one test, removed when dropped.
-struct Scratch(PathBuf);
+/// A scratch folder for one test (a `tempfile` folder, removed when dropped).
+struct Scratch(tempfile::TempDir);
 
 impl Scratch {
     fn new(name: &str) -> Scratch {
-        let p = std::env::temp_dir().join(format!("settle-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&p);
-        std::fs::create_dir_all(&p).unwrap();
-        Scratch(p)
+        Scratch(
+            tempfile::Builder::new()
+                .prefix(&format!("settle-{name}-"))
+                .tempdir()
+                .unwrap(),
+        )
     }
     fn path(&self, name: &str) -> PathBuf {
-        self.0.join(name)
+        self.0.path().join(name)
     }
     fn s(&self, name: &str) -> String {
         self.path(name).display().to_string()
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
     }
 }
 

@@ -60,8 +60,8 @@ fn a_rule_set_compared_with_itself_has_no_changes_whatever_its_layout() {
 
 #[test]
 fn rules_diff_with_a_history_says_which_changes_move_money() {
-    let dir = std::env::temp_dir().join(format!("settle-diff-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().to_path_buf();
     let history = dir.join("h.jsonl");
     assert_eq!(
         settle(&[
@@ -115,7 +115,6 @@ fn rules_diff_with_a_history_says_which_changes_move_money() {
     // money only where advice changes.
     assert_eq!(of("limits.prompt_notice_days")["claims"], 1);
     assert_eq!(v["impact"]["changed"], 1);
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
@@ -216,9 +215,10 @@ fn rules_graph_as_svg_uses_graphviz_or_says_it_is_missing() {
 }
 
 /// A copy of the default rules in a scratch folder, with `tests` holding one test file.
-fn rules_with_tests(name: &str, tests: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("settle-ruletest-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
+/// The folder is removed when the returned guard is dropped.
+fn rules_with_tests(tests: &str) -> (tempfile::TempDir, std::path::PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().to_path_buf();
     std::fs::create_dir_all(dir.join("tests")).unwrap();
     for (file, text) in settle_rules::defaults::DEFAULT_FILES {
         std::fs::write(dir.join(file), text).unwrap();
@@ -229,7 +229,7 @@ fn rules_with_tests(name: &str, tests: &str) -> std::path::PathBuf {
         tests.replace("CLAIM", &claim.display().to_string()),
     )
     .unwrap();
-    dir
+    (tmp, dir)
 }
 
 #[test]
@@ -249,8 +249,7 @@ fn the_default_rules_pass_their_own_tests() {
 
 #[test]
 fn a_failing_rule_test_shows_the_difference_and_exits_1() {
-    let dir = rules_with_tests(
-        "fail",
+    let (_tmp, dir) = rules_with_tests(
         "[[test]]\nname = \"wrongly expects a refund\"\nclaim = \"CLAIM\"\nexpect = { option = \"refund\", seller = 1, fired = [\"late-ours\"], amount = \"<= 100\" }\n",
     );
     let out = settle(&["rules", "test", dir.to_str().unwrap()]);
@@ -271,13 +270,11 @@ fn a_failing_rule_test_shows_the_difference_and_exits_1() {
         "{text}"
     );
     assert!(text.ends_with("0 passed, 1 failed\n"), "{text}");
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
 fn coverage_below_the_minimum_exits_1_and_names_the_unexercised_rules() {
-    let dir = rules_with_tests(
-        "coverage",
+    let (_tmp, dir) = rules_with_tests(
         "[[test]]\nname = \"brackets\"\nclaim = \"CLAIM\"\nexpect = { seller = 0.3 }\n",
     );
     let out = settle(&[
@@ -308,13 +305,11 @@ fn coverage_below_the_minimum_exits_1_and_names_the_unexercised_rules() {
             .unwrap()
             < 50.0
     );
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
 fn a_broken_rule_test_file_is_reported_and_nothing_runs() {
-    let dir = rules_with_tests(
-        "broken",
+    let (_tmp, dir) = rules_with_tests(
         "[[test]]\nname = \"x\"\nclaim = \"CLAIM\"\nset = { \"evidence.smell\" = true, \"order.paid\" = \"99999999.00\" }\nexpect = { colour = \"red\" }\n",
     );
     let out = settle(&["rules", "test", dir.to_str().unwrap()]);
@@ -328,7 +323,6 @@ fn a_broken_rule_test_file_is_reported_and_nothing_runs() {
         err.contains("error: the rule tests have errors; none run"),
         "{err}"
     );
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
@@ -356,9 +350,8 @@ fn the_shipped_rule_sets_pass_lint_with_warnings_denied() {
 
 #[test]
 fn lint_with_warnings_denied_exits_1() {
-    let dir = std::env::temp_dir().join(format!("settle-lint-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().to_path_buf();
     for s in crate::diagnostics::rule_case_sources("tests/data/lint/never-eligible.toml") {
         std::fs::write(dir.join(s.name().rsplit('/').next().unwrap()), s.text()).unwrap();
     }
@@ -380,5 +373,4 @@ fn lint_with_warnings_denied_exits_1() {
             .code(),
         Some(0)
     );
-    std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -1,290 +1,10 @@
-//! Rule sets: a folder of TOML files lowered, all or nothing, into a [`Playbook`]. Every
-//! problem in every file is reported in one pass; nothing is returned unless all is valid.
-//! The language is `docs/rule-format.md`.
+//! The rule language's sections, each read field by field into the engine's types.
 
-use crate::diag::{Diagnostic, Sink};
-use crate::node::{self, Kind, Node};
-use crate::read::{self, Table};
-use crate::source::SourceFile;
-use rust_decimal::Decimal;
-use settle_engine::claim::Remedy;
-use settle_engine::condition::{Bound, Condition, Interval, Test};
-use settle_engine::eval::moves::ASSUMABLE;
-use settle_engine::playbook::*;
-use settle_engine::schema::{Field, FieldStage, FieldType};
-use sha2::{Digest, Sha256};
-use std::collections::HashMap;
-
-const SECTIONS: &[&str] = &[
-    "ruleset",
-    "responsibility",
-    "eligibility",
-    "costs",
-    "relationship",
-    "buyer",
-    "tree",
-    "limits",
-    "escalation",
-    "evidence",
-];
-
-/// Loads a rule set from its files (names as shown in messages, texts). Files are read in
-/// name order. On success the playbook; otherwise every error, in file order.
-pub fn load(files: Vec<SourceFile>) -> Result<Playbook, Vec<Diagnostic>> {
-    let mut files = files;
-    files.sort_by(|a, b| a.name().cmp(b.name()));
-    let mut hasher = Sha256::new();
-    for f in &files {
-        let base = f.name().rsplit('/').next().unwrap_or(f.name());
-        hasher.update(base.as_bytes());
-        hasher.update([0]);
-        hasher.update(f.text().as_bytes());
-        hasher.update([0]);
-    }
-    let hash: String = hasher
-        .finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
-
-    let mut b = Builder {
-        names: files.iter().map(|f| f.name().to_string()).collect(),
-        ..Builder::default()
-    };
-    let mut diags = Vec::new();
-    if files.is_empty() {
-        diags.push(Diagnostic {
-            severity: crate::diag::Severity::Error,
-            file: "(rule set)".to_string(),
-            line: 1,
-            column: 1,
-            span: 0..0,
-            message: "the rule set has no .toml files".to_string(),
-            field: None,
-            label: None,
-            help: None,
-        });
-        return Err(diags);
-    }
-    for (i, f) in files.iter().enumerate() {
-        let mut sink = Sink::new(f);
-        b.file = i as u16;
-        if let Some(root) = node::parse_toml(f.text(), &mut sink) {
-            b.file_sections(&root, &mut sink);
-        }
-        diags.extend(sink.finish());
-    }
-    // Missing sections point at the manifest (the file with [ruleset]) or the first file.
-    let anchor = &files[usize::from(b.ruleset.as_ref().map_or(0, |r| r.3))];
-    let mut sink = Sink::new(anchor);
-    let earlier_errors = diags
-        .iter()
-        .any(|d| d.severity == crate::diag::Severity::Error);
-    let playbook = b.finish(
-        files.iter().map(|f| f.name().to_string()).collect(),
-        hash,
-        earlier_errors,
-        &mut sink,
-    );
-    diags.extend(sink.finish());
-    crate::diag::sort(&mut diags);
-    match playbook {
-        Some(p)
-            if diags
-                .iter()
-                .all(|d| d.severity != crate::diag::Severity::Error) =>
-        {
-            Ok(p)
-        }
-        _ => Err(diags),
-    }
-}
-
-#[derive(Default)]
-struct Builder {
-    file: u16,
-    /// The kind of the rules being registered (set by each section).
-    kind: Option<RuleKind>,
-    /// File names, for messages that point at another file.
-    names: Vec<String>,
-    registry: Registry,
-    ids: HashMap<String, Origin>,
-    /// name, version, description, file
-    ruleset: Option<(String, String, Option<String>, u16)>,
-    responsibility: Option<ResponsibilityTable>,
-    eligibility: Vec<EligibilityRule>,
-    costs: Option<(Costs, Vec<CostAdjustment>)>,
-    relationship: Option<RelationshipModel>,
-    buyer: Option<BuyerModel>,
-    tree: Option<TreeSettings>,
-    limits: Option<Limits>,
-    escalation: Vec<EscalationRule>,
-    evidence: Vec<EvidenceRequest>,
-    /// Where each singleton section was first defined.
-    defined: HashMap<&'static str, Origin>,
-    /// A section was present but had errors: do not also report it missing.
-    broken: Vec<&'static str>,
-}
-
-/// What every rule row carries.
-struct RuleHead {
-    rule: RuleRef,
-}
+use super::conditions::lower_when;
+use super::*;
 
 impl Builder {
-    fn origin(&self, sink: &Sink<'_>, span: &std::ops::Range<usize>) -> Origin {
-        Origin {
-            file: self.file,
-            line: sink.source.line_col(span.start).0,
-        }
-    }
-
-    fn file_sections(&mut self, root: &Node, sink: &mut Sink<'_>) {
-        let Kind::Table(entries) = &root.kind else {
-            return;
-        };
-        for (key, value) in entries {
-            let Some(section) = SECTIONS.iter().find(|s| **s == key.name) else {
-                let d = sink.error(
-                    key.span.clone(),
-                    Some(&key.name),
-                    format!("unknown section `{}`", key.name),
-                );
-                d.label("not a rule-set section");
-                match read::suggest(&key.name, SECTIONS) {
-                    Some(s) => d.help(format!("did you mean `{s}`?")),
-                    None => d.help(format!("expected one of: {}", SECTIONS.join(", "))),
-                };
-                continue;
-            };
-            let singleton = !matches!(*section, "eligibility" | "escalation" | "evidence");
-            if singleton {
-                if let Some(o) = self.defined.get(section) {
-                    let line = o.line;
-                    let file = o.file;
-                    sink.error(
-                        key.span.clone(),
-                        Some(section),
-                        format!("section `{section}` is defined twice"),
-                    )
-                    .label("second definition")
-                    .help(format!(
-                        "the first is at {}:{line}; keep one",
-                        self.names[usize::from(file)]
-                    ));
-                    continue;
-                }
-                let o = self.origin(sink, &key.span);
-                self.defined.insert(section, o);
-            }
-            let before = sink.diags.len();
-            match *section {
-                "ruleset" => self.ruleset_section(key, value, sink),
-                "responsibility" => self.responsibility_section(key, value, sink),
-                "eligibility" => self.eligibility_section(value, sink),
-                "costs" => self.costs_section(key, value, sink),
-                "relationship" => self.relationship_section(key, value, sink),
-                "buyer" => self.buyer_section(key, value, sink),
-                "tree" => self.tree_section(key, value, sink),
-                "limits" => self.limits_section(key, value, sink),
-                "escalation" => self.escalation_section(value, sink),
-                "evidence" => self.evidence_section(value, sink),
-                _ => {}
-            }
-            if sink.diags.len() > before {
-                self.broken.push(section);
-            }
-        }
-    }
-
-    /// Registers a rule id; a duplicate is an error at its second definition.
-    fn register(
-        &mut self,
-        id: String,
-        id_span: std::ops::Range<usize>,
-        why: String,
-        source: Option<String>,
-        sink: &mut Sink<'_>,
-    ) -> RuleRef {
-        let origin = self.origin(sink, &id_span);
-        if let Some(first) = self.ids.get(&id) {
-            sink.error(id_span, Some(&id), format!("duplicate rule id `{id}`"))
-                .label("already used")
-                .help(format!(
-                    "first defined at {}:{}; rule ids must be unique",
-                    self.names[usize::from(first.file)],
-                    first.line
-                ));
-        } else {
-            self.ids.insert(id.clone(), origin);
-        }
-        self.registry.register(RuleInfo {
-            kind: self.kind.unwrap_or(RuleKind::Parameter),
-            id,
-            why,
-            source,
-            origin,
-        })
-    }
-
-    /// Reads `id`, `why` and `source` of a rule row and registers it.
-    fn head(&mut self, t: &mut Table<'_>, sink: &mut Sink<'_>) -> Option<RuleHead> {
-        let id_field = t.field("id");
-        let id = t
-            .need("id", sink)
-            .and_then(|(_, n)| read::string(n, &id_field, sink).map(|s| (s, n.span.clone())));
-        let why_field = t.field("why");
-        let why = t
-            .need("why", sink)
-            .and_then(|(_, n)| read::string(n, &why_field, sink));
-        let src_field = t.field("source");
-        let source = match t.take("source") {
-            Some((_, n)) => read::string(n, &src_field, sink).map(Some),
-            None => Some(None),
-        };
-        if let Some((id, span)) = &id
-            && (id.is_empty() || id.chars().any(char::is_whitespace))
-        {
-            sink.error(
-                span.clone(),
-                Some(&id_field),
-                format!("rule id `{id}` must be one word without spaces"),
-            );
-        }
-        if let Some(w) = &why
-            && (w.trim().is_empty() || w.contains('\n'))
-        {
-            let span = t.at.clone();
-            sink.error(
-                span,
-                Some(&why_field),
-                "`why` must be one non-empty line a rep can read".to_string(),
-            );
-        }
-        let (id, span) = id?;
-        let rule = self.register(id, span, why?, source?, sink);
-        Some(RuleHead { rule })
-    }
-
-    /// Registers a parameter as a rule (`costs.freight`) and reads its value.
-    fn param(
-        &mut self,
-        t: &mut Table<'_>,
-        key: &str,
-        doc: &str,
-        read: impl Fn(&Node, &str, &mut Sink<'_>) -> Option<Decimal>,
-        sink: &mut Sink<'_>,
-    ) -> Option<Param> {
-        let field = t.field(key);
-        let (k, n) = t.need(key, sink)?;
-        let value = read(n, &field, sink)?;
-        let saved = self.kind.replace(RuleKind::Parameter);
-        let rule = self.register(field, k.span.clone(), doc.to_string(), None, sink);
-        self.kind = saved;
-        Some(Param { value, rule })
-    }
-
-    fn ruleset_section(&mut self, key: &node::Key, value: &Node, sink: &mut Sink<'_>) {
+    pub(super) fn ruleset_section(&mut self, key: &node::Key, value: &Node, sink: &mut Sink<'_>) {
         self.kind = Some(RuleKind::Parameter);
         let Some(mut t) = Table::of(value, "ruleset", key.span.clone(), sink) else {
             return;
@@ -305,7 +25,12 @@ impl Builder {
         }
     }
 
-    fn responsibility_section(&mut self, key: &node::Key, value: &Node, sink: &mut Sink<'_>) {
+    pub(super) fn responsibility_section(
+        &mut self,
+        key: &node::Key,
+        value: &Node,
+        sink: &mut Sink<'_>,
+    ) {
         self.kind = Some(RuleKind::Responsibility);
         let Some(mut t) = Table::of(value, "responsibility", key.span.clone(), sink) else {
             return;
@@ -505,42 +230,10 @@ impl Builder {
         stage: FieldStage,
         sink: &mut Sink<'_>,
     ) -> Option<Condition> {
-        let path = t.field("when");
-        let Some((_, node)) = t.take("when") else {
-            return Some(Condition::default());
-        };
-        let Kind::Table(_) = node.kind else {
-            read::wrong_type(
-                sink,
-                node,
-                &path,
-                "a table of field tests, e.g. when.problem.kind = \"safety\"",
-            );
-            return None;
-        };
-        let mut tests: Vec<(Field, Test)> = Vec::new();
-        let mut ok = true;
-        flatten(node, "", &mut |name, key_span, value| match lower_test(
-            name, key_span, value, stage, sink,
-        ) {
-            Some((field, test)) => {
-                if tests.iter().any(|(f, _)| *f == field) {
-                    sink.error(
-                        key_span.clone(),
-                        Some(name),
-                        format!("`{name}` is tested twice in one condition"),
-                    );
-                    ok = false;
-                } else {
-                    tests.push((field, test));
-                }
-            }
-            None => ok = false,
-        });
-        ok.then(|| Condition::new(tests))
+        lower_when(t, stage, sink)
     }
 
-    fn eligibility_section(&mut self, value: &Node, sink: &mut Sink<'_>) {
+    pub(super) fn eligibility_section(&mut self, value: &Node, sink: &mut Sink<'_>) {
         self.kind = Some(RuleKind::Eligibility);
         for_each_row(value, "eligibility", sink, |item, path, sink| {
             let mut t = Table::of(item, path, item.span.clone(), sink)?;
@@ -588,7 +281,7 @@ impl Builder {
         });
     }
 
-    fn costs_section(&mut self, key: &node::Key, value: &Node, sink: &mut Sink<'_>) {
+    pub(super) fn costs_section(&mut self, key: &node::Key, value: &Node, sink: &mut Sink<'_>) {
         self.kind = Some(RuleKind::Parameter);
         let Some(mut t) = Table::of(value, "costs", key.span.clone(), sink) else {
             return;
@@ -638,7 +331,12 @@ impl Builder {
         }
     }
 
-    fn relationship_section(&mut self, key: &node::Key, value: &Node, sink: &mut Sink<'_>) {
+    pub(super) fn relationship_section(
+        &mut self,
+        key: &node::Key,
+        value: &Node,
+        sink: &mut Sink<'_>,
+    ) {
         self.kind = Some(RuleKind::Parameter);
         let Some(mut t) = Table::of(value, "relationship", key.span.clone(), sink) else {
             return;
@@ -799,7 +497,7 @@ impl Builder {
         Some((curve, rule))
     }
 
-    fn buyer_section(&mut self, key: &node::Key, value: &Node, sink: &mut Sink<'_>) {
+    pub(super) fn buyer_section(&mut self, key: &node::Key, value: &Node, sink: &mut Sink<'_>) {
         self.kind = Some(RuleKind::Parameter);
         let Some(mut t) = Table::of(value, "buyer", key.span.clone(), sink) else {
             return;
@@ -963,7 +661,7 @@ impl Builder {
         }
     }
 
-    fn tree_section(&mut self, key: &node::Key, value: &Node, sink: &mut Sink<'_>) {
+    pub(super) fn tree_section(&mut self, key: &node::Key, value: &Node, sink: &mut Sink<'_>) {
         self.kind = Some(RuleKind::Parameter);
         let Some(mut t) = Table::of(value, "tree", key.span.clone(), sink) else {
             return;
@@ -1029,7 +727,7 @@ impl Builder {
         }
     }
 
-    fn limits_section(&mut self, key: &node::Key, value: &Node, sink: &mut Sink<'_>) {
+    pub(super) fn limits_section(&mut self, key: &node::Key, value: &Node, sink: &mut Sink<'_>) {
         self.kind = Some(RuleKind::Parameter);
         let Some(mut t) = Table::of(value, "limits", key.span.clone(), sink) else {
             return;
@@ -1152,7 +850,7 @@ impl Builder {
         }
     }
 
-    fn escalation_section(&mut self, value: &Node, sink: &mut Sink<'_>) {
+    pub(super) fn escalation_section(&mut self, value: &Node, sink: &mut Sink<'_>) {
         self.kind = Some(RuleKind::Escalation);
         for_each_row(value, "escalation", sink, |item, path, sink| {
             let mut t = Table::of(item, path, item.span.clone(), sink)?;
@@ -1190,7 +888,7 @@ impl Builder {
         });
     }
 
-    fn evidence_section(&mut self, value: &Node, sink: &mut Sink<'_>) {
+    pub(super) fn evidence_section(&mut self, value: &Node, sink: &mut Sink<'_>) {
         self.kind = Some(RuleKind::Evidence);
         for_each_row(value, "evidence", sink, |item, path, sink| {
             let mut t = Table::of(item, path, item.span.clone(), sink)?;
@@ -1217,475 +915,4 @@ impl Builder {
             Some(())
         });
     }
-
-    fn finish(
-        self,
-        files: Vec<String>,
-        hash: String,
-        earlier_errors: bool,
-        sink: &mut Sink<'_>,
-    ) -> Option<Playbook> {
-        let missing = |present: bool, name: &'static str, sink: &mut Sink<'_>, broken: &[&str]| {
-            if !present && !broken.contains(&name) {
-                sink.error(
-                    0..0,
-                    Some(name),
-                    format!("the rule set has no `[{name}]` section"),
-                )
-                .help("see docs/rule-format.md for what it holds");
-            }
-        };
-        let b = &self.broken;
-        missing(self.ruleset.is_some(), "ruleset", sink, b);
-        missing(self.responsibility.is_some(), "responsibility", sink, b);
-        missing(self.costs.is_some(), "costs", sink, b);
-        missing(self.relationship.is_some(), "relationship", sink, b);
-        missing(self.buyer.is_some(), "buyer", sink, b);
-        missing(self.tree.is_some(), "tree", sink, b);
-        missing(self.limits.is_some(), "limits", sink, b);
-        let (name, version, description, _) = self.ruleset?;
-        let (costs, cost_adjustments) = self.costs?;
-        if earlier_errors {
-            return None;
-        }
-        let mut parts = Parts::new(
-            self.registry,
-            self.responsibility?,
-            costs,
-            self.relationship?,
-            self.buyer?,
-            self.tree?,
-            self.limits?,
-        );
-        parts.name = name;
-        parts.version = version;
-        parts.description = description;
-        parts.hash = hash;
-        parts.files = files;
-        parts.eligibility = self.eligibility;
-        parts.cost_adjustments = cost_adjustments;
-        parts.escalation = self.escalation;
-        parts.evidence_requests = self.evidence;
-        match Playbook::new(parts) {
-            Ok(p) => Some(p),
-            Err(problems) => {
-                // The sections above are checked as they are read; this is the engine's own
-                // guard on what it is handed, so a failure here is a loader bug.
-                for problem in problems {
-                    sink.error(0..0, None, format!("internal error: {problem}"));
-                }
-                None
-            }
-        }
-    }
-}
-
-/// The span of a row's `id` value, where an error about the row as a whole points; the row's
-/// own span when it has no id (that is reported on its own).
-fn id_span(row: &Node) -> std::ops::Range<usize> {
-    match &row.kind {
-        Kind::Table(entries) => entries
-            .iter()
-            .find(|(k, _)| k.name == "id")
-            .map_or(row.span.clone(), |(_, v)| v.span.clone()),
-        _ => row.span.clone(),
-    }
-}
-
-#[allow(non_upper_case_globals)]
-const Relationship_NAMES: &[&str] = settle_engine::claim::Relationship::NAMES;
-
-/// A number >= 0 (multiples such as `foreseeable` or `opening`), at most 100.
-fn nonneg(n: &Node, field: &str, sink: &mut Sink<'_>) -> Option<Decimal> {
-    let v = read::number(n, field, sink)?;
-    if v < Decimal::ZERO || v > Decimal::ONE_HUNDRED {
-        sink.error(
-            n.span.clone(),
-            Some(field),
-            format!("`{field}` is {v}, outside [0, 100]"),
-        );
-        return None;
-    }
-    Some(v)
-}
-
-/// Calls `f` on each table of an array-of-tables section; a row that fails is skipped after
-/// its errors are reported (the whole load still fails).
-fn for_each_row(
-    value: &Node,
-    path: &str,
-    sink: &mut Sink<'_>,
-    mut f: impl FnMut(&Node, &str, &mut Sink<'_>) -> Option<()>,
-) {
-    match &value.kind {
-        Kind::Array(items) => {
-            for (i, item) in items.iter().enumerate() {
-                let _ = f(item, &format!("{path}[{}]", i + 1), sink);
-            }
-        }
-        _ => read::wrong_type(
-            sink,
-            value,
-            path,
-            &format!("an array of tables ([[{path}]])"),
-        ),
-    }
-}
-
-fn remedy_list(n: &Node, field: &str, sink: &mut Sink<'_>) -> Option<RemedySet> {
-    let Kind::Array(items) = &n.kind else {
-        read::wrong_type(sink, n, field, "an array of options");
-        return None;
-    };
-    let list: Option<Vec<Remedy>> = items
-        .iter()
-        .map(|x| read::one_of(x, field, Remedy::NAMES, Remedy::parse, sink))
-        .collect::<Vec<_>>()
-        .into_iter()
-        .collect();
-    let list = list?;
-    if list.is_empty() {
-        sink.error(
-            n.span.clone(),
-            Some(field),
-            format!("`{field}` names no option"),
-        );
-        return None;
-    }
-    Some(RemedySet::of(&list))
-}
-
-fn cost_settings(n: &Node, field: &str, sink: &mut Sink<'_>) -> Option<Vec<(CostParam, Decimal)>> {
-    let Kind::Table(entries) = &n.kind else {
-        read::wrong_type(
-            sink,
-            n,
-            field,
-            "a table of cost parameters, e.g. { repair_failure = 0.3 }",
-        );
-        return None;
-    };
-    let names: Vec<&str> = CostParam::ALL.iter().map(|p| p.name()).collect();
-    let mut out = Vec::new();
-    let mut ok = true;
-    for (k, v) in entries {
-        let f = format!("{field}.{}", k.name);
-        match CostParam::lookup(&k.name) {
-            Some(p) => {
-                let value = if p.is_share() {
-                    read::unit(v, &f, sink)
-                } else {
-                    nonneg(v, &f, sink)
-                };
-                match value {
-                    Some(x) => out.push((p, x)),
-                    None => ok = false,
-                }
-            }
-            None => {
-                let d = sink.error(
-                    k.span.clone(),
-                    Some(&f),
-                    format!("unknown cost parameter `{}`", k.name),
-                );
-                match read::suggest(&k.name, &names) {
-                    Some(s) => d.help(format!("did you mean `{s}`?")),
-                    None => d.help(format!("expected one of: {}", names.join(", "))),
-                };
-                ok = false;
-            }
-        }
-    }
-    if out.is_empty() && ok {
-        sink.error(
-            n.span.clone(),
-            Some(field),
-            format!("`{field}` sets nothing"),
-        );
-        return None;
-    }
-    ok.then_some(out)
-}
-
-fn assumptions(n: &Node, field: &str, sink: &mut Sink<'_>) -> Option<Vec<(Field, Assumed)>> {
-    if !matches!(n.kind, Kind::Table(_)) {
-        read::wrong_type(sink, n, field, "a table of evidence fields and values");
-        return None;
-    }
-    let mut out = Vec::new();
-    let mut ok = true;
-    flatten(n, "", &mut |name, key_span, value| {
-        let f = Field::lookup(name).filter(|f| ASSUMABLE.contains(f));
-        let Some(f) = f else {
-            let names: Vec<&str> = ASSUMABLE.iter().map(|f| f.name()).collect();
-            let d = sink.error(
-                key_span.clone(),
-                Some(name),
-                format!("`{name}` cannot be assumed: only evidence fields can"),
-            );
-            if let Some(s) = read::suggest(name, &names) {
-                d.help(format!("did you mean `{s}`?"));
-            }
-            ok = false;
-            return;
-        };
-        let v = match (f.ty(), &value.kind) {
-            (FieldType::Bool, Kind::Bool(b)) => Some(Assumed::Bool(*b)),
-            (FieldType::Enum(names), Kind::Str(_)) => read::one_of(
-                value,
-                name,
-                names,
-                |s| names.iter().position(|x| *x == s),
-                sink,
-            )
-            .map(|i| Assumed::Sym(i as u8)),
-            (ty, _) => {
-                read::wrong_type(sink, value, name, ty.describe());
-                None
-            }
-        };
-        match v {
-            Some(v) => out.push((f, v)),
-            None => ok = false,
-        }
-    });
-    ok.then_some(out)
-}
-
-/// Walks a `when` table, joining nested tables into dotted names (`when.problem.kind = ...`
-/// and `when = { "problem.kind" = ... }` read the same).
-fn flatten(node: &Node, prefix: &str, f: &mut dyn FnMut(&str, &std::ops::Range<usize>, &Node)) {
-    let Kind::Table(entries) = &node.kind else {
-        return;
-    };
-    for (k, v) in entries {
-        let name = if prefix.is_empty() {
-            k.name.clone()
-        } else {
-            format!("{prefix}.{}", k.name)
-        };
-        if Field::lookup(&name).is_none() && matches!(v.kind, Kind::Table(_)) {
-            flatten(v, &name, f);
-        } else {
-            f(&name, &k.span, v);
-        }
-    }
-}
-
-fn field_names() -> Vec<&'static str> {
-    Field::ALL.iter().map(|f| f.name()).collect()
-}
-
-/// Lowers one field test, checking the field exists, is known at this stage, and that the
-/// test fits its type.
-fn lower_test(
-    name: &str,
-    key_span: &std::ops::Range<usize>,
-    value: &Node,
-    stage: FieldStage,
-    sink: &mut Sink<'_>,
-) -> Option<(Field, Test)> {
-    let Some(field) = Field::lookup(name) else {
-        let names = field_names();
-        let d = sink.error(
-            key_span.clone(),
-            Some(name),
-            format!("unknown field `{name}` in condition"),
-        );
-        d.label("not a claim field");
-        match read::suggest(name, &names) {
-            Some(s) => d.help(format!("did you mean `{s}`?")),
-            None => d.help("see docs/rule-format.md for the fields a condition can read"),
-        };
-        return None;
-    };
-    if field.stage() > stage {
-        sink.error(
-            key_span.clone(),
-            Some(name),
-            format!("`{name}` is set by the responsibility table and cannot be read in it"),
-        )
-        .label("not known yet here");
-        return None;
-    }
-    let ty = field.ty();
-    let mismatch = |sink: &mut Sink<'_>, expected: &str| {
-        sink.error(
-            value.span.clone(),
-            Some(name),
-            format!(
-                "wrong type in condition on `{name}`: expected {expected}, found {}",
-                value.kind.describe()
-            ),
-        )
-        .label(format!("`{name}` is {}", ty.describe()));
-    };
-    let test = match ty {
-        FieldType::Bool => match value.kind {
-            Kind::Bool(b) => Test::Bool(b),
-            _ => {
-                mismatch(sink, "true or false");
-                return None;
-            }
-        },
-        FieldType::Enum(names) => {
-            let (items, negated) = string_set(value)?;
-            if items.is_empty() {
-                mismatch(
-                    sink,
-                    &format!("one of {} (or a list of them)", names.join(", ")),
-                );
-                return None;
-            }
-            let mut mask = 0u32;
-            let mut ok = true;
-            for (s, span) in &items {
-                match names.iter().position(|n| n == s) {
-                    Some(i) => mask |= 1 << i,
-                    None => {
-                        let d = sink.error(
-                            span.clone(),
-                            Some(name),
-                            format!(
-                                "`{name}` has no value `{s}`; expected one of {}",
-                                names.join(", ")
-                            ),
-                        );
-                        d.label("not a value of this field");
-                        if let Some(g) = read::suggest(s, names) {
-                            d.help(format!("did you mean `{g}`?"));
-                        }
-                        ok = false;
-                    }
-                }
-            }
-            if !ok {
-                return None;
-            }
-            let all = (1u32 << names.len()) - 1;
-            Test::OneOf(if negated { all & !mask } else { mask })
-        }
-        FieldType::Text => {
-            let (items, negated) = string_set(value)?;
-            if items.is_empty() {
-                mismatch(sink, "a string or a list of strings");
-                return None;
-            }
-            Test::Text {
-                values: items.into_iter().map(|(s, _)| s).collect(),
-                negated,
-            }
-        }
-        FieldType::Int | FieldType::Money | FieldType::Ratio => {
-            let iv = match &value.kind {
-                Kind::Int(_) | Kind::Float(_) => {
-                    let x = literal(value, name, ty, sink)?;
-                    Interval {
-                        lo: Some(Bound {
-                            value: x,
-                            inclusive: true,
-                        }),
-                        hi: Some(Bound {
-                            value: x,
-                            inclusive: true,
-                        }),
-                    }
-                }
-                Kind::Str(s) => comparison(s, value, name, ty, sink)?,
-                _ => {
-                    mismatch(
-                        sink,
-                        &format!("{} or a comparison such as \">= 2\"", ty.describe()),
-                    );
-                    return None;
-                }
-            };
-            if iv.is_empty() {
-                sink.error(
-                    value.span.clone(),
-                    Some(name),
-                    format!("the condition on `{name}` can never be true"),
-                )
-                .label("empty range");
-                return None;
-            }
-            Test::Range(iv)
-        }
-    };
-    Some((field, test))
-}
-
-/// A string or list of strings, and whether it was written `"not ..."`.
-/// Names written in a condition, each with its place.
-type Names = Vec<(String, std::ops::Range<usize>)>;
-
-fn string_set(value: &Node) -> Option<(Names, bool)> {
-    match &value.kind {
-        Kind::Str(s) => match s.strip_prefix("not ") {
-            Some(rest) => Some((vec![(rest.trim().to_string(), value.span.clone())], true)),
-            None => Some((vec![(s.clone(), value.span.clone())], false)),
-        },
-        Kind::Array(items) => {
-            let mut out = Vec::new();
-            for i in items {
-                match &i.kind {
-                    Kind::Str(s) => out.push((s.clone(), i.span.clone())),
-                    _ => return Some((Vec::new(), false)),
-                }
-            }
-            Some((out, false))
-        }
-        _ => Some((Vec::new(), false)),
-    }
-}
-
-fn literal(value: &Node, name: &str, ty: FieldType, sink: &mut Sink<'_>) -> Option<Decimal> {
-    let x = read::number(value, name, sink)?;
-    if ty == FieldType::Int && !x.fract().is_zero() {
-        sink.error(
-            value.span.clone(),
-            Some(name),
-            format!("`{name}` is a whole number; {x} can never match"),
-        );
-        return None;
-    }
-    Some(x)
-}
-
-/// Parses `">= 2"`, `"< 0.5"`, `"> 1 and <= 3"` into an interval.
-fn comparison(
-    text: &str,
-    value: &Node,
-    name: &str,
-    ty: FieldType,
-    sink: &mut Sink<'_>,
-) -> Option<Interval> {
-    let Some(iv) = read::parse_interval(text) else {
-        sink.error(
-            value.span.clone(),
-            Some(name),
-            format!("cannot read the condition on `{name}`: \"{text}\""),
-        )
-        .label("expected a comparison such as \">= 2\" or \"> 0.5 and <= 1\"")
-        .help("operators: <, <=, >, >=, =; join two with `and`");
-        return None;
-    };
-    let fractional = [iv.lo, iv.hi]
-        .into_iter()
-        .flatten()
-        .find(|b| !b.value.fract().is_zero());
-    if ty == FieldType::Int
-        && let Some(b) = fractional
-    {
-        sink.error(
-            value.span.clone(),
-            Some(name),
-            format!(
-                "`{name}` is a whole number; compare it with whole numbers, not {}",
-                b.value
-            ),
-        );
-        return None;
-    }
-    Some(iv)
 }
