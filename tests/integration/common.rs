@@ -94,15 +94,18 @@ fn pick<T: Copy + std::fmt::Debug + 'static>(all: &'static [T]) -> impl Strategy
 
 prop_compose! {
     fn evidence()(
-        b in proptest::collection::vec(any::<bool>(), 8),
+        b in proptest::collection::vec(any::<bool>(), 12),
         inspection in pick(Inspection::ALL),
         our_qc in pick(QcRecord::ALL),
         expert in pick(ExpertOpinion::ALL),
+        sample in pick(SampleMatch::ALL),
+        packing in pick(Packing::ALL),
     ) -> Evidence {
         Evidence {
             buyer_photos: b[0], inspection, our_qc, spec_in_contract: b[1], spec_from_buyer: b[2],
             carrier_noted: b[3], misuse_signs: b[4], buyer_changes: b[5], buyer_paid_late: b[6],
-            progress_updates: b[7], expert_opinion: expert,
+            progress_updates: b[7], expert_opinion: expert, sample, packing, loaded_clean: b[8],
+            within_tolerance: b[9], buyer_delay: b[10], impediment: b[11],
         }
     }
 }
@@ -134,7 +137,8 @@ prop_compose! {
         quantity in 1u64..50_000,
         cost_ratio in 10i64..=120,
         stage in pick(Stage::ALL),
-        incoterm in proptest::option::of(pick(&["FOB", "CIF", "DAP", "DDP", "EXW"])),
+        incoterm in proptest::option::of(pick(Incoterm::ALL)),
+        (perishable, insurance, claim_days) in (any::<bool>(), pick(Insurance::ALL), proptest::option::of(0u32..400)),
         kind in pick(ProblemKind::ALL),
         category in pick(&["electronics", "furniture", "tools", "hardware", "textiles"]),
         affected_pct in 0u64..=100,
@@ -169,9 +173,12 @@ prop_compose! {
                 paid,
                 quantity,
                 unit_cost,
-                incoterm: incoterm.map(str::to_string),
+                incoterm,
                 stage,
                 delivered: delivered_days_before.filter(|_| matches!(stage, Stage::Delivered | Stage::InUse)).map(|d| received - time::Duration::days(d)),
+                perishable,
+                insurance,
+                claim_days,
             },
             problem: Problem { kind, summary: "what went wrong".into(), category: category.into(), affected, severity, repairable: flags.0, still_needed: flags.1 },
             evidence,

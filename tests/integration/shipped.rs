@@ -178,3 +178,42 @@ fn a_playbook_is_only_made_from_valid_parts() {
     let problems = settle_engine::Playbook::new(parts).expect_err("a broken tree");
     assert_eq!(problems.len(), 2, "{problems:?}");
 }
+
+/// Replaces the generated region named `what` in a document with `body`.
+fn regenerate(doc: &str, what: &str, body: &str) -> String {
+    let start = format!("<!-- generated: {what} -->\n");
+    let end = "<!-- end generated -->";
+    let a = doc
+        .find(&start)
+        .unwrap_or_else(|| panic!("no region {what}"))
+        + start.len();
+    let b = a + doc[a..].find(end).expect("the region's end");
+    format!("{}{}{}", &doc[..a], body, &doc[b..])
+}
+
+/// The field tables of the claim-format and rule-format references are the schema's own:
+/// generated from `settle_engine::schema`, never written by hand (`SETTLE_BLESS=1` rewrites).
+#[test]
+fn the_field_tables_in_the_docs_are_generated_from_the_schema() {
+    for (file, what, body) in [
+        (
+            "docs/claim-format.md",
+            "claim fields (settle_view::schema::claim_fields_markdown)",
+            settle_view::schema::claim_fields_markdown(),
+        ),
+        (
+            "docs/rule-format.md",
+            "rule fields (settle_view::schema::rule_fields_markdown)",
+            settle_view::schema::rule_fields_markdown(),
+        ),
+    ] {
+        let path = root().join(file);
+        let doc = std::fs::read_to_string(&path).unwrap();
+        let want = regenerate(&doc, what, &body);
+        if std::env::var_os("SETTLE_BLESS").is_some() {
+            std::fs::write(&path, &want).unwrap();
+        } else {
+            assert_eq!(doc, want, "{file} is out of date: run with SETTLE_BLESS=1");
+        }
+    }
+}

@@ -1,16 +1,24 @@
-//! The claim schema as rules see it: every field a condition may read, its type, and the
-//! facts of one claim laid out for fast lookup.
+//! The claim schema, defined once: every field of a claim file (its path, how it is read, whether
+//! it is required or has a default, what it means) and every fact a rule condition may read
+//! (the claim's fields and the facts derived from them). The readers (TOML, JSON, the JSON Lines
+//! fast path, CSV), the writers, the typing of rule conditions and the documentation table are
+//! all derived from the one [`schema!`] table below.
 //!
-//! Fields come in two stages: claim facts (from the file, or derived from it) are known
-//! before responsibility is assigned; `share.*` and `responsibility.unclear` only after.
+//! Fields come in stages: claim facts (from the file, or derived from it) are known before
+//! responsibility is assigned; `share.*` and `responsibility.unclear` only after; and a few
+//! fields name one particular claim (`id`, names, dates, free text) and are never tested by a
+//! rule, which states a general practice.
 
 use crate::claim::{
-    Claim, ExpertOpinion, Inspection, Party, ProblemKind, QcRecord, Relationship, Remedy, Severity,
-    Stage,
+    Claim, ExpertOpinion, Incoterm, Inspection, Insurance, Outcome, Packing, Party, ProblemKind,
+    QcRecord, Relationship, Remedy, RiskPoint, Round, SampleMatch, Severity, Stage,
 };
 use crate::eval::responsibility::Finding;
+use crate::money::Currency;
 use crate::money::Money;
 use rust_decimal::Decimal;
+use std::borrow::Cow;
+use time::Date;
 
 /// The type of a field, which decides what a condition on it may say.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,92 +63,457 @@ pub enum FieldStage {
     Claim,
     /// Set by the responsibility table.
     Responsibility,
+    /// Names one particular claim (its id, names, dates, free text): in the file, never tested
+    /// by a rule.
+    File,
 }
 
-macro_rules! fields {
-    ($($variant:ident = $name:literal : $ty:expr, $stage:ident, $doc:literal;)+) => {
-        /// A field that a rule condition may read.
+/// How a claim field is written in a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// A string.
+    Text,
+    /// A date, `YYYY-MM-DD`.
+    Date,
+    /// An ISO 4217 currency code (the loader owns the list).
+    Currency,
+    /// Money: a decimal string, or an integer; never negative, never a float.
+    Money,
+    /// A whole number from 0 to the bound.
+    Count(u64),
+    /// `true` or `false`.
+    Bool,
+    /// One of a closed set of names.
+    Vocab(&'static [&'static str]),
+    /// An Incoterms 2020 rule, or one of its older aliases.
+    Incoterm,
+}
+
+impl Kind {
+    /// The type a rule condition sees.
+    pub fn field_type(self) -> FieldType {
+        match self {
+            Kind::Text | Kind::Date | Kind::Currency => FieldType::Text,
+            Kind::Money => FieldType::Money,
+            Kind::Count(_) => FieldType::Int,
+            Kind::Bool => FieldType::Bool,
+            Kind::Vocab(names) => FieldType::Enum(names),
+            Kind::Incoterm => FieldType::Enum(Incoterm::NAMES),
+        }
+    }
+
+    /// How the kind is named in the documentation.
+    pub fn describe(self) -> String {
+        match self {
+            Kind::Text => "string".into(),
+            Kind::Date => "date".into(),
+            Kind::Currency => "ISO 4217 code".into(),
+            Kind::Money => "money".into(),
+            Kind::Count(_) => "integer".into(),
+            Kind::Bool => "bool".into(),
+            Kind::Vocab(names) => names
+                .iter()
+                .map(|n| format!("`{n}`"))
+                .collect::<Vec<_>>()
+                .join(" \\| "),
+            Kind::Incoterm => "Incoterms 2020 rule".into(),
+        }
+    }
+}
+
+/// Whether a claim file must give a field.
+#[derive(Debug, Clone, Copy)]
+pub enum Presence {
+    /// The file must give it.
+    Required,
+    /// It may be left out (and is then absent).
+    Optional,
+    /// It may be left out; then it takes this default (version-2 fields), described in words.
+    Default(fn(&Claim) -> Value<'static>, &'static str),
+}
+
+/// The part of a claim file a field belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Section {
+    /// Top-level keys.
+    Top,
+    /// `[customer]`.
+    Customer,
+    /// `[order]`.
+    Order,
+    /// `[problem]`.
+    Problem,
+    /// `[evidence]`.
+    Evidence,
+    /// `[ask]`.
+    Ask,
+}
+
+impl Section {
+    /// Every section, in file order.
+    pub const ALL: &'static [Section] = &[
+        Section::Top,
+        Section::Customer,
+        Section::Order,
+        Section::Problem,
+        Section::Evidence,
+        Section::Ask,
+    ];
+
+    /// The table's key (`order`), empty for the top level.
+    pub fn key(self) -> &'static str {
+        match self {
+            Section::Top => "",
+            Section::Customer => "customer",
+            Section::Order => "order",
+            Section::Problem => "problem",
+            Section::Evidence => "evidence",
+            Section::Ask => "ask",
+        }
+    }
+}
+
+/// A field's value, as readers produce it and writers consume it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Value<'a> {
+    /// Text.
+    Text(Cow<'a, str>),
+    /// A date.
+    Date(Date),
+    /// A currency.
+    Currency(Currency),
+    /// An amount of money.
+    Money(Money),
+    /// A whole number.
+    Count(u64),
+    /// A boolean.
+    Bool(bool),
+    /// A name of a closed set, by its index.
+    Sym(u8),
+    /// An optional field that is not given.
+    Absent,
+}
+
+/// A claim field's Rust type, as a [`Value`].
+pub trait FieldValue: Sized {
+    /// The value.
+    fn to_value(&self) -> Value<'_>;
+    /// The Rust value of a [`Value`] of the right kind.
+    fn from_value(v: Value<'_>) -> Option<Self>;
+}
+
+impl FieldValue for String {
+    fn to_value(&self) -> Value<'_> {
+        Value::Text(Cow::Borrowed(self))
+    }
+    fn from_value(v: Value<'_>) -> Option<Self> {
+        match v {
+            Value::Text(t) => Some(t.into_owned()),
+            _ => None,
+        }
+    }
+}
+
+impl FieldValue for Date {
+    fn to_value(&self) -> Value<'_> {
+        Value::Date(*self)
+    }
+    fn from_value(v: Value<'_>) -> Option<Self> {
+        match v {
+            Value::Date(d) => Some(d),
+            _ => None,
+        }
+    }
+}
+
+impl FieldValue for Currency {
+    fn to_value(&self) -> Value<'_> {
+        Value::Currency(*self)
+    }
+    fn from_value(v: Value<'_>) -> Option<Self> {
+        match v {
+            Value::Currency(c) => Some(c),
+            _ => None,
+        }
+    }
+}
+
+impl FieldValue for Decimal {
+    fn to_value(&self) -> Value<'_> {
+        Value::Money(*self)
+    }
+    fn from_value(v: Value<'_>) -> Option<Self> {
+        match v {
+            Value::Money(m) => Some(m),
+            _ => None,
+        }
+    }
+}
+
+impl FieldValue for u64 {
+    fn to_value(&self) -> Value<'_> {
+        Value::Count(*self)
+    }
+    fn from_value(v: Value<'_>) -> Option<Self> {
+        match v {
+            Value::Count(n) => Some(n),
+            _ => None,
+        }
+    }
+}
+
+impl FieldValue for u32 {
+    fn to_value(&self) -> Value<'_> {
+        Value::Count(u64::from(*self))
+    }
+    fn from_value(v: Value<'_>) -> Option<Self> {
+        match v {
+            // Counts are bounded by the schema; a larger one saturates, as the reader did.
+            Value::Count(n) => Some(u32::try_from(n).unwrap_or(u32::MAX)),
+            _ => None,
+        }
+    }
+}
+
+impl FieldValue for bool {
+    fn to_value(&self) -> Value<'_> {
+        Value::Bool(*self)
+    }
+    fn from_value(v: Value<'_>) -> Option<Self> {
+        match v {
+            Value::Bool(b) => Some(b),
+            _ => None,
+        }
+    }
+}
+
+impl<T: FieldValue> FieldValue for Option<T> {
+    fn to_value(&self) -> Value<'_> {
+        match self {
+            Some(x) => x.to_value(),
+            None => Value::Absent,
+        }
+    }
+    fn from_value(v: Value<'_>) -> Option<Self> {
+        match v {
+            Value::Absent => Some(None),
+            v => T::from_value(v).map(Some),
+        }
+    }
+}
+
+macro_rules! vocab_values {
+    ($($t:ty),+) => {$(
+        impl FieldValue for $t {
+            fn to_value(&self) -> Value<'_> {
+                Value::Sym(self.index() as u8)
+            }
+            fn from_value(v: Value<'_>) -> Option<Self> {
+                match v {
+                    Value::Sym(i) => <$t>::ALL.get(usize::from(i)).copied(),
+                    _ => None,
+                }
+            }
+        }
+    )+};
+}
+vocab_values!(
+    Relationship,
+    Stage,
+    ProblemKind,
+    Severity,
+    Inspection,
+    QcRecord,
+    ExpertOpinion,
+    Remedy,
+    Party,
+    Incoterm,
+    Insurance,
+    SampleMatch,
+    Packing
+);
+
+fn no(_: &Claim) -> Value<'static> {
+    Value::Bool(false)
+}
+fn no_sample(_: &Claim) -> Value<'static> {
+    Value::Sym(SampleMatch::None.index() as u8)
+}
+fn packing_unknown(_: &Claim) -> Value<'static> {
+    Value::Sym(Packing::Unknown.index() as u8)
+}
+fn insurance_by_incoterm(c: &Claim) -> Value<'static> {
+    let i = match c.order.incoterm {
+        Some(Incoterm::Cif | Incoterm::Cip) => Insurance::Seller,
+        _ => Insurance::None,
+    };
+    Value::Sym(i.index() as u8)
+}
+fn absent(_: &Claim) -> Value<'static> {
+    Value::Absent
+}
+
+macro_rules! schema {
+    (
+        claim {
+            $( $v:ident = $path:literal in $sect:ident => $($acc:ident).+ : $kind:expr, $pres:expr, $stage:ident, $doc:literal; )+
+        }
+        derived {
+            $( $dv:ident = $dpath:literal : $dty:expr, $dstage:ident, $ddoc:literal; )+
+        }
+    ) => {
+        /// A field of a claim file, or a fact derived from one, that the schema names.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub enum Field { $(#[doc = $doc] $variant),+ }
+        pub enum Field { $(#[doc = $doc] $v,)+ $(#[doc = $ddoc] $dv,)+ }
 
         impl Field {
-            /// Every field, in schema order.
-            pub const ALL: &'static [Field] = &[$(Field::$variant),+];
+            /// Every field, claim fields in file order, then the derived facts.
+            pub const ALL: &'static [Field] = &[$(Field::$v,)+ $(Field::$dv,)+];
+            /// The claim file's fields, in file order.
+            pub const CLAIM: &'static [Field] = &[$(Field::$v),+];
 
-            /// The dotted name used in rule files, e.g. `problem.kind`.
+            /// The dotted name used in claim and rule files, e.g. `problem.kind`.
             pub fn name(self) -> &'static str {
-                match self { $(Field::$variant => $name),+ }
+                match self { $(Field::$v => $path,)+ $(Field::$dv => $dpath,)+ }
             }
 
-            /// The field's type.
+            /// The type a rule condition sees.
             pub fn ty(self) -> FieldType {
-                match self { $(Field::$variant => $ty),+ }
+                match self { $(Field::$v => $kind.field_type(),)+ $(Field::$dv => $dty,)+ }
             }
 
             /// When the field's value is known.
             pub fn stage(self) -> FieldStage {
-                match self { $(Field::$variant => FieldStage::$stage),+ }
+                match self { $(Field::$v => FieldStage::$stage,)+ $(Field::$dv => FieldStage::$dstage,)+ }
             }
 
             /// One line on what the field means.
             pub fn doc(self) -> &'static str {
-                match self { $(Field::$variant => $doc),+ }
+                match self { $(Field::$v => $doc,)+ $(Field::$dv => $ddoc,)+ }
             }
 
             /// The field with this dotted name.
             pub fn lookup(name: &str) -> Option<Field> {
-                match name { $($name => Some(Field::$variant),)+ _ => None }
+                match name { $($path => Some(Field::$v),)+ $($dpath => Some(Field::$dv),)+ _ => None }
+            }
+
+            /// How a claim field is written (`None` for a derived fact).
+            pub fn kind(self) -> Option<Kind> {
+                match self { $(Field::$v => Some($kind),)+ _ => None }
+            }
+
+            /// Whether a claim file must give the field (derived facts: optional).
+            pub fn presence(self) -> Presence {
+                match self { $(Field::$v => $pres,)+ _ => Presence::Optional }
+            }
+
+            /// The part of the file it belongs to (derived facts: the top level).
+            pub fn section(self) -> Section {
+                match self { $(Field::$v => Section::$sect,)+ _ => Section::Top }
+            }
+        }
+
+        impl Claim {
+            /// A claim field's value (`Value::Absent` for a derived fact).
+            pub fn get(&self, f: Field) -> Value<'_> {
+                match f {
+                    $(Field::$v => FieldValue::to_value(&self.$($acc).+),)+
+                    _ => Value::Absent,
+                }
+            }
+
+            /// Sets a claim field; false when the value is not of the field's kind (or the
+            /// field is derived), and nothing changes.
+            pub fn set(&mut self, f: Field, v: Value<'_>) -> bool {
+                match f {
+                    $(Field::$v => match FieldValue::from_value(v) {
+                        Some(x) => { self.$($acc).+ = x; true }
+                        None => false,
+                    },)+
+                    _ => false,
+                }
             }
         }
     };
 }
 
+/// Most units or claims a claim may state; far above any real order, low enough to price safely.
+pub const MAX_COUNT: u64 = 1_000_000_000_000;
+/// Most years of business a claim may state.
+pub const MAX_YEARS: u64 = 1000;
+/// The longest contractual claim period a claim may state, in days (ten years).
+pub const MAX_CLAIM_DAYS: u64 = 3650;
+
 use FieldType::*;
-fields! {
-    CustomerRelationship = "customer.relationship": Enum(Relationship::NAMES), Claim, "new, repeat or key customer";
-    CustomerAnnualPurchases = "customer.annual_purchases": Money, Claim, "expected yearly purchases if the customer stays";
-    CustomerYears = "customer.years": Int, Claim, "years of business with the customer";
-    CustomerPastClaims = "customer.past_claims": Int, Claim, "claims the customer raised before";
-    OrderValue = "order.value": Money, Claim, "invoice value of the order";
-    OrderPaid = "order.paid": Money, Claim, "what the buyer has paid so far";
-    OrderQuantity = "order.quantity": Int, Claim, "units in the order";
-    OrderUnitCost = "order.unit_cost": Money, Claim, "our cost to make or buy one unit again";
-    OrderIncoterm = "order.incoterm": Text, Claim, "the order's Incoterm (EXW, FOB, CIF, DAP, DDP, ...)";
-    OrderStage = "order.stage": Enum(Stage::NAMES), Claim, "where the goods are";
-    ProblemKind = "problem.kind": Enum(ProblemKind::NAMES), Claim, "what went wrong";
-    ProblemCategory = "problem.category": Text, Claim, "product family, e.g. electronics";
-    ProblemAffected = "problem.affected": Int, Claim, "units affected";
-    ProblemSeverity = "problem.severity": Enum(Severity::NAMES), Claim, "how bad it is";
-    ProblemRepairable = "problem.repairable": Bool, Claim, "the goods can be fixed with parts or rework";
-    ProblemStillNeeded = "problem.still_needed": Bool, Claim, "the buyer still wants the goods";
-    EvidenceBuyerPhotos = "evidence.buyer_photos": Bool, Claim, "photos or video from the buyer";
-    EvidenceInspection = "evidence.inspection": Enum(Inspection::NAMES), Claim, "who inspected the goods";
-    EvidenceOurQc = "evidence.our_qc": Enum(QcRecord::NAMES), Claim, "our own QC record for the lot";
-    EvidenceSpecInContract = "evidence.spec_in_contract": Bool, Claim, "the requirement is written in the contract or PI";
-    EvidenceSpecFromBuyer = "evidence.spec_from_buyer": Bool, Claim, "the buyer supplied the spec or document that proved wrong";
-    EvidenceCarrierNoted = "evidence.carrier_noted": Bool, Claim, "damage or shortage noted on the B/L or delivery receipt";
-    EvidenceMisuseSigns = "evidence.misuse_signs": Bool, Claim, "signs of misuse or damage after acceptance";
-    EvidenceBuyerChanges = "evidence.buyer_changes": Bool, Claim, "the buyer changed the design or documents during the order";
-    EvidenceBuyerPaidLate = "evidence.buyer_paid_late": Bool, Claim, "the buyer paid later than agreed";
-    EvidenceProgressUpdates = "evidence.progress_updates": Bool, Claim, "we sent regular order-status updates";
-    EvidenceExpertOpinion = "evidence.expert_opinion": Enum(ExpertOpinion::NAMES), Claim, "our engineer's or a surveyor's view";
-    EvidenceNone = "evidence.none": Bool, Claim, "derived: no buyer photos, no inspection and no expert opinion";
-    AskRemedy = "ask.remedy": Enum(Remedy::NAMES), Claim, "what the buyer asks for";
-    AskAmount = "ask.amount": Money, Claim, "the value the buyer asks for";
-    AskShareOfValue = "ask.share_of_value": Ratio, Claim, "derived: ask.amount / order.value (2.0 = twice the goods' value)";
-    OrderPaidShare = "order.paid_share": Ratio, Claim, "derived: order.paid / order.value";
-    ProblemAffectedShare = "problem.affected_share": Ratio, Claim, "derived: problem.affected / order.quantity";
-    RoundsCount = "rounds.count": Int, Claim, "derived: negotiation rounds so far";
-    RoundsBySeller = "rounds.by_seller": Int, Claim, "derived: rounds in which we made a proposal";
-    RoundsByBuyer = "rounds.by_buyer": Int, Claim, "derived: rounds in which the buyer made a proposal";
-    ProposalStanding = "proposal.standing": Bool, Claim, "derived: the last round is the buyer's, so its proposal is on the table";
-    DaysOpen = "days.open": Int, Claim, "derived: days from received to the decision date";
-    DaysSinceDelivery = "days.since_delivery": Int, Claim, "derived: days from delivery to the claim (absent when not delivered)";
-    DaysSinceLastRound = "days.since_last_round": Int, Claim, "derived: days from the last round to the decision date";
-    ShareSeller = "share.seller": Ratio, Responsibility, "the seller's share of responsibility";
-    ShareBuyer = "share.buyer": Ratio, Responsibility, "the buyer's share of responsibility";
-    ShareCarrier = "share.carrier": Ratio, Responsibility, "the carrier's share of responsibility";
-    ResponsibilityUnclear = "responsibility.unclear": Bool, Responsibility, "the evidence cannot decide who is responsible";
+use Presence::{Optional, Required};
+schema! {
+    claim {
+        Id = "id" in Top => id: Kind::Text, Required, File, "your reference for the claim; it is quoted in all output";
+        Received = "received" in Top => received: Kind::Date, Required, File, "the day the buyer raised the claim; the clock for patience and for the notice period starts here";
+        AsOf = "as_of" in Top => as_of: Kind::Date, Optional, File, "the day you are deciding. Default: the date of the last round, else `received`. Set it when time has passed since the last message: the buyer's patience and your reply deadline run on it";
+        Currency = "currency" in Top => currency: Kind::Currency, Required, File, "the currency of every amount in the file, e.g. `USD`, `EUR`, `CNY`. Amounts are rounded in output to the currency's minor units (2 for USD, 0 for JPY, 3 for KWD)";
+        CustomerName = "customer.name" in Customer => customer.name: Kind::Text, Required, File, "who the buyer is";
+        CustomerRelationship = "customer.relationship" in Customer => customer.relationship: Kind::Vocab(Relationship::NAMES), Required, Claim, "how you stand with them. It sets how likely they are to order again each year, and so what keeping them is worth";
+        CustomerAnnualPurchases = "customer.annual_purchases" in Customer => customer.annual_purchases: Kind::Money, Required, Claim, "what they would buy in a year if they stay. `0` for a one-off buyer: then a credit on a future order is worth nothing to them";
+        CustomerYears = "customer.years" in Customer => customer.years: Kind::Count(MAX_YEARS), Required, Claim, "years of business with them";
+        CustomerPastClaims = "customer.past_claims" in Customer => customer.past_claims: Kind::Count(MAX_COUNT), Required, Claim, "claims they raised before. Many past claims are a reason to check the pattern before paying";
+        OrderNumber = "order.number" in Order => order.number: Kind::Text, Optional, File, "the order or PI number";
+        OrderValue = "order.value" in Order => order.value: Kind::Money, Required, Claim, "the invoice value of the whole order";
+        OrderPaid = "order.paid" in Order => order.paid: Kind::Money, Required, Claim, "what the buyer has paid so far; at most `value`. The unpaid rest is what a buyer who walks away withholds";
+        OrderQuantity = "order.quantity" in Order => order.quantity: Kind::Count(MAX_COUNT), Required, Claim, "units in the order";
+        OrderUnitCost = "order.unit_cost" in Order => order.unit_cost: Kind::Money, Required, Claim, "your cost to make or buy one unit again: what a replacement costs you";
+        OrderIncoterm = "order.incoterm" in Order => order.incoterm: Kind::Incoterm, Optional, Claim, "the order's Incoterms 2020 rule (C&F and CNF read as CFR, DDU as DAP, DAT as DPU); absent: the risk point is unknown";
+        OrderStage = "order.stage" in Order => order.stage: Kind::Vocab(Stage::NAMES), Required, Claim, "where the goods are. Before shipment a full refund cancels the affected units, and rework needs no freight; once the goods have left, anything coming back costs return freight";
+        OrderDelivered = "order.delivered" in Order => order.delivered: Kind::Date, Optional, File, "when the goods were delivered; the notice periods (the contract's, CISG art. 39) count from here";
+        OrderPerishable = "order.perishable" in Order => order.perishable: Kind::Bool, Presence::Default(no, "false"), Claim, "the goods spoil within days or weeks (fresh produce, meat, fish, dairy, live plants): no return trip, the buyer must mitigate (CISG 77, 85-88), a price reduction (CISG 50) is the usual remedy";
+        OrderInsurance = "order.insurance" in Order => order.insurance: Kind::Vocab(Insurance::NAMES), Presence::Default(insurance_by_incoterm, "`seller` under CIF and CIP, else `none`"), Claim, "who took out cargo insurance for the voyage; a transit loss goes to that insurer first";
+        OrderClaimDays = "order.claim_days" in Order => order.claim_days: Kind::Count(MAX_CLAIM_DAYS), Presence::Default(absent, "none"), Claim, "the contract's period for raising claims after delivery, in days; a claim received later is out of time unless the defect was hidden";
+        ProblemKind = "problem.kind" in Problem => problem.kind: Kind::Vocab(ProblemKind::NAMES), Required, Claim, "what went wrong";
+        ProblemSummary = "problem.summary" in Problem => problem.summary: Kind::Text, Required, File, "one line, in your words";
+        ProblemCategory = "problem.category" in Problem => problem.category: Kind::Text, Required, Claim, "the product family, e.g. `electronics`, `furniture`, `tools`. Rules use it: repaired electronics fail again more often; bulky goods cost more to send back";
+        ProblemAffected = "problem.affected" in Problem => problem.affected: Kind::Count(MAX_COUNT), Required, Claim, "units affected; at most `quantity`. Replacement, repair and the value of a full refund are sized on it";
+        ProblemSeverity = "problem.severity" in Problem => problem.severity: Kind::Vocab(Severity::NAMES), Required, Claim, "how bad it is. A refund is for severe problems; a discount for goods still usable";
+        ProblemRepairable = "problem.repairable" in Problem => problem.repairable: Kind::Bool, Required, Claim, "the goods can be fixed with parts or rework";
+        ProblemStillNeeded = "problem.still_needed" in Problem => problem.still_needed: Kind::Bool, Required, Claim, "the buyer still wants the goods. If not, replacements help nobody";
+        EvidenceBuyerPhotos = "evidence.buyer_photos" in Evidence => evidence.buyer_photos: Kind::Bool, Required, Claim, "the buyer sent photos or video";
+        EvidenceInspection = "evidence.inspection" in Evidence => evidence.inspection: Kind::Vocab(Inspection::NAMES), Required, Claim, "who inspected the goods";
+        EvidenceOurQc = "evidence.our_qc" in Evidence => evidence.our_qc: Kind::Vocab(QcRecord::NAMES), Required, Claim, "your own QC record for the lot. A failed or missing record on a requirement in the contract makes the defect yours";
+        EvidenceSpecInContract = "evidence.spec_in_contract" in Evidence => evidence.spec_in_contract: Kind::Bool, Required, Claim, "the requirement at issue is written in the contract or PI";
+        EvidenceSpecFromBuyer = "evidence.spec_from_buyer" in Evidence => evidence.spec_from_buyer: Kind::Bool, Required, Claim, "the buyer supplied the spec, artwork, label or document that proved wrong";
+        EvidenceCarrierNoted = "evidence.carrier_noted" in Evidence => evidence.carrier_noted: Kind::Bool, Required, Claim, "damage or shortage was noted on the B/L or delivery receipt: the carrier's, and the buyer's claim is against it";
+        EvidenceMisuseSigns = "evidence.misuse_signs" in Evidence => evidence.misuse_signs: Kind::Bool, Required, Claim, "signs of misuse or of damage after acceptance";
+        EvidenceBuyerChanges = "evidence.buyer_changes" in Evidence => evidence.buyer_changes: Kind::Bool, Required, Claim, "the buyer changed the design or documents during the order";
+        EvidenceBuyerPaidLate = "evidence.buyer_paid_late" in Evidence => evidence.buyer_paid_late: Kind::Bool, Required, Claim, "the buyer paid later than agreed";
+        EvidenceProgressUpdates = "evidence.progress_updates" in Evidence => evidence.progress_updates: Kind::Bool, Required, Claim, "you sent regular order-status updates. Without them, delays the buyer caused are partly yours (seed 003)";
+        EvidenceExpertOpinion = "evidence.expert_opinion" in Evidence => evidence.expert_opinion: Kind::Vocab(ExpertOpinion::NAMES), Required, Claim, "your engineer's or a surveyor's view";
+        EvidenceSample = "evidence.sample" in Evidence => evidence.sample: Kind::Vocab(SampleMatch::NAMES), Presence::Default(no_sample, "`none`"), Claim, "the goods against a sample the buyer approved before the order (sale by sample, CISG 35(2)(c)); `none`: no approved sample";
+        EvidencePacking = "evidence.packing" in Evidence => evidence.packing: Kind::Vocab(Packing::NAMES), Presence::Default(packing_unknown, "`unknown`"), Claim, "whether our packing was fit for the voyage; unfit packing is ours even when the carrier or the weather was the immediate cause (Hague-Visby IV(2)(n), Institute Cargo Clauses 4.3)";
+        EvidenceLoadedClean = "evidence.loaded_clean" in Evidence => evidence.loaded_clean: Kind::Bool, Presence::Default(no, "false"), Claim, "a clean bill of lading or a loading inspection shows the goods loaded in apparent good order and full quantity";
+        EvidenceWithinTolerance = "evidence.within_tolerance" in Evidence => evidence.within_tolerance: Kind::Bool, Presence::Default(no, "false"), Claim, "the defect rate or deviation lies within the tolerance (AQL, allowance, trade usage) the contract or the trade accepts";
+        EvidenceBuyerDelay = "evidence.buyer_delay" in Evidence => evidence.buyer_delay: Kind::Bool, Presence::Default(no, "false"), Claim, "the buyer delayed taking delivery, examining, unloading or storing the goods, and the loss grew from that delay (CISG 38, 60, 85-86)";
+        EvidenceImpediment = "evidence.impediment" in Evidence => evidence.impediment: Kind::Bool, Presence::Default(no, "false"), Claim, "an impediment beyond our control that we could not foresee or avoid caused the failure (CISG 79: war, embargo, export ban, natural disaster)";
+        AskRemedy = "ask.remedy" in Ask => ask.remedy: Kind::Vocab(Remedy::NAMES), Required, Claim, "what the buyer asks for";
+        AskAmount = "ask.amount" in Ask => ask.amount: Kind::Money, Required, Claim, "the value the buyer asks for. Refunds, discounts and credits are never advised above it";
+    }
+    derived {
+        EvidenceNone = "evidence.none": Bool, Claim, "derived: no buyer photos, no inspection and no expert opinion";
+        OrderRiskPasses = "order.risk_passes": Enum(RiskPoint::NAMES), Claim, "derived from the Incoterm: where the risk passed to the buyer (at_premises: EXW; at_loading: F and C rules; on_arrival: D rules; unknown: no Incoterm)";
+        AskShareOfValue = "ask.share_of_value": Ratio, Claim, "derived: ask.amount / order.value (2.0 = twice the goods' value)";
+        OrderPaidShare = "order.paid_share": Ratio, Claim, "derived: order.paid / order.value";
+        ProblemAffectedShare = "problem.affected_share": Ratio, Claim, "derived: problem.affected / order.quantity";
+        RoundsCount = "rounds.count": Int, Claim, "derived: negotiation rounds so far";
+        RoundsBySeller = "rounds.by_seller": Int, Claim, "derived: rounds in which we made a proposal";
+        RoundsByBuyer = "rounds.by_buyer": Int, Claim, "derived: rounds in which the buyer made a proposal";
+        ProposalStanding = "proposal.standing": Bool, Claim, "derived: the last round is the buyer's, so its proposal is on the table";
+        DaysOpen = "days.open": Int, Claim, "derived: days from received to the decision date";
+        DaysSinceDelivery = "days.since_delivery": Int, Claim, "derived: days from delivery to the claim (absent when not delivered)";
+        DaysSinceLastRound = "days.since_last_round": Int, Claim, "derived: days from the last round to the decision date";
+        ClaimOutOfTime = "claim.out_of_time": Bool, Claim, "derived: the claim came after the contract's claim period (order.claim_days after delivery); false without a period or a delivery date";
+        ShareSeller = "share.seller": Ratio, Responsibility, "the seller's share of responsibility";
+        ShareBuyer = "share.buyer": Ratio, Responsibility, "the buyer's share of responsibility";
+        ShareCarrier = "share.carrier": Ratio, Responsibility, "the carrier's share of responsibility";
+        ResponsibilityUnclear = "responsibility.unclear": Bool, Responsibility, "the evidence cannot decide who is responsible";
+    }
 }
 
 /// Number of fields in the schema.
@@ -187,57 +560,43 @@ impl<'a> Facts<'a> {
     pub fn of(claim: &'a Claim) -> Self {
         use Field as F;
         let mut v = [Fact::Absent; FIELD_COUNT];
-        let sym = |i: usize| Fact::Sym(i as u8);
+        // The claim's own fields, from the schema: every field a rule may test.
+        for &f in Field::CLAIM {
+            if f.stage() != FieldStage::Claim {
+                continue;
+            }
+            v[f as usize] = match claim.get(f) {
+                Value::Text(Cow::Borrowed(t)) => Fact::Text(t),
+                // Text a rule may test is held by the claim, so it is always borrowed.
+                Value::Text(Cow::Owned(_)) => Fact::Absent,
+                Value::Money(m) => Fact::Num(m),
+                Value::Count(n) => Fact::Num(Decimal::from(n)),
+                Value::Bool(b) => Fact::Bool(b),
+                Value::Sym(i) => Fact::Sym(i),
+                Value::Date(_) | Value::Currency(_) | Value::Absent => Fact::Absent,
+            };
+        }
+        // The derived facts.
         let num = |d: Decimal| Fact::Num(d);
         let int = |i: u64| Fact::Num(Decimal::from(i));
-        let (c, o, p, e) = (
-            &claim.customer,
-            &claim.order,
-            &claim.problem,
-            &claim.evidence,
-        );
-        v[F::CustomerRelationship as usize] = sym(c.relationship.index());
-        v[F::CustomerAnnualPurchases as usize] = num(c.annual_purchases);
-        v[F::CustomerYears as usize] = int(u64::from(c.years));
-        v[F::CustomerPastClaims as usize] = int(u64::from(c.past_claims));
-        v[F::OrderValue as usize] = num(o.value);
-        v[F::OrderPaid as usize] = num(o.paid);
-        v[F::OrderQuantity as usize] = int(o.quantity);
-        v[F::OrderUnitCost as usize] = num(o.unit_cost);
-        v[F::OrderIncoterm as usize] = match &o.incoterm {
-            Some(t) => Fact::Text(t.as_str()),
-            None => Fact::Absent,
-        };
-        v[F::OrderStage as usize] = sym(o.stage.index());
-        v[F::ProblemKind as usize] = sym(p.kind.index());
-        v[F::ProblemCategory as usize] = Fact::Text(p.category.as_str());
-        v[F::ProblemAffected as usize] = int(p.affected);
-        v[F::ProblemSeverity as usize] = sym(p.severity.index());
-        v[F::ProblemRepairable as usize] = Fact::Bool(p.repairable);
-        v[F::ProblemStillNeeded as usize] = Fact::Bool(p.still_needed);
-        v[F::EvidenceBuyerPhotos as usize] = Fact::Bool(e.buyer_photos);
-        v[F::EvidenceInspection as usize] = sym(e.inspection.index());
-        v[F::EvidenceOurQc as usize] = sym(e.our_qc.index());
-        v[F::EvidenceSpecInContract as usize] = Fact::Bool(e.spec_in_contract);
-        v[F::EvidenceSpecFromBuyer as usize] = Fact::Bool(e.spec_from_buyer);
-        v[F::EvidenceCarrierNoted as usize] = Fact::Bool(e.carrier_noted);
-        v[F::EvidenceMisuseSigns as usize] = Fact::Bool(e.misuse_signs);
-        v[F::EvidenceBuyerChanges as usize] = Fact::Bool(e.buyer_changes);
-        v[F::EvidenceBuyerPaidLate as usize] = Fact::Bool(e.buyer_paid_late);
-        v[F::EvidenceProgressUpdates as usize] = Fact::Bool(e.progress_updates);
-        v[F::EvidenceExpertOpinion as usize] = sym(e.expert_opinion.index());
+        let (o, p, e) = (&claim.order, &claim.problem, &claim.evidence);
         v[F::EvidenceNone as usize] = Fact::Bool(
             !e.buyer_photos
                 && e.inspection == Inspection::None
                 && e.expert_opinion == ExpertOpinion::None,
         );
-        v[F::AskRemedy as usize] = sym(claim.ask.remedy.index());
-        v[F::AskAmount as usize] = num(claim.ask.amount);
+        v[F::OrderRiskPasses as usize] = Fact::Sym(claim.risk_passes().index() as u8);
         v[F::AskShareOfValue as usize] = ratio(claim.ask.amount, o.value);
         v[F::OrderPaidShare as usize] = ratio(o.paid, o.value);
         v[F::ProblemAffectedShare as usize] =
             ratio(Decimal::from(p.affected), Decimal::from(o.quantity));
-        let by = |party| claim.rounds.iter().filter(|r| r.by == party).count() as u64;
+        let by = |party| {
+            claim
+                .rounds
+                .iter()
+                .filter(|r: &&Round| r.by == party)
+                .count() as u64
+        };
         v[F::RoundsCount as usize] = int(claim.rounds.len() as u64);
         v[F::RoundsBySeller as usize] = int(by(Party::Seller));
         v[F::RoundsByBuyer as usize] = int(by(Party::Buyer));
@@ -252,6 +611,7 @@ impl<'a> Facts<'a> {
             Some(r) => num(days(r.on, decided)),
             None => Fact::Absent,
         };
+        v[F::ClaimOutOfTime as usize] = Fact::Bool(claim.out_of_time());
         Facts { values: v }
     }
 
@@ -267,5 +627,217 @@ impl<'a> Facts<'a> {
     #[inline]
     pub fn get(&self, field: Field) -> Fact<'a> {
         self.values[field as usize]
+    }
+}
+
+macro_rules! part {
+    (
+        $(#[$meta:meta])* $name:ident for $ty:ty {
+            $( $v:ident = $key:literal => $acc:ident : $kind:expr, $pres:expr, $doc:literal; )+
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum $name { $(#[doc = $doc] $v),+ }
+
+        impl $name {
+            /// Every field, in file order.
+            pub const ALL: &'static [$name] = &[$($name::$v),+];
+            /// Every key, in file order.
+            pub const KEYS: &'static [&'static str] = &[$($key),+];
+
+            /// The key in the file.
+            pub fn key(self) -> &'static str {
+                match self { $($name::$v => $key),+ }
+            }
+            /// How it is written.
+            pub fn kind(self) -> Kind {
+                match self { $($name::$v => $kind),+ }
+            }
+            /// Whether it must be given.
+            pub fn presence(self) -> Presence {
+                match self { $($name::$v => $pres),+ }
+            }
+            /// What it means.
+            pub fn doc(self) -> &'static str {
+                match self { $($name::$v => $doc),+ }
+            }
+            /// Its value in `x`.
+            pub fn get(self, x: &$ty) -> Value<'_> {
+                match self { $($name::$v => FieldValue::to_value(&x.$acc)),+ }
+            }
+            /// Sets it in `x`; false when the value is not of its kind.
+            pub fn set(self, x: &mut $ty, v: Value<'_>) -> bool {
+                match self {
+                    $($name::$v => match FieldValue::from_value(v) {
+                        Some(y) => { x.$acc = y; true }
+                        None => false,
+                    }),+
+                }
+            }
+        }
+    };
+}
+
+part! {
+    /// A field of a `[[round]]`: one proposal in the negotiation so far.
+    RoundField for Round {
+        On = "on" => on: Kind::Date, Required, "the day of the proposal";
+        By = "by" => by: Kind::Vocab(Party::NAMES), Required, "`buyer` or `seller`";
+        Remedy = "remedy" => remedy: Kind::Vocab(Remedy::NAMES), Required, "the option proposed";
+        Amount = "amount" => amount: Kind::Money, Required, "the value to the buyer of the proposal";
+        Note = "note" => note: Kind::Text, Optional, "anything worth remembering about it";
+    }
+}
+
+part! {
+    /// A field of `[outcome]`: how a past claim really ended (histories only).
+    OutcomeField for Outcome {
+        Remedy = "remedy" => remedy: Kind::Vocab(Remedy::NAMES), Required, "the remedy settled on";
+        Amount = "amount" => amount: Kind::Money, Required, "the value settled on";
+        Cost = "cost" => cost: Kind::Money, Required, "what the settlement cost the seller";
+        Closed = "closed" => closed: Kind::Date, Required, "when the claim was closed";
+        Retained = "retained" => retained: Kind::Bool, Required, "whether the customer ordered again";
+    }
+}
+
+/// Where a problem with a claim lies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Place {
+    /// A field of the claim.
+    Field(Field),
+    /// A field of round `i` (from 0).
+    Round(usize, RoundField),
+}
+
+/// A problem the claim's fields have together (each read well on its own).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// Where to point.
+    pub at: Place,
+    /// What is wrong, naming the fields and the values.
+    pub message: String,
+    /// A short note at the place.
+    pub label: &'static str,
+}
+
+/// A claim being read: the fields read so far (each reader sets them from its format), and
+/// each round's date as read. One validation step, [`Draft::check`], serves every reader.
+#[derive(Debug, Clone)]
+pub struct Draft {
+    /// The claim, with the fields read so far and placeholders for the rest.
+    pub claim: Claim,
+    given: [bool; FIELD_COUNT],
+}
+
+impl Default for Draft {
+    fn default() -> Self {
+        Draft::new()
+    }
+}
+
+impl Draft {
+    /// An empty draft.
+    pub fn new() -> Draft {
+        Draft {
+            claim: Claim::blank(),
+            given: [false; FIELD_COUNT],
+        }
+    }
+
+    /// Sets a claim field read from a file; false when the value is not of the field's kind.
+    pub fn set(&mut self, f: Field, v: Value<'_>) -> bool {
+        let ok = self.claim.set(f, v);
+        self.given[f as usize] |= ok;
+        ok
+    }
+
+    /// Whether the field was read.
+    pub fn given(&self, f: Field) -> bool {
+        self.given[f as usize]
+    }
+
+    /// Sets every field with a default that the file left out (after the others are read: a
+    /// default may depend on them, as cargo insurance depends on the Incoterm).
+    pub fn apply_defaults(&mut self) {
+        for &f in Field::CLAIM {
+            if let Presence::Default(default, _) = f.presence()
+                && !self.given(f)
+            {
+                let v = default(&self.claim);
+                self.claim.set(f, v);
+            }
+        }
+    }
+
+    /// The problems the fields read have together: `paid` above `value`, `affected` above
+    /// `quantity`, a round dated before `received` or before the round before it.
+    /// `round_dates` holds each round's date as read (`None` where it could not be read).
+    pub fn check(&self, round_dates: &[Option<Date>]) -> Vec<Problem> {
+        let mut out = Vec::new();
+        let (c, o, p) = (&self.claim, &self.claim.order, &self.claim.problem);
+        if self.given(Field::OrderValue) && self.given(Field::OrderPaid) && o.paid > o.value {
+            out.push(Problem {
+                at: Place::Field(Field::OrderPaid),
+                message: format!(
+                    "`order.paid` ({}) is more than `order.value` ({})",
+                    o.paid, o.value
+                ),
+                label: "paid cannot exceed the order value",
+            });
+        }
+        if self.given(Field::OrderQuantity)
+            && self.given(Field::ProblemAffected)
+            && p.affected > o.quantity
+        {
+            out.push(Problem {
+                at: Place::Field(Field::ProblemAffected),
+                message: format!(
+                    "`problem.affected` ({}) is more than `order.quantity` ({})",
+                    p.affected, o.quantity
+                ),
+                label: "more units affected than ordered",
+            });
+        }
+        let received = self.given(Field::Received).then_some(c.received);
+        let mut prev: Option<(usize, Date)> = None;
+        for (i, d) in round_dates.iter().enumerate() {
+            let Some(d) = *d else { continue };
+            if let Some(rec) = received
+                && d < rec
+            {
+                out.push(Problem {
+                    at: Place::Round(i, RoundField::On),
+                    message: format!(
+                        "round {} is dated {d}, before the claim was received ({rec})",
+                        i + 1
+                    ),
+                    label: "before `received`",
+                });
+            }
+            if let Some((pi, pd)) = prev
+                && d < pd
+            {
+                out.push(Problem {
+                    at: Place::Round(i, RoundField::On),
+                    message: format!(
+                        "round {} is dated {d}, before round {} ({pd})",
+                        i + 1,
+                        pi + 1
+                    ),
+                    label: "rounds must be in date order, oldest first",
+                });
+            }
+            prev = Some((i, d));
+        }
+        out
+    }
+
+    /// The required claim fields not read, in file order.
+    pub fn missing(&self) -> impl Iterator<Item = Field> + '_ {
+        Field::CLAIM
+            .iter()
+            .copied()
+            .filter(|f| matches!(f.presence(), Presence::Required) && !self.given(*f))
     }
 }

@@ -126,9 +126,29 @@ impl Generator {
             }
             _ => None,
         };
-        let incoterm =
-            Some(pick(r, &["FOB", "CIF", "EXW", "DAP", "DDP"].map(|t| (t, 1))).to_string())
-                .filter(|_| chance(r, 90));
+        let incoterm = Some(pick(
+            r,
+            &[
+                (Incoterm::Fob, 30),
+                (Incoterm::Cif, 25),
+                (Incoterm::Cfr, 10),
+                (Incoterm::Fca, 8),
+                (Incoterm::Exw, 5),
+                (Incoterm::Cip, 3),
+                (Incoterm::Cpt, 2),
+                (Incoterm::Dap, 12),
+                (Incoterm::Ddp, 5),
+            ],
+        ))
+        .filter(|_| chance(r, 90));
+        // Cargo insurance: ours under CIF and CIP; otherwise the buyer often insures the
+        // voyage it bears the risk of.
+        let insurance = match incoterm {
+            Some(Incoterm::Cif | Incoterm::Cip) => Insurance::Seller,
+            Some(t) if t.risk_passes() == RiskPoint::AtLoading && chance(r, 40) => Insurance::Buyer,
+            _ => Insurance::None,
+        };
+        let claim_days = chance(r, 40).then(|| pick(r, &[(30, 30), (60, 30), (90, 30), (180, 10)]));
 
         let kind = pick(
             r,
@@ -151,8 +171,10 @@ impl Generator {
                 ("hardware", 20),
                 ("textiles", 15),
                 ("housewares", 10),
+                ("fresh produce", 5),
             ],
         );
+        let perishable = category == "fresh produce";
         let affected_pct: u64 = match kind {
             ProblemKind::LateDelivery | ProblemKind::Documents => 100,
             ProblemKind::Safety => 1,
@@ -198,6 +220,41 @@ impl Generator {
             misuse_signs: chance(r, 6),
             buyer_changes: chance(r, 15),
             buyer_paid_late: chance(r, 10),
+            sample: pick(
+                r,
+                &[
+                    (SampleMatch::None, 75),
+                    (SampleMatch::Matches, 15),
+                    (SampleMatch::Differs, 10),
+                ],
+            ),
+            packing: if kind == ProblemKind::TransitDamage {
+                pick(
+                    r,
+                    &[
+                        (Packing::Adequate, 50),
+                        (Packing::Inadequate, 20),
+                        (Packing::Unknown, 30),
+                    ],
+                )
+            } else {
+                pick(
+                    r,
+                    &[
+                        (Packing::Adequate, 60),
+                        (Packing::Inadequate, 5),
+                        (Packing::Unknown, 35),
+                    ],
+                )
+            },
+            loaded_clean: stage != Stage::PreShipment
+                && incoterm.is_some_and(|t| t.risk_passes() == RiskPoint::AtLoading)
+                && chance(r, 60),
+            within_tolerance: kind == ProblemKind::QualityDefect
+                && affected_pct <= 5
+                && chance(r, 40),
+            buyer_delay: chance(r, 5),
+            impediment: kind == ProblemKind::LateDelivery && chance(r, 8),
             progress_updates: chance(r, 60),
             expert_opinion: pick(
                 r,
@@ -350,6 +407,9 @@ impl Generator {
                 incoterm,
                 stage,
                 delivered,
+                perishable,
+                insurance,
+                claim_days,
             },
             problem: Problem {
                 kind,

@@ -3,6 +3,7 @@
 
 use crate::fast;
 use settle_engine::Claim;
+use settle_engine::schema::{Field, Kind as ValueKind, OutcomeField, Presence, Section, Value};
 use settle_rules::node::{Key, Kind, Node};
 use settle_rules::{Format, SourceFile};
 use std::io::{BufRead, BufReader, Read, Write};
@@ -13,7 +14,7 @@ use std::path::Path;
 pub enum HistoryFormat {
     /// One claim per line, as JSON in the claim-file structure.
     Jsonl,
-    /// One claim per row, flat columns ([`CSV_COLUMNS`]).
+    /// One claim per row, flat columns ([`csv_columns`]).
     Csv,
 }
 
@@ -62,6 +63,8 @@ pub enum RawRecord {
     Csv {
         /// 1-based line the row starts on.
         line: u64,
+        /// The header's column names, shared by every row.
+        header: std::sync::Arc<Vec<String>>,
         /// The row's fields.
         row: csv::StringRecord,
     },
@@ -101,6 +104,7 @@ pub struct HistoryReader {
     format: HistoryFormat,
     lines: Option<BufReader<Box<dyn Read + Send>>>,
     csv: Option<csv::Reader<Box<dyn Read + Send>>>,
+    header: std::sync::Arc<Vec<String>>,
     line: u64,
     buf: Vec<u8>,
     bytes: u64,
@@ -136,6 +140,7 @@ impl HistoryReader {
                 format,
                 lines: Some(BufReader::with_capacity(1 << 20, input)),
                 csv: None,
+                header: Default::default(),
                 line: 0,
                 buf: Vec::new(),
                 bytes: 0,
@@ -152,20 +157,16 @@ impl HistoryReader {
                         message: e.to_string(),
                     })?
                     .clone();
-                let got: Vec<&str> = headers.iter().collect();
-                if got != CSV_COLUMNS {
-                    return Err(HistoryError::Header {
-                        path: shown.to_string(),
-                        message: format!(
-                            "line 1: the header must be the columns of docs/history-format.md, in order: {}",
-                            CSV_COLUMNS.join(",")
-                        ),
-                    });
-                }
+                let got: Vec<String> = headers.iter().map(str::to_string).collect();
+                check_header(&got).map_err(|message| HistoryError::Header {
+                    path: shown.to_string(),
+                    message: format!("line 1: {message}"),
+                })?;
                 Ok(HistoryReader {
                     format,
                     lines: None,
                     csv: Some(r),
+                    header: std::sync::Arc::new(got),
                     line: 1,
                     buf: Vec::new(),
                     bytes: 0,
@@ -226,6 +227,7 @@ impl HistoryReader {
                         self.line = line;
                         out.push(RawRecord::Csv {
                             line,
+                            header: self.header.clone(),
                             row: row.clone(),
                         });
                     }
@@ -270,11 +272,13 @@ pub fn parse(raw: &RawRecord) -> Result<Claim, BadRecord> {
                 ),
             })
         }
-        RawRecord::Csv { line, row } => csv_claim(row).map_err(|message| BadRecord {
-            line: *line,
-            reason: "claim",
-            message,
-        }),
+        RawRecord::Csv { line, header, row } => {
+            csv_claim(header, row).map_err(|message| BadRecord {
+                line: *line,
+                reason: "claim",
+                message,
+            })
+        }
         RawRecord::Unreadable { line, message } => Err(BadRecord {
             line: *line,
             reason: if message.starts_with("not UTF-8") {
@@ -295,78 +299,75 @@ fn summarise(mut messages: Vec<String>) -> String {
     }
 }
 
-/// The CSV columns, in order. Dates are `YYYY-MM-DD`, money decimal strings, booleans
-/// `true`/`false`, an empty cell an absent optional field; `rounds` holds the rounds as a JSON
-/// array in the claim-file structure.
-pub const CSV_COLUMNS: &[&str] = &[
-    "id",
-    "received",
-    "as_of",
-    "currency",
-    "customer_name",
-    "customer_relationship",
-    "customer_annual_purchases",
-    "customer_years",
-    "customer_past_claims",
-    "order_number",
-    "order_value",
-    "order_paid",
-    "order_quantity",
-    "order_unit_cost",
-    "order_incoterm",
-    "order_stage",
-    "order_delivered",
-    "problem_kind",
-    "problem_summary",
-    "problem_category",
-    "problem_affected",
-    "problem_severity",
-    "problem_repairable",
-    "problem_still_needed",
-    "evidence_buyer_photos",
-    "evidence_inspection",
-    "evidence_our_qc",
-    "evidence_spec_in_contract",
-    "evidence_spec_from_buyer",
-    "evidence_carrier_noted",
-    "evidence_misuse_signs",
-    "evidence_buyer_changes",
-    "evidence_buyer_paid_late",
-    "evidence_progress_updates",
-    "evidence_expert_opinion",
-    "ask_remedy",
-    "ask_amount",
-    "rounds",
-    "outcome_remedy",
-    "outcome_amount",
-    "outcome_cost",
-    "outcome_closed",
-    "outcome_retained",
-];
-
-/// How a CSV cell becomes a value in the claim's tree.
-#[derive(Clone, Copy)]
-enum Cell {
-    Text,
-    Int,
-    Bool,
+/// What a CSV column holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Column {
+    /// A claim field (`order_value` for `order.value`).
+    Field(Field),
+    /// The rounds, as a JSON array in the claim-file structure.
+    Rounds,
+    /// A field of the outcome (`outcome_cost`).
+    Outcome(OutcomeField),
 }
 
-fn cell_kind(column: &str) -> Cell {
-    match column {
-        "customer_years" | "customer_past_claims" | "order_quantity" | "problem_affected" => {
-            Cell::Int
+/// Every column with its name, in the order they are written: the claim's fields as the schema
+/// lists them (dots become underscores), `rounds`, then the outcome's fields.
+fn columns() -> &'static [(String, Column)] {
+    static COLUMNS: std::sync::OnceLock<Vec<(String, Column)>> = std::sync::OnceLock::new();
+    COLUMNS.get_or_init(|| {
+        let mut v: Vec<(String, Column)> = Field::CLAIM
+            .iter()
+            .map(|f| (f.name().replace('.', "_"), Column::Field(*f)))
+            .collect();
+        v.push(("rounds".to_string(), Column::Rounds));
+        v.extend(
+            OutcomeField::ALL
+                .iter()
+                .map(|f| (format!("outcome_{}", f.key()), Column::Outcome(*f))),
+        );
+        v
+    })
+}
+
+/// The CSV columns, in the order they are written. Dates are `YYYY-MM-DD`, money decimal
+/// strings, booleans `true`/`false`, an empty cell an absent optional field (or the default of
+/// a version-2 field); `rounds` holds the rounds as a JSON array in the claim-file structure.
+pub fn csv_columns() -> Vec<&'static str> {
+    columns().iter().map(|(n, _)| n.as_str()).collect()
+}
+
+fn column(name: &str) -> Option<Column> {
+    columns().iter().find(|(n, _)| n == name).map(|(_, c)| *c)
+}
+
+/// A header is valid when every column is known, none is repeated, and every required field
+/// has its column; columns may come in any order, and version-2 columns may be left out.
+fn check_header(got: &[String]) -> Result<(), String> {
+    for (i, name) in got.iter().enumerate() {
+        if column(name).is_none() {
+            return Err(format!(
+                "unknown column `{name}`; the columns are those of docs/history-format.md: {}",
+                csv_columns().join(",")
+            ));
         }
-        "problem_repairable" | "problem_still_needed" | "outcome_retained" => Cell::Bool,
-        c if c.starts_with("evidence_")
-            && !matches!(
-                c,
-                "evidence_inspection" | "evidence_our_qc" | "evidence_expert_opinion"
-            ) =>
-        {
-            Cell::Bool
+        if got[..i].contains(name) {
+            return Err(format!("column `{name}` is given twice"));
         }
-        _ => Cell::Text,
+    }
+    let missing: Vec<String> = Field::CLAIM
+        .iter()
+        .filter(|f| matches!(f.presence(), Presence::Required))
+        .map(|f| f.name().replace('.', "_"))
+        .filter(|n| !got.contains(n))
+        .collect();
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "the header has no column for {}; the columns are those of docs/history-format.md: {}",
+            missing.join(", "),
+            csv_columns().join(",")
+        ))
     }
 }
 
@@ -374,28 +375,73 @@ fn leaf(kind: Kind) -> Node {
     Node { span: 0..0, kind }
 }
 
+/// A cell as a node of the kind the schema reads: text stays text, whole numbers and booleans
+/// are parsed (or kept as text, for the reader to report as mistyped).
+fn cell(value: &str, kind: ValueKind) -> Node {
+    match kind {
+        ValueKind::Count(_) => match value.parse::<i128>() {
+            Ok(n) => leaf(Kind::Int(n)),
+            Err(_) => leaf(Kind::Str(value.to_string())),
+        },
+        ValueKind::Bool => match value {
+            "true" => leaf(Kind::Bool(true)),
+            "false" => leaf(Kind::Bool(false)),
+            other => leaf(Kind::Str(other.to_string())),
+        },
+        _ => leaf(Kind::Str(value.to_string())),
+    }
+}
+
 /// A CSV row as a claim: the row becomes the claim's tree and is read by the same code as a
 /// claim file, so it is validated the same way; messages name the claim field.
-fn csv_claim(row: &csv::StringRecord) -> Result<Claim, String> {
-    if row.len() != CSV_COLUMNS.len() {
+fn csv_claim(header: &[String], row: &csv::StringRecord) -> Result<Claim, String> {
+    if row.len() != header.len() {
         return Err(format!(
             "the row has {} columns, not {}",
             row.len(),
-            CSV_COLUMNS.len()
+            header.len()
         ));
     }
-    let mut tables: Vec<(String, Vec<(Key, Node)>)> = Vec::new();
+    let key = |name: &str| Key {
+        name: name.to_string(),
+        span: 0..0,
+    };
+    let mut tables: Vec<(&'static str, Vec<(Key, Node)>)> = Section::ALL
+        .iter()
+        .skip(1)
+        .map(|s| (s.key(), Vec::new()))
+        .chain(std::iter::once(("outcome", Vec::new())))
+        .collect();
     let mut top: Vec<(Key, Node)> = Vec::new();
-    for (column, value) in CSV_COLUMNS.iter().zip(row.iter()) {
+    let mut has_outcome = false;
+    for (name, value) in header.iter().zip(row.iter()) {
         if value.is_empty() {
             continue;
         }
-        let node = match (*column, cell_kind(column)) {
-            ("rounds", _) => {
+        match column(name) {
+            Some(Column::Field(f)) => {
+                let node = cell(value, f.kind().unwrap_or(ValueKind::Text));
+                let field_key = f.name().rsplit_once('.').map_or(f.name(), |(_, k)| k);
+                match f.section() {
+                    Section::Top => top.push((key(field_key), node)),
+                    s => {
+                        if let Some(t) = tables.iter_mut().find(|(k, _)| *k == s.key()) {
+                            t.1.push((key(field_key), node));
+                        }
+                    }
+                }
+            }
+            Some(Column::Outcome(f)) => {
+                has_outcome = true;
+                if let Some(t) = tables.iter_mut().find(|(k, _)| *k == "outcome") {
+                    t.1.push((key(f.key()), cell(value, f.kind())));
+                }
+            }
+            Some(Column::Rounds) => {
                 let src = SourceFile::new("rounds", value);
                 let mut sink = settle_rules::diag::Sink::new(&src);
                 match settle_rules::node::parse_json(value, &mut sink) {
-                    Some(n) => n,
+                    Some(n) => top.push((key("round"), n)),
                     None => {
                         return Err(format!(
                             "column `rounds` is not a JSON array of rounds: {}",
@@ -404,45 +450,13 @@ fn csv_claim(row: &csv::StringRecord) -> Result<Claim, String> {
                     }
                 }
             }
-            (_, Cell::Int) => match value.parse::<i128>() {
-                Ok(n) => leaf(Kind::Int(n)),
-                Err(_) => leaf(Kind::Str(value.to_string())),
-            },
-            (_, Cell::Bool) => match value {
-                "true" => leaf(Kind::Bool(true)),
-                "false" => leaf(Kind::Bool(false)),
-                other => leaf(Kind::Str(other.to_string())),
-            },
-            (_, Cell::Text) => leaf(Kind::Str(value.to_string())),
-        };
-        let key = |name: &str| Key {
-            name: name.to_string(),
-            span: 0..0,
-        };
-        match column.split_once('_').filter(|(t, _)| {
-            matches!(
-                *t,
-                "customer" | "order" | "problem" | "evidence" | "ask" | "outcome"
-            )
-        }) {
-            Some((table, field)) => {
-                let i = match tables.iter().position(|(t, _)| t == table) {
-                    Some(i) => i,
-                    None => {
-                        tables.push((table.to_string(), Vec::new()));
-                        tables.len() - 1
-                    }
-                };
-                tables[i].1.push((key(field), node));
-            }
-            None => top.push((
-                key(if *column == "rounds" { "round" } else { column }),
-                node,
-            )),
+            None => return Err(format!("unknown column `{name}`")),
         }
     }
     for (name, entries) in tables {
-        top.push((Key { name, span: 0..0 }, leaf(Kind::Table(entries))));
+        if name != "outcome" || has_outcome {
+            top.push((key(name), leaf(Kind::Table(entries))));
+        }
     }
     let root = leaf(Kind::Table(top));
     let src = SourceFile::new("row", "");
@@ -469,63 +483,48 @@ pub fn to_jsonl(claim: &Claim) -> String {
 
 /// Writes the CSV header.
 pub fn write_csv_header<W: Write>(w: &mut csv::Writer<W>) -> csv::Result<()> {
-    w.write_record(CSV_COLUMNS)
+    w.write_record(csv_columns())
 }
 
-/// Writes a claim as one CSV row.
+/// A value as a CSV cell (empty when absent).
+fn cell_text(v: Value<'_>, kind: ValueKind) -> String {
+    match v {
+        Value::Text(t) => t.into_owned(),
+        Value::Date(d) => d.to_string(),
+        Value::Currency(c) => c.code().to_string(),
+        Value::Money(m) => m.to_string(),
+        Value::Count(n) => n.to_string(),
+        Value::Bool(b) => b.to_string(),
+        Value::Sym(i) => {
+            let names = match kind {
+                ValueKind::Vocab(names) => names,
+                ValueKind::Incoterm => settle_engine::claim::Incoterm::NAMES,
+                _ => &[],
+            };
+            names
+                .get(usize::from(i))
+                .copied()
+                .unwrap_or("?")
+                .to_string()
+        }
+        Value::Absent => String::new(),
+    }
+}
+
+/// Writes a claim as one CSV row, in the order of [`csv_columns`].
 pub fn write_csv_row<W: Write>(w: &mut csv::Writer<W>, c: &Claim) -> csv::Result<()> {
-    let d = |x: Option<time::Date>| x.map_or(String::new(), |d| d.to_string());
-    let b = |x: bool| x.to_string();
-    let o = c.outcome.as_ref();
-    let rounds = if c.rounds.is_empty() {
-        String::new()
-    } else {
-        serde_json::to_string(&settle_rules::claim_file::to_json(c)["round"]).unwrap_or_default()
-    };
-    let e = &c.evidence;
-    w.write_record([
-        c.id.clone(),
-        c.received.to_string(),
-        d(c.as_of),
-        c.currency.code().to_string(),
-        c.customer.name.clone(),
-        c.customer.relationship.to_string(),
-        c.customer.annual_purchases.to_string(),
-        c.customer.years.to_string(),
-        c.customer.past_claims.to_string(),
-        c.order.number.clone().unwrap_or_default(),
-        c.order.value.to_string(),
-        c.order.paid.to_string(),
-        c.order.quantity.to_string(),
-        c.order.unit_cost.to_string(),
-        c.order.incoterm.clone().unwrap_or_default(),
-        c.order.stage.to_string(),
-        d(c.order.delivered),
-        c.problem.kind.to_string(),
-        c.problem.summary.clone(),
-        c.problem.category.clone(),
-        c.problem.affected.to_string(),
-        c.problem.severity.to_string(),
-        b(c.problem.repairable),
-        b(c.problem.still_needed),
-        b(e.buyer_photos),
-        e.inspection.to_string(),
-        e.our_qc.to_string(),
-        b(e.spec_in_contract),
-        b(e.spec_from_buyer),
-        b(e.carrier_noted),
-        b(e.misuse_signs),
-        b(e.buyer_changes),
-        b(e.buyer_paid_late),
-        b(e.progress_updates),
-        e.expert_opinion.to_string(),
-        c.ask.remedy.to_string(),
-        c.ask.amount.to_string(),
-        rounds,
-        o.map_or(String::new(), |o| o.remedy.to_string()),
-        o.map_or(String::new(), |o| o.amount.to_string()),
-        o.map_or(String::new(), |o| o.cost.to_string()),
-        d(o.map(|o| o.closed)),
-        o.map_or(String::new(), |o| b(o.retained)),
-    ])
+    let row: Vec<String> = columns()
+        .iter()
+        .map(|(_, col)| match col {
+            Column::Field(f) => cell_text(c.get(*f), f.kind().unwrap_or(ValueKind::Text)),
+            Column::Rounds if c.rounds.is_empty() => String::new(),
+            Column::Rounds => serde_json::to_string(&settle_rules::claim_file::to_json(c)["round"])
+                .unwrap_or_default(),
+            Column::Outcome(f) => c
+                .outcome
+                .as_ref()
+                .map_or(String::new(), |o| cell_text(f.get(o), f.kind())),
+        })
+        .collect();
+    w.write_record(&row)
 }

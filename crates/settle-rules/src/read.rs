@@ -60,6 +60,14 @@ impl<'n> Table<'n> {
         Some((k, n))
     }
 
+    /// The value under a key, without taking it.
+    pub fn peek(&self, key: &str) -> Option<&'n Node> {
+        self.entries
+            .iter()
+            .find(|(k, _)| k.name == key)
+            .map(|(_, n)| n)
+    }
+
     /// Takes a key that must be present; reports it missing otherwise.
     pub fn need(&mut self, key: &str, sink: &mut Sink<'_>) -> Option<(&'n Key, &'n Node)> {
         let found = self.take(key);

@@ -15,6 +15,7 @@ pub mod explain;
 pub mod html;
 pub mod replay;
 pub mod ruletest;
+pub mod schema;
 pub mod table;
 
 use rust_decimal::Decimal;

@@ -95,10 +95,7 @@ impl Basis {
             paid_affected,
             unpaid_affected,
             stage: o.stage,
-            seller_pays_duty: o
-                .incoterm
-                .as_deref()
-                .is_some_and(|t| t.eq_ignore_ascii_case("DDP")),
+            seller_pays_duty: o.incoterm == Some(crate::claim::Incoterm::Ddp),
             reorder_chance,
         })
     }

@@ -70,7 +70,11 @@ pub(super) fn flatten(
 }
 
 pub(super) fn field_names() -> Vec<&'static str> {
-    Field::ALL.iter().map(|f| f.name()).collect()
+    Field::ALL
+        .iter()
+        .filter(|f| f.stage() != FieldStage::File)
+        .map(|f| f.name())
+        .collect()
 }
 
 /// Lowers one field test, checking the field exists, is known at this stage, and that the
@@ -96,6 +100,18 @@ pub(super) fn lower_test(
         };
         return None;
     };
+    if field.stage() == FieldStage::File {
+        sink.error(
+            key_span.clone(),
+            Some(name),
+            format!(
+                "`{name}` names one particular claim and cannot be tested: a rule states a general practice or a point of law"
+            ),
+        )
+        .label("not testable")
+        .help("test the facts that make the case what it is (problem.kind, evidence.*, order.*)");
+        return None;
+    }
     if field.stage() > stage {
         sink.error(
             key_span.clone(),
@@ -351,6 +367,18 @@ mod tests {
         assert!(e[0].starts_with("r.toml:2:"), "{e:?}");
         let e = check("when.problem.repairable = \"yes\"", FieldStage::Claim).unwrap_err();
         assert_eq!(e.len(), 1, "{e:?}");
+    }
+
+    #[test]
+    fn a_field_naming_one_claim_cannot_be_tested() {
+        for when in [
+            "when.id = \"CN06\"",
+            "when.customer.name = \"Acme\"",
+            "when.problem.summary = \"caked cement\"",
+        ] {
+            let e = check(when, FieldStage::Claim).unwrap_err();
+            assert!(e[0].contains("names one particular claim"), "{e:?}");
+        }
     }
 
     #[test]

@@ -1,4 +1,5 @@
 //! The claim: what the buyer says went wrong, the facts and evidence, and the rounds so far.
+//! Its fields, as files name them, are defined once in [`crate::schema`].
 //!
 //! A `Claim` that exists has passed the loader's validation (amounts not negative, `paid` at
 //! most `value`, `affected` at most `quantity`, rounds in date order and not before `received`).
@@ -169,6 +170,114 @@ vocabulary! {
     }
 }
 
+vocabulary! {
+    /// An Incoterms 2020 rule: where the risk passes from seller to buyer.
+    Incoterm {
+        /// Ex works: at our premises.
+        Exw = "EXW",
+        /// Free carrier: handed to the buyer's first carrier.
+        Fca = "FCA",
+        /// Free alongside ship.
+        Fas = "FAS",
+        /// Free on board: on board the vessel at the port of shipment.
+        Fob = "FOB",
+        /// Cost and freight: on board; we pay the freight.
+        Cfr = "CFR",
+        /// Cost, insurance and freight: on board; we pay freight and minimum cover.
+        Cif = "CIF",
+        /// Carriage paid to: handed to the first carrier; we pay the carriage.
+        Cpt = "CPT",
+        /// Carriage and insurance paid to: handed to the first carrier; all-risks cover.
+        Cip = "CIP",
+        /// Delivered at place: on arrival at the named place.
+        Dap = "DAP",
+        /// Delivered at place unloaded.
+        Dpu = "DPU",
+        /// Delivered duty paid.
+        Ddp = "DDP",
+    }
+}
+
+impl Incoterm {
+    /// Older names in daily use, read as their Incoterms 2020 successor.
+    pub const ALIASES: &'static [(&'static str, Incoterm)] = &[
+        ("C&F", Incoterm::Cfr),
+        ("CNF", Incoterm::Cfr),
+        ("DDU", Incoterm::Dap),
+        ("DAT", Incoterm::Dpu),
+    ];
+
+    /// The rule a name says, Incoterms 2020 names and the older aliases, in any case.
+    pub fn read(name: &str) -> Option<Incoterm> {
+        let upper = name.trim().to_ascii_uppercase();
+        Incoterm::parse(&upper).or_else(|| {
+            Incoterm::ALIASES
+                .iter()
+                .find(|(a, _)| *a == upper)
+                .map(|(_, t)| *t)
+        })
+    }
+
+    /// Where the risk passes to the buyer under this rule.
+    pub fn risk_passes(self) -> RiskPoint {
+        match self {
+            Incoterm::Exw => RiskPoint::AtPremises,
+            Incoterm::Dap | Incoterm::Dpu | Incoterm::Ddp => RiskPoint::OnArrival,
+            _ => RiskPoint::AtLoading,
+        }
+    }
+}
+
+vocabulary! {
+    /// Where the risk of loss passed from seller to buyer (Incoterms 2020; CISG art. 66-69).
+    RiskPoint {
+        /// At our premises (EXW).
+        AtPremises = "at_premises",
+        /// When loaded or handed to the first carrier (F and C rules).
+        AtLoading = "at_loading",
+        /// At the named destination (D rules).
+        OnArrival = "on_arrival",
+        /// The claim names no Incoterm.
+        Unknown = "unknown",
+    }
+}
+
+vocabulary! {
+    /// Who took out cargo insurance for the voyage.
+    Insurance {
+        /// Nobody.
+        None = "none",
+        /// We did (CIF and CIP oblige us to).
+        Seller = "seller",
+        /// The buyer did.
+        Buyer = "buyer",
+    }
+}
+
+vocabulary! {
+    /// The goods against a sample the buyer approved (sale by sample, CISG art. 35(2)(c)).
+    SampleMatch {
+        /// There was no approved sample.
+        None = "none",
+        /// The goods match the approved sample.
+        Matches = "matches",
+        /// The goods differ from it.
+        Differs = "differs",
+    }
+}
+
+vocabulary! {
+    /// Whether our packing was fit for the voyage and the goods.
+    Packing {
+        /// Fit for the voyage.
+        Adequate = "adequate",
+        /// Not fit (no moisture protection, loose fixing, weak crates).
+        Inadequate = "inadequate",
+        /// Not known.
+        Unknown = "unknown",
+    }
+}
+
 /// The customer behind the claim.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Customer {
@@ -197,12 +306,18 @@ pub struct Order {
     pub quantity: u64,
     /// The seller's cost to make or buy one unit again.
     pub unit_cost: Money,
-    /// The order's Incoterm (EXW, FOB, CIF, DAP, DDP, ...).
-    pub incoterm: Option<String>,
+    /// The order's Incoterms 2020 rule, when the claim names one.
+    pub incoterm: Option<Incoterm>,
     /// Where the goods are.
     pub stage: Stage,
     /// When the goods were delivered.
     pub delivered: Option<Date>,
+    /// The goods spoil within days or weeks.
+    pub perishable: bool,
+    /// Who took out cargo insurance for the voyage.
+    pub insurance: Insurance,
+    /// The contract's period for raising claims after delivery, in days.
+    pub claim_days: Option<u32>,
 }
 
 /// What went wrong.
@@ -249,6 +364,18 @@ pub struct Evidence {
     pub progress_updates: bool,
     /// Our engineer's or a surveyor's view.
     pub expert_opinion: ExpertOpinion,
+    /// The goods against a sample the buyer approved.
+    pub sample: SampleMatch,
+    /// Whether our packing was fit for the voyage.
+    pub packing: Packing,
+    /// A clean bill of lading or a loading inspection shows the goods loaded in good order.
+    pub loaded_clean: bool,
+    /// The defects lie within the tolerance the contract or the trade accepts.
+    pub within_tolerance: bool,
+    /// The buyer's delay in taking delivery, examining or storing the goods made the loss.
+    pub buyer_delay: bool,
+    /// An impediment beyond our control caused the failure (CISG art. 79).
+    pub impediment: bool,
 }
 
 /// What the buyer asks for.
@@ -318,6 +445,88 @@ pub struct Claim {
 }
 
 impl Claim {
+    /// A claim with every field empty (zero, false, the first name of each set, no rounds):
+    /// where a reader starts, setting each field it reads.
+    pub fn blank() -> Claim {
+        let epoch = Date::from_ordinal_date(2000, 1).unwrap_or(Date::MIN);
+        Claim {
+            id: String::new(),
+            received: epoch,
+            as_of: None,
+            currency: Currency::new(*b"XXX", 2),
+            customer: Customer {
+                name: String::new(),
+                relationship: Relationship::New,
+                annual_purchases: Money::ZERO,
+                years: 0,
+                past_claims: 0,
+            },
+            order: Order {
+                number: None,
+                value: Money::ZERO,
+                paid: Money::ZERO,
+                quantity: 0,
+                unit_cost: Money::ZERO,
+                incoterm: None,
+                stage: Stage::PreShipment,
+                delivered: None,
+                perishable: false,
+                insurance: Insurance::None,
+                claim_days: None,
+            },
+            problem: Problem {
+                kind: ProblemKind::QualityDefect,
+                summary: String::new(),
+                category: String::new(),
+                affected: 0,
+                severity: Severity::Cosmetic,
+                repairable: false,
+                still_needed: false,
+            },
+            evidence: Evidence {
+                buyer_photos: false,
+                inspection: Inspection::None,
+                our_qc: QcRecord::Passed,
+                spec_in_contract: false,
+                spec_from_buyer: false,
+                carrier_noted: false,
+                misuse_signs: false,
+                buyer_changes: false,
+                buyer_paid_late: false,
+                progress_updates: false,
+                expert_opinion: ExpertOpinion::None,
+                sample: SampleMatch::None,
+                packing: Packing::Unknown,
+                loaded_clean: false,
+                within_tolerance: false,
+                buyer_delay: false,
+                impediment: false,
+            },
+            ask: Ask {
+                remedy: Remedy::Refund,
+                amount: Money::ZERO,
+            },
+            rounds: Vec::new(),
+            outcome: None,
+        }
+    }
+
+    /// Where the risk passed to the buyer, by the claim's Incoterm.
+    pub fn risk_passes(&self) -> RiskPoint {
+        self.order
+            .incoterm
+            .map_or(RiskPoint::Unknown, Incoterm::risk_passes)
+    }
+
+    /// Whether the claim came after the contract's claim period (`order.claim_days` after
+    /// delivery); false when the contract sets no period or the goods are not delivered.
+    pub fn out_of_time(&self) -> bool {
+        match (self.order.claim_days, self.order.delivered) {
+            (Some(days), Some(d)) => (self.received - d).whole_days() > i64::from(days),
+            _ => false,
+        }
+    }
+
     /// The day of the decision: `as_of`, else the last round's date, else `received`.
     pub fn decision_date(&self) -> Date {
         self.as_of
