@@ -198,6 +198,16 @@ pub enum Value<'a> {
 pub trait FieldValue: Sized {
     /// The value.
     fn to_value(&self) -> Value<'_>;
+    /// The value as a rule reads it (the fast path of [`Facts::of`]).
+    fn to_fact(&self) -> Fact<'_> {
+        match self.to_value() {
+            Value::Money(m) => Fact::Num(m),
+            Value::Count(n) => Fact::Num(Decimal::from(n)),
+            Value::Bool(b) => Fact::Bool(b),
+            Value::Sym(i) => Fact::Sym(i),
+            Value::Text(_) | Value::Date(_) | Value::Currency(_) | Value::Absent => Fact::Absent,
+        }
+    }
     /// The Rust value of a [`Value`] of the right kind.
     fn from_value(v: Value<'_>) -> Option<Self>;
 }
@@ -205,6 +215,9 @@ pub trait FieldValue: Sized {
 impl FieldValue for String {
     fn to_value(&self) -> Value<'_> {
         Value::Text(Cow::Borrowed(self))
+    }
+    fn to_fact(&self) -> Fact<'_> {
+        Fact::Text(self)
     }
     fn from_value(v: Value<'_>) -> Option<Self> {
         match v {
@@ -242,6 +255,9 @@ impl FieldValue for Decimal {
     fn to_value(&self) -> Value<'_> {
         Value::Money(*self)
     }
+    fn to_fact(&self) -> Fact<'_> {
+        Fact::Num(*self)
+    }
     fn from_value(v: Value<'_>) -> Option<Self> {
         match v {
             Value::Money(m) => Some(m),
@@ -253,6 +269,9 @@ impl FieldValue for Decimal {
 impl FieldValue for u64 {
     fn to_value(&self) -> Value<'_> {
         Value::Count(*self)
+    }
+    fn to_fact(&self) -> Fact<'_> {
+        Fact::Num(Decimal::from(*self))
     }
     fn from_value(v: Value<'_>) -> Option<Self> {
         match v {
@@ -266,6 +285,9 @@ impl FieldValue for u32 {
     fn to_value(&self) -> Value<'_> {
         Value::Count(u64::from(*self))
     }
+    fn to_fact(&self) -> Fact<'_> {
+        Fact::Num(Decimal::from(*self))
+    }
     fn from_value(v: Value<'_>) -> Option<Self> {
         match v {
             // Counts are bounded by the schema; a larger one saturates, as the reader did.
@@ -278,6 +300,9 @@ impl FieldValue for u32 {
 impl FieldValue for bool {
     fn to_value(&self) -> Value<'_> {
         Value::Bool(*self)
+    }
+    fn to_fact(&self) -> Fact<'_> {
+        Fact::Bool(*self)
     }
     fn from_value(v: Value<'_>) -> Option<Self> {
         match v {
@@ -294,6 +319,12 @@ impl<T: FieldValue> FieldValue for Option<T> {
             None => Value::Absent,
         }
     }
+    fn to_fact(&self) -> Fact<'_> {
+        match self {
+            Some(x) => x.to_fact(),
+            None => Fact::Absent,
+        }
+    }
     fn from_value(v: Value<'_>) -> Option<Self> {
         match v {
             Value::Absent => Some(None),
@@ -307,6 +338,9 @@ macro_rules! vocab_values {
         impl FieldValue for $t {
             fn to_value(&self) -> Value<'_> {
                 Value::Sym(self.index() as u8)
+            }
+            fn to_fact(&self) -> Fact<'_> {
+                Fact::Sym(self.index() as u8)
             }
             fn from_value(v: Value<'_>) -> Option<Self> {
                 match v {
@@ -414,6 +448,15 @@ macro_rules! schema {
         }
 
         impl Claim {
+            /// Writes the facts of every field a rule may test, straight from the fields.
+            fn fill_facts<'a>(&'a self, v: &mut [Fact<'a>; FIELD_COUNT]) {
+                $(
+                    if matches!(FieldStage::$stage, FieldStage::Claim) {
+                        v[Field::$v as usize] = FieldValue::to_fact(&self.$($acc).+);
+                    }
+                )+
+            }
+
             /// A claim field's value (`Value::Absent` for a derived fact).
             pub fn get(&self, f: Field) -> Value<'_> {
                 match f {
@@ -561,21 +604,7 @@ impl<'a> Facts<'a> {
         use Field as F;
         let mut v = [Fact::Absent; FIELD_COUNT];
         // The claim's own fields, from the schema: every field a rule may test.
-        for &f in Field::CLAIM {
-            if f.stage() != FieldStage::Claim {
-                continue;
-            }
-            v[f as usize] = match claim.get(f) {
-                Value::Text(Cow::Borrowed(t)) => Fact::Text(t),
-                // Text a rule may test is held by the claim, so it is always borrowed.
-                Value::Text(Cow::Owned(_)) => Fact::Absent,
-                Value::Money(m) => Fact::Num(m),
-                Value::Count(n) => Fact::Num(Decimal::from(n)),
-                Value::Bool(b) => Fact::Bool(b),
-                Value::Sym(i) => Fact::Sym(i),
-                Value::Date(_) | Value::Currency(_) | Value::Absent => Fact::Absent,
-            };
-        }
+        claim.fill_facts(&mut v);
         // The derived facts.
         let num = |d: Decimal| Fact::Num(d);
         let int = |i: u64| Fact::Num(Decimal::from(i));

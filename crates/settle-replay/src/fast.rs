@@ -11,7 +11,6 @@ use settle_engine::schema::{
 };
 use settle_rules::{currency, read};
 use std::fmt;
-use std::sync::OnceLock;
 
 /// A claim from one line of JSON, if it is valid; `None` sends the caller to the spanned reader.
 pub fn parse(text: &str) -> Option<Claim> {
@@ -50,26 +49,36 @@ struct Doc {
     seen_rounds: bool,
 }
 
-/// Every claim field by its section and key, worked out once.
-fn fields() -> &'static [(Section, &'static str, Field)] {
-    static TABLE: OnceLock<Vec<(Section, &'static str, Field)>> = OnceLock::new();
-    TABLE.get_or_init(|| {
-        Field::CLAIM
+/// Each section's claim fields by key, in file order (the order writers use, so a scan meets
+/// the next key early), worked out once from the schema.
+fn keys() -> &'static [Vec<(&'static str, Field)>] {
+    static KEYS: std::sync::OnceLock<Vec<Vec<(&'static str, Field)>>> = std::sync::OnceLock::new();
+    KEYS.get_or_init(|| {
+        Section::ALL
             .iter()
-            .map(|&f| {
-                let name = f.name();
-                let key = name.rsplit_once('.').map_or(name, |(_, k)| k);
-                (f.section(), key, f)
+            .map(|&section| {
+                let v: Vec<(&'static str, Field)> = Field::CLAIM
+                    .iter()
+                    .filter(|f| f.section() == section)
+                    .map(|&f| {
+                        let name = f.name();
+                        (name.rsplit_once('.').map_or(name, |(_, k)| k), f)
+                    })
+                    .collect();
+                v
             })
             .collect()
     })
 }
 
+/// The claim field `key` of `section`: a scan of that section's keys, lengths compared first
+/// (most keys differ in length, so few bytes are ever compared).
 fn field_in(section: Section, key: &str) -> Option<Field> {
-    fields()
+    let key = key.as_bytes();
+    keys()[section as usize]
         .iter()
-        .find(|(s, k, _)| *s == section && *k == key)
-        .map(|(_, _, f)| *f)
+        .find(|(k, _)| k.len() == key.len() && k.as_bytes() == key)
+        .map(|(_, f)| *f)
 }
 
 fn section_named(key: &str) -> Option<Section> {
@@ -77,6 +86,71 @@ fn section_named(key: &str) -> Option<Section> {
         .iter()
         .copied()
         .find(|s| *s != Section::Top && s.key() == key)
+}
+
+/// What a key names, resolved as it is read (without copying the key).
+#[derive(Clone, Copy)]
+enum Key {
+    Field(Field),
+    Section(Section),
+    Round,
+    Outcome,
+    /// A key the claim format does not have.
+    Unknown,
+}
+
+/// Reads a key of a claim's table `section` (the top level, or a section) and resolves it.
+struct KeySeed(Section);
+
+impl<'de> DeserializeSeed<'de> for KeySeed {
+    type Value = Key;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Key, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for KeySeed {
+    type Value = Key;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a key")
+    }
+
+    fn visit_str<E: de::Error>(self, key: &str) -> Result<Key, E> {
+        if let Some(f) = field_in(self.0, key) {
+            return Ok(Key::Field(f));
+        }
+        if self.0 != Section::Top {
+            return Ok(Key::Unknown);
+        }
+        Ok(match key {
+            "round" => Key::Round,
+            "outcome" => Key::Outcome,
+            _ => section_named(key).map_or(Key::Unknown, Key::Section),
+        })
+    }
+}
+
+/// Reads a key of a sub-table whose fields are a schema part, as the field's position.
+struct PartKey<P>(std::marker::PhantomData<P>);
+
+impl<'de, P: Part> DeserializeSeed<'de> for PartKey<P> {
+    type Value = Option<usize>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Option<usize>, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl<'de, P: Part> Visitor<'de> for PartKey<P> {
+    type Value = Option<usize>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a key")
+    }
+
+    fn visit_str<E: de::Error>(self, key: &str) -> Result<Option<usize>, E> {
+        Ok(P::ALL.iter().position(|f| f.key() == key))
+    }
 }
 
 /// Reads one value of a kind, as the spanned reader would accept it.
@@ -160,23 +234,23 @@ impl<'de> Visitor<'de> for DocSeed<'_> {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         let doc = self.0;
-        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
-            let key = key.as_ref();
-            if let Some(f) = field_in(Section::Top, key) {
-                set_once(&mut doc.draft, f, map.next_value_seed(ValueSeed(kind(f)))?)?;
-            } else if let Some(s) = section_named(key) {
-                if doc.sections.contains(&s) {
-                    return Err(de::Error::custom("a section given twice"));
+        while let Some(key) = map.next_key_seed(KeySeed(Section::Top))? {
+            match key {
+                Key::Field(f) => {
+                    set_once(&mut doc.draft, f, map.next_value_seed(ValueSeed(kind(f)))?)?
                 }
-                doc.sections.push(s);
-                map.next_value_seed(SectionSeed(s, &mut doc.draft))?;
-            } else if key == "round" && !doc.seen_rounds {
-                doc.seen_rounds = true;
-                map.next_value_seed(RoundsSeed(doc))?;
-            } else if key == "outcome" && doc.outcome.is_none() {
-                doc.outcome = Some(map.next_value_seed(OutcomeSeed)?);
-            } else {
-                return Err(de::Error::custom("an unknown or repeated key"));
+                Key::Section(s) if !doc.sections.contains(&s) => {
+                    doc.sections.push(s);
+                    map.next_value_seed(SectionSeed(s, &mut doc.draft))?;
+                }
+                Key::Round if !doc.seen_rounds => {
+                    doc.seen_rounds = true;
+                    map.next_value_seed(RoundsSeed(doc))?;
+                }
+                Key::Outcome if doc.outcome.is_none() => {
+                    doc.outcome = Some(map.next_value_seed(OutcomeSeed)?);
+                }
+                _ => return Err(de::Error::custom("an unknown or repeated key")),
             }
         }
         // Every section must be there, even when all its fields have defaults.
@@ -221,9 +295,10 @@ impl<'de> Visitor<'de> for SectionSeed<'_> {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         let SectionSeed(section, draft) = self;
-        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
-            let f = field_in(section, key.as_ref())
-                .ok_or_else(|| de::Error::custom("an unknown field"))?;
+        while let Some(key) = map.next_key_seed(KeySeed(section))? {
+            let Key::Field(f) = key else {
+                return Err(de::Error::custom("an unknown field"));
+            };
             set_once(draft, f, map.next_value_seed(ValueSeed(kind(f)))?)?;
         }
         Ok(())
@@ -354,11 +429,8 @@ impl<'de, P: Part> Visitor<'de> for PartSeed<P> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<P::Of, A::Error> {
         let mut x = P::blank();
         let mut given = [false; 16];
-        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
-            let i = P::ALL
-                .iter()
-                .position(|f| f.key() == key.as_ref())
-                .ok_or_else(|| de::Error::custom("an unknown field"))?;
+        while let Some(key) = map.next_key_seed(PartKey::<P>(std::marker::PhantomData))? {
+            let i = key.ok_or_else(|| de::Error::custom("an unknown field"))?;
             let f = P::ALL[i];
             let v = map.next_value_seed(ValueSeed(f.kind()))?;
             if given[i] || !f.set(&mut x, v) {
