@@ -24,7 +24,9 @@ pub(crate) fn document_of(claim: &Claim) -> Map<String, Value> {
 pub(crate) fn parse_document(text: &str) -> Result<Map<String, Value>> {
     match serde_json::from_str(text) {
         Ok(Value::Object(m)) => Ok(m),
-        Ok(_) => Err(Error::Corrupt("a claim document is not a JSON object".into())),
+        Ok(_) => Err(Error::Corrupt(
+            "a claim document is not a JSON object".into(),
+        )),
         Err(e) => Err(Error::Corrupt(format!("a claim document is not JSON: {e}"))),
     }
 }
@@ -50,7 +52,10 @@ pub(crate) fn assemble(
         whole.insert("outcome".into(), outcome_json(o));
     }
     let id = whole.get("id").and_then(Value::as_str).unwrap_or("?");
-    let source = SourceFile::new(format!("ledger:{id}"), Value::Object(whole.clone()).to_string());
+    let source = SourceFile::new(
+        format!("ledger:{id}"),
+        Value::Object(whole.clone()).to_string(),
+    );
     parse_claim(&source, Format::Json).map_err(|diags| {
         let first = diags.into_iter().next();
         match first {
@@ -189,7 +194,12 @@ mod tests {
 
     #[test]
     fn refuses_times_it_did_not_write() {
-        for t in ["", "2024-04-08", "2024-04-08T07:05:07Z", "2024-13-08T07:05:07.000120Z"] {
+        for t in [
+            "",
+            "2024-04-08",
+            "2024-04-08T07:05:07Z",
+            "2024-13-08T07:05:07.000120Z",
+        ] {
             assert!(time(t).is_err(), "{t}");
         }
     }

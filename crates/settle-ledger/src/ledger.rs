@@ -2,7 +2,9 @@
 //! transaction that first moves the claim's version on by one with a compare-and-set, then
 //! validates, then writes its rows and its audit event.
 
-use crate::document::{self, assemble, date, date_text, document_of, parse_document, time, time_text};
+use crate::document::{
+    self, assemble, date, date_text, document_of, parse_document, time, time_text,
+};
 use crate::error::{Error, Result};
 use crate::migrate;
 use crate::model::*;
@@ -215,7 +217,10 @@ impl Ledger {
             (&advice.ruleset.hash, "advice.ruleset.hash"),
         ] {
             if v.is_empty() {
-                return Err(Error::invalid(field, "empty; the decision log must name the rules"));
+                return Err(Error::invalid(
+                    field,
+                    "empty; the decision log must name the rules",
+                ));
             }
         }
         self.conn.transact(Mode::Write, |tx| {
@@ -274,7 +279,10 @@ impl Ledger {
         check_actor(actor)?;
         let at = time_text(now)?;
         if user == Some("") {
-            return Err(Error::invalid("assigned_to", "empty; name a user, or nobody"));
+            return Err(Error::invalid(
+                "assigned_to",
+                "empty; name a user, or nobody",
+            ));
         }
         self.conn.transact(Mode::Write, |tx| {
             let claim = claim_for_write(tx, id, expected_version, &at)?;
@@ -336,7 +344,11 @@ impl Ledger {
             let outcome_json = document::outcome_json(outcome);
             tx.exec(
                 "UPDATE claims SET status = 'closed', closed_at = $2, outcome = $3 WHERE id = $1",
-                &[id.into(), at.as_str().into(), outcome_json.to_string().into()],
+                &[
+                    id.into(),
+                    at.as_str().into(),
+                    outcome_json.to_string().into(),
+                ],
             )?;
             let detail = json!({ "outcome": outcome_json });
             insert_event(tx, id, expected_version + 1, &at, actor, "close", &detail)?;
@@ -471,7 +483,10 @@ impl Iterator for ClosedClaims<'_> {
 
 fn check_actor(actor: &str) -> Result<()> {
     if actor.is_empty() {
-        return Err(Error::invalid("actor", "empty; every write names who made it"));
+        return Err(Error::invalid(
+            "actor",
+            "empty; every write names who made it",
+        ));
     }
     Ok(())
 }
@@ -619,9 +634,14 @@ fn check_turn(past: &[Past], round: &RoundEntry) -> Result<()> {
 }
 
 /// Applies evidence changes to the document's `[evidence]`; the changed fields, old and new.
-fn apply_evidence(doc: &mut Map<String, Json>, changes: &Map<String, Json>) -> Result<Map<String, Json>> {
+fn apply_evidence(
+    doc: &mut Map<String, Json>,
+    changes: &Map<String, Json>,
+) -> Result<Map<String, Json>> {
     let Some(Json::Object(evidence)) = doc.get_mut("evidence") else {
-        return Err(Error::Corrupt("a claim document has no `evidence` table".into()));
+        return Err(Error::Corrupt(
+            "a claim document has no `evidence` table".into(),
+        ));
     };
     let mut changed = Map::new();
     for (k, v) in changes {
@@ -780,7 +800,11 @@ fn round_record(r: &Row) -> Result<RoundRecord> {
                 None => Map::new(),
                 Some(t) => match serde_json::from_str(&t) {
                     Ok(Json::Object(m)) => m,
-                    _ => return Err(Error::Corrupt(format!("evidence changes `{t}` are not a JSON object"))),
+                    _ => {
+                        return Err(Error::Corrupt(format!(
+                            "evidence changes `{t}` are not a JSON object"
+                        )));
+                    }
                 },
             },
         },
@@ -815,9 +839,14 @@ fn read_record(tx: &mut dyn Tx, id: &str) -> Result<ClaimRecord> {
         .opt_text(8)?
         .map(|t| document::outcome_from_json(&t))
         .transpose()?;
-    let proposals: Vec<Round> = rounds.iter().filter_map(|r| engine_round(&r.entry)).collect();
+    let proposals: Vec<Round> = rounds
+        .iter()
+        .filter_map(|r| engine_round(&r.entry))
+        .collect();
     let claim = assemble(&doc, &proposals, outcome.as_ref()).map_err(|(field, reason)| {
-        Error::Corrupt(format!("claim `{id}` does not read back: `{field}`: {reason}"))
+        Error::Corrupt(format!(
+            "claim `{id}` does not read back: `{field}`: {reason}"
+        ))
     })?;
     Ok(ClaimRecord {
         claim,

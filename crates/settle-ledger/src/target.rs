@@ -124,7 +124,10 @@ mod tests {
     #[test]
     fn hides_passwords() {
         let t = Target::parse("postgres://rep:s3cret@db:5432/settle?sslmode=disable").unwrap();
-        assert_eq!(t.to_string(), "postgres://rep:***@db:5432/settle?sslmode=disable");
+        assert_eq!(
+            t.to_string(),
+            "postgres://rep:***@db:5432/settle?sslmode=disable"
+        );
         assert!(!format!("{t:?}").contains("s3cret"));
         let t = Target::parse("postgres://rep@db/settle").unwrap();
         assert_eq!(t.to_string(), "postgres://rep@db/settle");
