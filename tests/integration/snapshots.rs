@@ -89,15 +89,12 @@ fn advise_under_the_lean_rules() {
 #[test]
 fn advise_writes_the_tree_as_dot() {
     let tmp = Scratch::new();
-    assert_cmd_snapshot!(
-        "advise_tree__waybill-wrong-port",
-        tmp.settle(&[
-            "advise",
-            "repo/examples/claims/waybill-wrong-port.toml",
-            "--tree",
-            "tree.dot",
-        ])
-    );
+    assert_cmd_snapshot!("advise_tree__waybill-wrong-port", tmp.settle(&[
+        "advise",
+        "repo/examples/claims/waybill-wrong-port.toml",
+        "--tree",
+        "tree.dot",
+    ]));
     insta::assert_snapshot!(
         "advise_tree_dot__waybill-wrong-port",
         std::fs::read_to_string(tmp.path().join("tree.dot")).expect("the tree was written")
@@ -108,10 +105,7 @@ fn advise_writes_the_tree_as_dot() {
 fn explain_text_and_json_on_every_example_claim() {
     for claim in files("examples/claims", &[".toml", ".json"]) {
         let name = stem(&claim);
-        assert_cmd_snapshot!(
-            format!("explain_text__{name}"),
-            settle(&["explain", &claim])
-        );
+        assert_cmd_snapshot!(format!("explain_text__{name}"), settle(&["explain", &claim]));
         assert_cmd_snapshot!(
             format!("explain_json__{name}"),
             settle(&["explain", &claim, "--format", "json"])
@@ -153,10 +147,7 @@ fn rules_check_on_the_default_set_and_every_broken_rule_file() {
         "rules_check_json__default",
         settle(&["rules", "check", "--format", "json"])
     );
-    assert_cmd_snapshot!(
-        "rules_check__lean",
-        settle(&["rules", "check", "rules/lean"])
-    );
+    assert_cmd_snapshot!("rules_check__lean", settle(&["rules", "check", "rules/lean"]));
     for case in files("tests/data/rules", &[".toml"]) {
         let tmp = Scratch::new();
         rule_set_with(&tmp.path().join("set"), &case);
@@ -181,10 +172,7 @@ fn rules_lint_on_the_shipped_sets_and_every_lint_case() {
         let name = stem(&case);
         let tmp = Scratch::new();
         rule_set_with(&tmp.path().join("set"), &case);
-        assert_cmd_snapshot!(
-            format!("lint__{name}"),
-            tmp.settle(&["rules", "lint", "set"])
-        );
+        assert_cmd_snapshot!(format!("lint__{name}"), tmp.settle(&["rules", "lint", "set"]));
         if name == "shadowed-row" {
             assert_cmd_snapshot!(
                 "lint_json__shadowed-row",
@@ -196,10 +184,7 @@ fn rules_lint_on_the_shipped_sets_and_every_lint_case() {
 
 #[test]
 fn rules_test_on_the_default_set() {
-    assert_cmd_snapshot!(
-        "rules_test__default",
-        settle(&["rules", "test", "rules/default"])
-    );
+    assert_cmd_snapshot!("rules_test__default", settle(&["rules", "test", "rules/default"]));
     assert_cmd_snapshot!(
         "rules_test_json__default",
         settle(&["rules", "test", "rules/default", "--format", "json"])
@@ -214,20 +199,11 @@ fn rules_diff_and_graph() {
     );
     assert_cmd_snapshot!(
         "rules_diff_json__default_lean",
-        settle(&[
-            "rules",
-            "diff",
-            "rules/default",
-            "rules/lean",
-            "--format",
-            "json"
-        ])
+        settle(&["rules", "diff", "rules/default", "rules/lean", "--format", "json"])
     );
     let tmp = Scratch::new();
     let made = tmp
-        .settle(&[
-            "history", "gen", "--count", "300", "--seed", "3", "--out", "h.jsonl",
-        ])
+        .settle(&["history", "gen", "--count", "300", "--seed", "3", "--out", "h.jsonl"])
         .status()
         .expect("run settle");
     assert!(made.success());
@@ -253,9 +229,7 @@ fn history_gen_heads_and_import() {
     );
     assert_cmd_snapshot!(
         "history_gen__csv",
-        settle(&[
-            "history", "gen", "--count", "3", "--seed", "11", "--format", "csv"
-        ])
+        settle(&["history", "gen", "--count", "3", "--seed", "11", "--format", "csv"])
     );
     assert_cmd_snapshot!(
         "history_import__examples",
@@ -267,9 +241,7 @@ fn history_gen_heads_and_import() {
 fn replay_text_json_html_and_changes() {
     let tmp = Scratch::new();
     let made = tmp
-        .settle(&[
-            "history", "gen", "--count", "400", "--seed", "5", "--out", "h.jsonl",
-        ])
+        .settle(&["history", "gen", "--count", "400", "--seed", "5", "--out", "h.jsonl"])
         .status()
         .expect("run settle");
     assert!(made.success());
