@@ -869,30 +869,54 @@ fn status(text: &str) -> Result<Status> {
     }
 }
 
+/// The few document fields a claim list shows. Only these are decoded (the rest of the
+/// document is skipped), and a document of another shape shows them as unknown.
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+struct Head {
+    currency: Option<String>,
+    customer: Option<Named>,
+    problem: Option<Kinded>,
+    ask: Option<AskHead>,
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+struct Named {
+    name: Option<String>,
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+struct Kinded {
+    kind: Option<String>,
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+struct AskHead {
+    remedy: Option<String>,
+    amount: Option<Json>,
+}
+
 fn summary(r: &Row) -> Result<ClaimSummary> {
-    let doc = parse_document(&r.text(5)?)?;
-    let at = |path: &[&str]| {
-        let mut v = doc.get(path[0])?;
-        for k in &path[1..] {
-            v = v.get(k)?;
-        }
-        match v {
-            Json::String(s) => Some(s.clone()),
-            Json::Number(n) => Some(n.to_string()),
-            _ => None,
-        }
-    };
+    let head: Head = serde_json::from_str(&r.text(5)?).unwrap_or_default();
+    let amount = head.ask.as_ref().and_then(|a| match &a.amount {
+        Some(Json::String(s)) => Some(s.clone()),
+        Some(Json::Number(n)) => Some(n.to_string()),
+        _ => None,
+    });
     Ok(ClaimSummary {
         id: r.text(0)?,
         version: r.count(1)?,
         status: status(&r.text(2)?)?,
         assigned_to: r.opt_text(3)?,
         updated_at: time(&r.text(4)?)?,
-        customer: at(&["customer", "name"]),
-        kind: at(&["problem", "kind"]),
-        ask_remedy: at(&["ask", "remedy"]),
-        ask_amount: at(&["ask", "amount"]),
-        currency: at(&["currency"]),
+        customer: head.customer.and_then(|c| c.name),
+        kind: head.problem.and_then(|p| p.kind),
+        ask_remedy: head.ask.and_then(|a| a.remedy),
+        ask_amount: amount,
+        currency: head.currency,
     })
 }
 
