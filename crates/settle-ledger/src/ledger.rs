@@ -1,4 +1,4 @@
-//! The ledger's operations, written once over [`crate::store::Tx`]: every write is one
+//! The ledger's operations, written once over the `store` module's `Tx`: every write is one
 //! transaction that first moves the claim's version on by one with a compare-and-set, then
 //! validates, then writes its rows and its audit event.
 

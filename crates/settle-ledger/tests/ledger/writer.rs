@@ -15,6 +15,8 @@ use std::time::{Duration, Instant};
 const WRITER_VAR: &str = "SETTLE_LEDGER_WRITER";
 const CLAIM: &str = "K-1";
 const KILLS: u64 = 20;
+/// Far longer than the test lets a writer live (under 0.4 s).
+const WRITER_LIFETIME: Duration = Duration::from_secs(20);
 
 /// In writer mode, writes until killed (an error ends it with exit code 3); otherwise `None`.
 pub fn run_if_asked() -> Option<ExitCode> {
@@ -28,11 +30,13 @@ pub fn run_if_asked() -> Option<ExitCode> {
     })
 }
 
-/// The writer's `n`th operation, by the claim's version: a proposal, advice, a request for
-/// evidence, or evidence that sets `progress_updates` (so the document changes too).
+/// Writes until killed: by the claim's version, a proposal, advice, a request for evidence, or
+/// evidence that sets `progress_updates` (so the document changes too). It stops by itself
+/// after [`WRITER_LIFETIME`], so that a writer whose test died does not write on forever.
 fn write_forever(target: &str) -> Result<(), Error> {
     let mut ledger = Ledger::open(&Target::parse(target)?)?;
-    loop {
+    let born = Instant::now();
+    while born.elapsed() < WRITER_LIFETIME {
         let v = ledger.get(CLAIM)?.version;
         let on = day(2024, 2, 5) + time::Duration::days(v as i64 / 16);
         let result = match v % 4 {
@@ -90,6 +94,7 @@ fn write_forever(target: &str) -> Result<(), Error> {
             Err(e) => return Err(e),
         }
     }
+    Ok(())
 }
 
 fn advice(as_of: time::Date, v: u64) -> AdviceEntry {
