@@ -15,7 +15,7 @@ use crate::read::{self, Table};
 use crate::source::SourceFile;
 use rust_decimal::Decimal;
 use settle_engine::claim::Remedy;
-use settle_engine::money::Money;
+use settle_engine::money::{Currency, Money};
 use settle_engine::{Action, Advice, Claim, Playbook, advise};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -121,8 +121,8 @@ pub struct Advised {
     pub amount: Option<Money>,
     /// The buyer's ask (`ask.amount`).
     pub ask: Money,
-    /// The claim's currency code.
-    pub currency: String,
+    /// The claim's currency.
+    pub currency: Currency,
     /// `amount ÷ ask`; `None` when the move has no amount or the ask is zero.
     pub share: Option<Decimal>,
     /// The seller's share of the responsibility.
@@ -149,7 +149,7 @@ impl Advised {
             option: proposal.map(|p| p.remedy),
             amount,
             ask,
-            currency: claim.currency.code().to_string(),
+            currency: claim.currency,
             share,
             seller,
             buyer,
@@ -219,13 +219,12 @@ pub fn either(names: &[&str]) -> String {
 }
 
 /// What differs on the share of the ask, as a line: `amount: expected a share of the ask at
-/// least 0.9, got 0.5 (USD 2700.00 of USD 5400.00)`.
+/// least 0.9, got 0.5 (USD 2,700.00 of USD 5,400.00)`.
 pub fn share_difference(bounds: &ShareBounds, a: &Advised) -> String {
+    let ask = a.currency.format(a.ask);
     let got = match (a.share_text(), a.amount) {
-        (Some(s), Some(amount)) => {
-            format!("{s} ({} {amount} of {} {})", a.currency, a.currency, a.ask)
-        }
-        _ => format!("no share: the ask is {} {}", a.currency, a.ask),
+        (Some(s), Some(amount)) => format!("{s} ({} of {ask})", a.currency.format(amount)),
+        _ => format!("no share: the ask is {ask}"),
     };
     format!(
         "amount: expected a share of the ask {}, got {got}",
@@ -617,6 +616,15 @@ pub fn load(dir: &Path) -> Result<Casebook, (Vec<Diagnostic>, Vec<SourceFile>)> 
             }
         }
     }
+    if diags.is_empty() && cases.is_empty() {
+        diags.push(unlocated(
+            &cases_dir,
+            format!(
+                "the casebook has no cases: no claim file in {}",
+                cases_dir.display()
+            ),
+        ));
+    }
     if diags.is_empty() {
         Ok(Casebook {
             dir: dir.display().to_string(),
@@ -821,7 +829,7 @@ mod tests {
             option,
             amount,
             ask,
-            currency: "USD".into(),
+            currency: Currency::new(*b"USD", 2),
             share: amount.and_then(|a| a.checked_div(ask)),
             seller: d(split[0]),
             buyer: d(split[1]),
@@ -904,7 +912,7 @@ mod tests {
             v.differences(&low),
             [
                 "option: expected refund, got discount",
-                "amount: expected a share of the ask at least 0.9, got 0.5 (USD 500.00 of USD 1000.00)",
+                "amount: expected a share of the ask at least 0.9, got 0.5 (USD 500.00 of USD 1,000.00)",
             ]
         );
         let reject = advised(
@@ -917,7 +925,7 @@ mod tests {
             v.differences(&reject),
             [
                 "action: expected offer or request_evidence, got reject",
-                "amount: expected a share of the ask at least 0.9, got 0 (USD 0.00 of USD 1000.00)",
+                "amount: expected a share of the ask at least 0.9, got 0 (USD 0.00 of USD 1,000.00)",
                 "responsibility: expected seller, got carrier (seller 0, buyer 0, carrier 1)",
             ]
         );
