@@ -585,6 +585,13 @@ pub fn load(dir: &Path) -> Result<Casebook, (Vec<Diagnostic>, Vec<SourceFile>)> 
         diags.extend(sink.finish());
     }
     sources.push(expected_source);
+    // Verdicts without a case, to suggest for a case without a verdict (a misspelt id).
+    let unmatched: Vec<String> = verdicts
+        .iter()
+        .filter(|v| !claims.iter().any(|(i, _, _)| *i == v.id))
+        .map(|v| v.id.clone())
+        .collect();
+    let unmatched: Vec<&str> = unmatched.iter().map(String::as_str).collect();
     for (id, source, claim) in claims {
         match verdicts.iter().find(|v| v.id == id) {
             Some(v) => {
@@ -600,17 +607,21 @@ pub fn load(dir: &Path) -> Result<Casebook, (Vec<Diagnostic>, Vec<SourceFile>)> 
             }
             None => {
                 let mut sink = Sink::new(&source);
-                sink.error(
+                let d = sink.error(
                     0..0,
                     None,
                     format!(
                         "the case `{id}` has no verdict in {}",
                         expected_path.display()
                     ),
-                )
-                .help(format!(
-                    "add a table [{id}] with responsibility, actions and why, or remove the case"
-                ));
+                );
+                d.label("no table for this case in the verdicts");
+                match read::suggest(&id, &unmatched) {
+                    Some(s) => d.help(format!("is its verdict the table [{s}]?")),
+                    None => d.help(format!(
+                        "add a table [{id}] with responsibility, actions and why, or remove the case"
+                    )),
+                };
                 diags.extend(sink.finish());
                 sources.push(source);
             }
