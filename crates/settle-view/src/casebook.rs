@@ -418,3 +418,34 @@ impl CasebookRunView {
 fn below(t: &Tally, min: Decimal) -> bool {
     Decimal::from(t.moves) * Decimal::ONE_HUNDRED < min * Decimal::from(t.cases)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percentages_have_one_place_and_none_without_cases() {
+        assert_eq!(
+            percent(2, 3).map(|p| p.to_string()).as_deref(),
+            Some("66.7")
+        );
+        assert_eq!(
+            percent(4, 4).map(|p| p.to_string()).as_deref(),
+            Some("100.0")
+        );
+        assert_eq!(percent(0, 0), None);
+    }
+
+    #[test]
+    fn the_gate_compares_the_exact_agreement_not_the_rounded_one() {
+        let t = Tally {
+            cases: 3,
+            moves: 2,
+            ..Tally::default()
+        };
+        // 2 of 3 is 66.67%, shown as 66.7: a minimum of 66.7 is still not met.
+        assert!(below(&t, "66.7".parse().unwrap()));
+        assert!(!below(&t, "66.6".parse().unwrap()));
+        assert!(!below(&Tally::default(), Decimal::ONE_HUNDRED));
+    }
+}
