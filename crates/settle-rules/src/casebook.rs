@@ -543,12 +543,15 @@ pub fn load(dir: &Path) -> Result<Casebook, (Vec<Diagnostic>, Vec<SourceFile>)> 
                 (source, Err(d))
             }
         };
-        if let Some((other, _, _)) = claims.iter().find(|(i, _, _)| *i == id) {
+        if let Some((_, first, _)) = claims.iter().find(|(i, _, _)| *i == id) {
             let mut sink = Sink::new(&source);
             sink.error(
                 0..0,
                 None,
-                format!("a second file for the case `{id}` (the first is {other}.*)"),
+                format!(
+                    "a second claim file for the case `{id}`; the first is {}",
+                    first.name()
+                ),
             )
             .help("keep one claim file per case id");
             diags.extend(sink.finish());
@@ -565,7 +568,7 @@ pub fn load(dir: &Path) -> Result<Casebook, (Vec<Diagnostic>, Vec<SourceFile>)> 
     {
         let mut sink = Sink::new(&expected_source);
         for v in &verdicts {
-            if !ids.contains(&v.id.as_str()) {
+            if v.table && !ids.contains(&v.id.as_str()) {
                 let d = sink.error(
                     v.key.clone(),
                     Some(&v.id),
@@ -664,6 +667,8 @@ fn unlocated(path: &Path, message: String) -> Diagnostic {
 /// A table of `expected.toml`: its id and place, and the verdict if it is valid.
 struct ReadVerdict {
     id: String,
+    /// Whether the entry is a table at all (a stray key is reported once, as not a table).
+    table: bool,
     key: Range<usize>,
     at: String,
     verdict: Option<Verdict>,
@@ -679,6 +684,7 @@ fn read_verdicts(root: &Node, sink: &mut Sink<'_>) -> Vec<ReadVerdict> {
             let (line, _) = sink.source.line_col(k.span.start);
             ReadVerdict {
                 id: k.name.clone(),
+                table: matches!(n.kind, Kind::Table(_)),
                 key: k.span.clone(),
                 at: format!("{}:{line}", sink.source.name()),
                 verdict: read_verdict(n, &k.name, k.span.clone(), sink),
