@@ -2,6 +2,7 @@
 //! `settle` binary. Data-driven cases live in `tests/data/`.
 
 mod advice;
+mod casebook;
 mod cli;
 mod common;
 mod diagnostics;

@@ -207,6 +207,25 @@ fn rules_test_on_the_default_set() {
 }
 
 #[test]
+fn rules_test_against_the_synthetic_casebook() {
+    assert_cmd_snapshot!(
+        "rules_test_casebook__synthetic",
+        settle(&["rules", "test", "--casebook", "tests/data/casebook"])
+    );
+    assert_cmd_snapshot!(
+        "rules_test_casebook_json__synthetic",
+        settle(&[
+            "rules",
+            "test",
+            "--casebook",
+            "tests/data/casebook",
+            "--format",
+            "json"
+        ])
+    );
+}
+
+#[test]
 fn rules_diff_and_graph() {
     assert_cmd_snapshot!(
         "rules_diff__default_lean",

@@ -159,13 +159,22 @@ enum RulesCommand {
         #[arg(long, value_enum, default_value = "text")]
         format: OutputFormat,
     },
-    /// Run the rule tests in DIR/tests/*.toml and report rule coverage
+    /// Run the rule tests in DIR/tests/*.toml and report rule coverage; with --casebook, score
+    /// the advice against casebooks of real past cases instead
     Test {
-        /// The rule-set folder (default: rules/default in the project folder)
+        /// The rule-set folder (default: rules/default in the project folder; with --casebook,
+        /// the built-in rules)
         dir: Option<PathBuf>,
         /// Exit 1 if fewer than this percentage of the rules are exercised by a test
-        #[arg(long, value_name = "PCT")]
+        #[arg(long, value_name = "PCT", conflicts_with = "casebook")]
         coverage_min: Option<rust_decimal::Decimal>,
+        /// A casebook folder (cases/*.toml and expected.toml) to score the advice against;
+        /// repeat for several
+        #[arg(long, value_name = "CASEBOOK_DIR")]
+        casebook: Vec<PathBuf>,
+        /// With --casebook: exit 1 if any casebook's move agreement is below this percentage
+        #[arg(long, value_name = "PCT", requires = "casebook")]
+        min_agreement: Option<rust_decimal::Decimal>,
         #[arg(long, value_enum, default_value = "text")]
         format: OutputFormat,
     },
@@ -225,9 +234,17 @@ fn main() -> ExitCode {
                 RulesCommand::Test {
                     dir,
                     coverage_min,
+                    casebook,
+                    min_agreement,
                     format,
                 },
-        } => ruletest_cmd::run(dir.as_deref(), coverage_min, format),
+        } => {
+            if casebook.is_empty() {
+                ruletest_cmd::run(dir.as_deref(), coverage_min, format)
+            } else {
+                ruletest_cmd::casebooks(dir.as_deref(), &casebook, min_agreement, format)
+            }
+        }
         Command::Rules {
             command:
                 RulesCommand::Diff {

@@ -7,6 +7,7 @@
 
 #![deny(missing_docs)]
 
+pub mod casebook;
 pub mod claim_file;
 pub mod currency;
 pub mod defaults;

@@ -3,6 +3,7 @@
 //! fields, and states what it expects; running the tests reports each difference and which
 //! rules no test exercises.
 
+use crate::casebook::{self, Advised, Responsibility, ShareBounds};
 use crate::diag::{Diagnostic, Sink};
 use crate::node::{self, Key, Kind, Node};
 use crate::read::{self, Table};
@@ -41,6 +42,14 @@ pub struct Expect {
     pub carrier: Option<Decimal>,
     /// Whether responsibility must be unclear (`true`) or settled (`false`).
     pub unclear: Option<bool>,
+    /// Who the advice must hold responsible, scored as a casebook scores it: the party with at
+    /// least 0.65 of the loss, else `shared`; `unclear` agrees with a request for evidence or a
+    /// shared split.
+    pub responsibility: Option<Responsibility>,
+    /// The least the move's amount may be as a share of the ask (±0.0001), when it has one.
+    pub min_share: Option<Decimal>,
+    /// The most the move's amount may be as a share of the ask (±0.0001), when it has one.
+    pub max_share: Option<Decimal>,
     /// Bound on the amount of the recommended move.
     pub amount: Option<Bound>,
     /// Bound on the true cost of the recommended option.
@@ -441,6 +450,15 @@ fn expectations(
         |n, f, s| read::string(n, f, s).map(Some),
         e.approver
     );
+    take!(
+        "responsibility",
+        |n, f, s| read::one_of(n, f, Responsibility::NAMES, Responsibility::parse, s).map(Some),
+        e.responsibility
+    );
+    match casebook::share_bounds(&mut t, field, sink) {
+        Some(b) => (e.min_share, e.max_share) = (b.min, b.max),
+        None => ok = false,
+    }
     t.finish(
         &[
             "action",
@@ -450,7 +468,10 @@ fn expectations(
             "buyer",
             "carrier",
             "unclear",
+            "responsibility",
             "amount",
+            "min_share",
+            "max_share",
             "cost",
             "bottom_line",
             "approver",
@@ -564,6 +585,19 @@ pub fn run(p: &Playbook, t: &RuleTest) -> Outcome {
                 )),
             }
         }
+    }
+    let advised = Advised::of(&t.claim, &advice);
+    let share = ShareBounds {
+        min: e.min_share,
+        max: e.max_share,
+    };
+    if casebook::share_agrees(&share, &advised) == Some(false) {
+        failures.push(casebook::share_difference(&share, &advised));
+    }
+    if let Some(r) = e.responsibility
+        && !casebook::responsibility_agrees(r, &advised)
+    {
+        failures.push(casebook::responsibility_difference(r, &advised));
     }
     if let Some(a) = &e.approver
         && advice.next.approver.as_deref() != Some(a.as_str())

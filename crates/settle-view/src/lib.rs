@@ -9,6 +9,7 @@
 #![deny(missing_docs)]
 
 pub mod advice;
+pub mod casebook;
 pub mod check;
 pub mod diff;
 pub mod explain;
