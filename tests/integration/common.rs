@@ -94,7 +94,7 @@ fn pick<T: Copy + std::fmt::Debug + 'static>(all: &'static [T]) -> impl Strategy
 
 prop_compose! {
     fn evidence()(
-        b in proptest::collection::vec(any::<bool>(), 12),
+        b in proptest::collection::vec(any::<bool>(), 14),
         inspection in pick(Inspection::ALL),
         our_qc in pick(QcRecord::ALL),
         expert in pick(ExpertOpinion::ALL),
@@ -105,7 +105,8 @@ prop_compose! {
             buyer_photos: b[0], inspection, our_qc, spec_in_contract: b[1], spec_from_buyer: b[2],
             carrier_noted: b[3], misuse_signs: b[4], buyer_changes: b[5], buyer_paid_late: b[6],
             progress_updates: b[7], expert_opinion: expert, sample, packing, loaded_clean: b[8],
-            within_tolerance: b[9], buyer_delay: b[10], impediment: b[11],
+            within_tolerance: b[9], buyer_delay: b[10], impediment: b[11], legal_action: b[12],
+            fraud_signs: b[13],
         }
     }
 }

@@ -18,7 +18,8 @@ pub enum Action {
     Accept,
     /// Ask for evidence before offering money.
     RequestEvidence,
-    /// Hand the decision up, with the offer to put to the approver.
+    /// Hand the case over (a safety incident, legal proceedings, suspected fraud), with the
+    /// offer the advice would make.
     Escalate,
     /// Reject the claim, citing the evidence.
     Reject,
@@ -70,6 +71,20 @@ pub struct NextMove {
     pub with_evidence: Option<Box<NextMove>>,
     /// The proposal is the buyer's own standing proposal (also when it is escalated).
     pub accepts_proposal: bool,
+    /// The approval the move needs: its direct cost is above the rep's limit. The move stays
+    /// what it is (offer or accept); the approver signs it off.
+    pub approval: Option<Approval>,
+}
+
+/// An approval a move needs before the rep makes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Approval {
+    /// Who approves (`limits.approver`).
+    pub approver: String,
+    /// The rep's limit in the claim's currency.
+    pub limit: Money,
+    /// The limit as a rule.
+    pub rule: RuleRef,
 }
 
 /// One of the six options, assessed.
@@ -220,6 +235,7 @@ pub(crate) fn fired_rules<'a>(
     v.extend_from_slice(adjustments);
     v.extend_from_slice(escalations);
     v.extend_from_slice(&next.because);
+    v.extend(next.approval.as_ref().map(|a| a.rule));
     v.sort_unstable();
     v.dedup();
     v

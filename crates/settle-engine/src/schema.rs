@@ -535,6 +535,8 @@ schema! {
         EvidenceWithinTolerance = "evidence.within_tolerance" in Evidence => evidence.within_tolerance: Kind::Bool, Presence::Default(no, "false"), Claim, "the defect rate or deviation lies within the tolerance (AQL, allowance, trade usage) the contract or the trade accepts";
         EvidenceBuyerDelay = "evidence.buyer_delay" in Evidence => evidence.buyer_delay: Kind::Bool, Presence::Default(no, "false"), Claim, "the buyer delayed taking delivery, examining, unloading or storing the goods, and the loss grew from that delay (CISG 38, 60, 85-86)";
         EvidenceImpediment = "evidence.impediment" in Evidence => evidence.impediment: Kind::Bool, Presence::Default(no, "false"), Claim, "an impediment beyond our control that we could not foresee or avoid caused the failure (CISG 79: war, embargo, export ban, natural disaster)";
+        EvidenceLegalAction = "evidence.legal_action" in Evidence => evidence.legal_action: Kind::Bool, Presence::Default(no, "false"), Claim, "the buyer has started legal or arbitration proceedings, or an insurer or lawyer has taken the claim over: the case is handed over";
+        EvidenceFraudSigns = "evidence.fraud_signs" in Evidence => evidence.fraud_signs: Kind::Bool, Presence::Default(no, "false"), Claim, "the claim does not hold together: documents that look forged, evidence that contradicts itself or our records";
         AskRemedy = "ask.remedy" in Ask => ask.remedy: Kind::Vocab(Remedy::NAMES), Required, Claim, "what the buyer asks for";
         AskAmount = "ask.amount" in Ask => ask.amount: Kind::Money, Required, Claim, "the value the buyer asks for. Refunds, discounts and credits are never advised above it";
     }

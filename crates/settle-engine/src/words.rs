@@ -61,18 +61,31 @@ pub fn proposal(p: &Proposal, cur: &Currency) -> String {
     }
 }
 
+/// `, with the sales manager's approval` when the move needs it.
+fn with_approval(m: &NextMove) -> String {
+    m.approval.as_ref().map_or(String::new(), |a| {
+        format!(", with the {}'s approval", a.approver)
+    })
+}
+
 /// The next move in one sentence.
 pub fn next_move(m: &NextMove, cur: &Currency, playbook: &Playbook) -> String {
     let cost = |p: &Proposal| cur.format(p.cost);
     match (m.action, &m.proposal) {
         (Action::Accept, Some(p)) => {
             format!(
-                "Accept the buyer's proposal: {}; it costs us {}.",
+                "Accept the buyer's proposal: {}{}; it costs us {}.",
                 proposal(p, cur),
+                with_approval(m),
                 cost(p)
             )
         }
-        (Action::Offer, Some(p)) => format!("Offer {}; it costs us {}.", proposal(p, cur), cost(p)),
+        (Action::Offer, Some(p)) => format!(
+            "Offer {}{}; it costs us {}.",
+            proposal(p, cur),
+            with_approval(m),
+            cost(p)
+        ),
         (Action::Reject, _) => {
             let cite: Vec<&str> = m
                 .because

@@ -255,6 +255,8 @@ impl Generator {
                 && chance(r, 40),
             buyer_delay: chance(r, 5),
             impediment: kind == ProblemKind::LateDelivery && chance(r, 8),
+            legal_action: chance(r, 2),
+            fraud_signs: chance(r, 1),
             progress_updates: chance(r, 60),
             expert_opinion: pick(
                 r,

@@ -56,7 +56,8 @@ pub struct Expect {
     pub cost: Option<Bound>,
     /// Bound on the bottom line.
     pub bottom_line: Option<Bound>,
-    /// The approver the move must need, as named in the escalation rules (`sales manager`).
+    /// Who must act on the move: the approver it needs (`limits.approver`), or whom an
+    /// escalation hands the case to (`headquarters`).
     pub approver: Option<String>,
     /// Whether the goods come back to us under the proposal.
     pub goods_back: Option<bool>,
@@ -599,12 +600,19 @@ pub fn run(p: &Playbook, t: &RuleTest) -> Outcome {
     {
         failures.push(casebook::responsibility_difference(r, &advised));
     }
+    // The person who must act: the approver of the move, or whoever an escalation goes to.
+    let approver = advice
+        .next
+        .approval
+        .as_ref()
+        .map(|a| a.approver.as_str())
+        .or(advice.next.approver.as_deref());
     if let Some(a) = &e.approver
-        && advice.next.approver.as_deref() != Some(a.as_str())
+        && approver != Some(a.as_str())
     {
         failures.push(format!(
             "approver: expected {a}, got {}",
-            advice.next.approver.as_deref().unwrap_or("none")
+            approver.unwrap_or("none")
         ));
     }
     let fired = advice.fired();

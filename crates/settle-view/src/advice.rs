@@ -71,8 +71,21 @@ pub struct NextView {
     pub documents: Vec<String>,
     /// The advice once the evidence comes, as the rules expect it to read.
     pub with_evidence: Option<Box<NextView>>,
+    /// The approval the move needs (its cost is above the rep's limit), or null.
+    pub approval: Option<ApprovalView>,
     /// The move in one sentence.
     pub message: String,
+}
+
+/// An approval a move needs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ApprovalView {
+    /// Who approves.
+    pub approver: String,
+    /// The rep's limit, rounded to the currency.
+    pub limit: String,
+    /// The limit as a rule.
+    pub rule: Cite,
 }
 
 impl NextView {
@@ -93,6 +106,11 @@ impl NextView {
                 .with_evidence
                 .as_ref()
                 .map(|w| Box::new(NextView::of(p, cur, w))),
+            approval: m.approval.as_ref().map(|a| ApprovalView {
+                approver: a.approver.clone(),
+                limit: cur.round_string(a.limit),
+                rule: Cite::of(p, a.rule),
+            }),
             message: words::next_move(m, cur, p),
         }
     }

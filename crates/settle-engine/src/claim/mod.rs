@@ -376,6 +376,12 @@ pub struct Evidence {
     pub buyer_delay: bool,
     /// An impediment beyond our control caused the failure (CISG art. 79).
     pub impediment: bool,
+    /// The buyer has started legal or arbitration proceedings, or an insurer or lawyer has
+    /// taken the claim over.
+    pub legal_action: bool,
+    /// The claim does not hold together: documents that look forged, evidence that contradicts
+    /// itself or our records.
+    pub fraud_signs: bool,
 }
 
 /// What the buyer asks for.
@@ -501,6 +507,8 @@ impl Claim {
                 within_tolerance: false,
                 buyer_delay: false,
                 impediment: false,
+                legal_action: false,
+                fraud_signs: false,
             },
             ask: Ask {
                 remedy: Remedy::Refund,
@@ -534,9 +542,16 @@ impl Claim {
             .unwrap_or(self.received)
     }
 
-    /// The buyer's standing proposal: the last round, when the buyer made it.
+    /// The buyer's standing proposal: the last round, when the buyer made it and it is a
+    /// proposal in a negotiation. The buyer's opening claim (its only round so far, with the
+    /// same remedy and amount as the ask) is the claim itself, not a proposal to accept: we
+    /// answer it with our own offer, which may grant it in full.
     pub fn standing_proposal(&self) -> Option<&Round> {
-        self.rounds.last().filter(|r| r.by == Party::Buyer)
+        let last = self.rounds.last().filter(|r| r.by == Party::Buyer)?;
+        let opening_claim = self.rounds.len() == 1
+            && last.remedy == self.ask.remedy
+            && last.amount == self.ask.amount;
+        (!opening_claim).then_some(last)
     }
 
     /// The invoice price of one unit (`value / quantity`), zero for an empty order.

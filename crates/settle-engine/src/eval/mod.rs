@@ -128,7 +128,28 @@ pub(crate) fn run<'c>(
         costs.get(crate::playbook::CostParam::Foreseeable),
         "foreseeable loss",
     )?;
-    let loss_basis = ask.min(foreseeable);
+    // The loss the shares apply to: the ask, capped at the foreseeable loss (CISG 74); of what
+    // lies beyond the price of the affected goods, only the `damages` share counts (less where
+    // the buyer had to mitigate, CISG 77; none under an impediment, CISG 79).
+    let damages = costs.get(crate::playbook::CostParam::Damages);
+    let reduction = costs.get(crate::playbook::CostParam::Reduction);
+    let mut capped = ask.min(foreseeable);
+    if reduction < Decimal::ONE
+        && let Ok(b) = &prepared.basis
+    {
+        // Goods the buyer keeps and uses: the loss is the price reduction in proportion.
+        capped = capped.min(b.affected_value.mul_or(reduction, "price reduction")?);
+    }
+    let loss_basis = if damages >= Decimal::ONE {
+        capped
+    } else {
+        let price = prepared
+            .basis
+            .as_ref()
+            .map_or(Decimal::ZERO, |b| b.paid_affected)
+            .min(capped);
+        price.add_or((capped - price).mul_or(damages, "damages")?, "loss basis")?
+    };
     let fair = loss_basis.mul_or(finding.shares.seller(), "fair share")?;
     // 4. Relationship value.
     let customer_value = relationship::customer_value(p, claim, costs)?;

@@ -93,6 +93,7 @@ pub(crate) fn decide(i: Inputs<'_, '_>, trace: &mut Tracer<'_>) -> Result<Decide
         documents: Vec::new(),
         with_evidence: None,
         accepts_proposal: false,
+        approval: None,
     };
     let mut best_cost: Option<Money> = None;
     if let Some((prop, e)) = i.standing {
@@ -150,10 +151,18 @@ pub(crate) fn decide(i: Inputs<'_, '_>, trace: &mut Tracer<'_>) -> Result<Decide
             .order
             .value
             .mul_or(p.limits().material_share.value, "materiality")?;
+    // A claim to verify is checked before money is paid; an unclear one before anything is.
+    let pays = next
+        .proposal
+        .as_ref()
+        .is_some_and(|pr| pr.remedy != Remedy::Reject && pr.cost > Decimal::ZERO);
     let requests = evidence_requests(
         p,
         i.facts,
-        i.may_request && i.finding.unclear && material,
+        Consider {
+            unclear: i.may_request && i.finding.unclear && material,
+            verify: i.may_request && pays,
+        },
         trace,
     );
     if let Some(first) = matched_esc.first() {
@@ -192,14 +201,19 @@ pub(crate) fn decide(i: Inputs<'_, '_>, trace: &mut Tracer<'_>) -> Result<Decide
             documents: requests.iter().map(|r| r.documents.clone()).collect(),
             with_evidence: Some(Box::new(with.next)),
             accepts_proposal: false,
+            approval: None,
         };
     } else if let (Some(prop), Some(limit)) =
         (&next.proposal, p.approval_limit(claim.currency.code()))
         && prop.cost > limit.amount
     {
-        next.action = Action::Escalate;
-        next.approver = Some(p.limits().approver.clone());
-        next.because = vec![limit.rule];
+        // Approval is a gate on the move, not a move: the rep still offers or accepts, once the
+        // approver has signed it off.
+        next.approval = Some(crate::advice::Approval {
+            approver: p.limits().approver.clone(),
+            limit: limit.amount,
+            rule: limit.rule,
+        });
     }
     Ok(Decided {
         next,
@@ -208,8 +222,8 @@ pub(crate) fn decide(i: Inputs<'_, '_>, trace: &mut Tracer<'_>) -> Result<Decide
     })
 }
 
-/// The escalation rules that match, in a fixed order: safety first, then opportunistic, then
-/// other; by id within a kind.
+/// The escalation rules that match, in a fixed order: safety first, then legal, fraud, other;
+/// by id within a kind.
 fn escalations<'p>(
     p: &'p Playbook,
     facts: &Facts<'_>,
@@ -217,8 +231,9 @@ fn escalations<'p>(
 ) -> Vec<&'p EscalationRule> {
     let rank = |k: EscalationKind| match k {
         EscalationKind::Safety => 0,
-        EscalationKind::Opportunistic => 1,
-        EscalationKind::Other => 2,
+        EscalationKind::Legal => 1,
+        EscalationKind::Fraud => 2,
+        EscalationKind::Other => 3,
     };
     let mut matched = Vec::new();
     for e in p.escalation() {
@@ -241,30 +256,48 @@ fn escalations<'p>(
     matched
 }
 
-/// The evidence requests that match, by id, when requests are made at all (`consider`: the
-/// responsibility is unclear and the claim is material).
+/// Which evidence requests are made at all.
+#[derive(Debug, Clone, Copy)]
+struct Consider {
+    /// Requests that settle an unclear responsibility: responsibility is unclear and the claim
+    /// is material.
+    unclear: bool,
+    /// Claims to verify before paying: the advice would pay something.
+    verify: bool,
+}
+
+/// The evidence requests that match and are made, by id.
 fn evidence_requests<'p>(
     p: &'p Playbook,
     facts: &Facts<'_>,
-    consider: bool,
+    consider: Consider,
     trace: &mut Tracer<'_>,
 ) -> Vec<&'p EvidenceRequest> {
     let mut requests = Vec::new();
-    if !consider && !trace.on() {
+    if !consider.unclear && !consider.verify && !trace.on() {
         return requests;
     }
     for r in p.evidence_requests() {
+        let made = if r.verify {
+            consider.verify
+        } else {
+            consider.unclear
+        };
         let hit = r.when.matches(facts);
-        if consider && hit {
+        if made && hit {
             requests.push(r);
         }
         trace.record(|| Consulted {
             rule: r.rule,
             section: Section::Evidence,
             matched: hit,
-            decided: consider,
+            decided: made,
             reads: super::trace::reads(&r.when, facts),
-            sets: format!("asks for {}", r.documents),
+            sets: if r.verify {
+                format!("verifies before paying: asks for {}", r.documents)
+            } else {
+                format!("asks for {}", r.documents)
+            },
         });
     }
     requests.sort_by(|a, b| p.rule(a.rule).id.cmp(&p.rule(b.rule).id));

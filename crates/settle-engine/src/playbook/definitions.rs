@@ -96,7 +96,8 @@ impl Playbook {
                 id(e.rule),
                 RuleKind::Evidence,
                 format!(
-                    "asks \"{}\" assuming [{}] when [{}]",
+                    "{}asks \"{}\" assuming [{}] when [{}]",
+                    if e.verify { "verifies: " } else { "" },
                     e.documents,
                     assume.join(", "),
                     cond(&e.when)

@@ -213,6 +213,8 @@ cost_params! {
     RepairFailure = "repair_failure", "the chance that a repaired unit fails again and must be replaced";
     Margin = "margin", "our margin on sales, as a share of the price";
     Foreseeable = "foreseeable", "the most loss we treat as foreseeable, as a multiple of the order value (CISG art. 74)";
+    Reduction = "reduction", "for goods the buyer keeps and can use, the most the loss can be, as a share of the affected goods' value: the price reduction in proportion (CISG 50); 1 sets no such bound";
+    Damages = "damages", "the share of the loss beyond the price of the affected goods that counts as damages: 1 as a rule (CISG 74); less where the buyer had to mitigate (CISG 77), 0 under an impediment (CISG 79: the price is restored, damages are excused)";
 }
 
 /// Number of cost parameters.
@@ -333,13 +335,17 @@ pub struct TreeSettings {
     pub rule: RuleRef,
 }
 
-/// Who escalations go to and why.
+/// Why a case is handed over. Escalation takes the case out of the rep's hands; it is not for
+/// approving an offer (the approval gate does that) nor for checking a doubtful claim (a
+/// request for evidence does that).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EscalationKind {
-    /// An injury or hazard: verified, compensated where genuine, escalated (seed 004).
+    /// An injury or a hazard: verified, compensated where genuine, escalated (seed 004).
     Safety,
-    /// A claim that may be opportunistic: verify before paying (seed 004).
-    Opportunistic,
+    /// Legal or arbitration proceedings, or an insurer or lawyer taking the claim over.
+    Legal,
+    /// Suspected fraud: the claim does not hold together.
+    Fraud,
     /// Any other reason a manager names.
     Other,
 }
@@ -349,7 +355,8 @@ impl EscalationKind {
     pub fn as_str(self) -> &'static str {
         match self {
             EscalationKind::Safety => "safety",
-            EscalationKind::Opportunistic => "opportunistic",
+            EscalationKind::Legal => "legal",
+            EscalationKind::Fraud => "fraud",
             EscalationKind::Other => "other",
         }
     }
@@ -377,11 +384,16 @@ pub enum Assumed {
     Sym(u8),
 }
 
-/// Documents to ask for when responsibility is unclear, and what they would likely show.
+/// Documents to ask for before offering money, and what they would likely show.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EvidenceRequest {
     /// The request as a rule.
     pub rule: RuleRef,
+    /// `false`: asked when responsibility is unclear and the claim is material (the evidence
+    /// decides who is responsible). `true`: a claim to verify before paying (seed 004): asked
+    /// whenever it matches and the advice would pay something, even when responsibility is
+    /// settled.
+    pub verify: bool,
     /// When it applies.
     pub when: Condition,
     /// What to ask the buyer for.

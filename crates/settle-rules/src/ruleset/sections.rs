@@ -289,6 +289,26 @@ impl Builder {
         let mut params = Vec::with_capacity(COST_PARAM_COUNT);
         for p in CostParam::ALL {
             let reader = if p.is_share() { read::unit } else { nonneg };
+            // `damages` and `reduction` came with claim format 2: a rule set written before them
+            // counts the whole loss, as it did then.
+            if matches!(p, CostParam::Damages | CostParam::Reduction) && t.peek(p.name()).is_none()
+            {
+                let field = t.field(p.name());
+                let saved = self.kind.replace(RuleKind::Parameter);
+                let rule = self.register(
+                    field,
+                    key.span.clone(),
+                    format!("{} (not set: 1)", p.doc()),
+                    None,
+                    sink,
+                );
+                self.kind = saved;
+                params.push(Some(Param {
+                    value: Decimal::ONE,
+                    rule,
+                }));
+                continue;
+            }
             params.push(self.param(&mut t, p.name(), p.doc(), reader, sink));
         }
         let mut adjustments = Vec::new();
@@ -860,10 +880,11 @@ impl Builder {
                 read::one_of(
                     n,
                     &format!("{path}.kind"),
-                    &["safety", "opportunistic", "other"],
+                    &["safety", "legal", "fraud", "other"],
                     |s| match s {
                         "safety" => Some(EscalationKind::Safety),
-                        "opportunistic" => Some(EscalationKind::Opportunistic),
+                        "legal" => Some(EscalationKind::Legal),
+                        "fraud" => Some(EscalationKind::Fraud),
                         "other" => Some(EscalationKind::Other),
                         _ => None,
                     },
@@ -901,13 +922,26 @@ impl Builder {
                 Some((_, n)) => assumptions(n, &format!("{path}.assume"), sink),
                 None => Some(Vec::new()),
             };
+            let verify = match t.take("verify") {
+                Some((_, n)) => read::boolean(n, &format!("{path}.verify"), sink),
+                None => Some(false),
+            };
             t.finish(
-                &["id", "why", "source", "when", "documents", "assume"],
+                &[
+                    "id",
+                    "why",
+                    "source",
+                    "when",
+                    "documents",
+                    "assume",
+                    "verify",
+                ],
                 &format!("[[{path}]]"),
                 sink,
             );
             self.evidence.push(EvidenceRequest {
                 rule: head?.rule,
+                verify: verify?,
                 when: when?,
                 documents: documents?,
                 assume: assume?,
