@@ -232,16 +232,20 @@ fn a_replay_of_the_examples_is_what_a_hand_check_says() {
     );
     assert_eq!(t["skipped_by_reason"]["json"], 1);
     assert_eq!(t["skipped_records"][0]["line"], 10);
-    // Only the Canadian brackets change: a credit of 4,940.00 (cost 2,964.00) becomes a
-    // discount of 4,940.00 (cost 4,940.00).
-    assert_eq!(t["changed"], 1);
+    // The two claims advised a credit change: the Canadian brackets' credit of USD 4,940.00
+    // (cost 2,964.00) becomes a discount of 4,940.00, and the towels' credit of GBP 665.00
+    // (cost 399.00) a discount of 665.00.
+    assert_eq!(t["changed"], 2);
     let cells = v["transitions"].as_array().unwrap();
     let moved: Vec<_> = cells.iter().filter(|c| c["from"] != c["to"]).collect();
     assert_eq!(moved.len(), 1);
     assert_eq!(moved[0]["from"], "offer:credit");
     assert_eq!(moved[0]["to"], "offer:discount");
-    assert_eq!(moved[0]["claims"], 1);
-    assert_eq!(moved[0]["samples"][0], "EX-003-BRACKETS");
+    assert_eq!(moved[0]["claims"], 2);
+    assert_eq!(
+        moved[0]["samples"],
+        serde_json::json!(["EX-003-BRACKETS", "EX-TOWELS-SHADE"])
+    );
     assert_eq!(
         cells
             .iter()
@@ -257,6 +261,13 @@ fn a_replay_of_the_examples_is_what_a_hand_check_says() {
         .unwrap();
     assert_eq!(usd["claims"], 6);
     assert_eq!(usd["change"]["direct"], "1976.00");
+    let gbp = v["cost"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["currency"] == "GBP")
+        .unwrap();
+    assert_eq!(gbp["change"]["direct"], "266.00");
     let eur = v["cost"]
         .as_array()
         .unwrap()
@@ -300,10 +311,15 @@ fn a_replay_of_the_examples_is_what_a_hand_check_says() {
         v["largest_changes"][0]["rules"],
         serde_json::json!(["+no-credit-at-all"])
     );
-    // The changes file has one row, for that claim.
+    // The changes file has one row per changed claim, in history order.
     let changes = std::fs::read_to_string(dir.path("changes.csv")).unwrap();
     let lines: Vec<&str> = changes.lines().collect();
-    assert_eq!(lines.len(), 2, "{changes}");
+    assert_eq!(lines.len(), 3, "{changes}");
+    assert!(
+        lines[2].contains("EX-TOWELS-SHADE,GBP,offer:credit,665.00,399.00,"),
+        "{}",
+        lines[2]
+    );
     assert!(lines[0].starts_with("line,claim,currency,baseline_move"));
     assert!(
         lines[1].contains("EX-003-BRACKETS,USD,offer:credit,4940.00,2964.00,"),
@@ -335,7 +351,7 @@ fn baseline_picks_the_rules_compared_against() {
     };
     // The no-credit rules as the baseline: the change runs the other way.
     let v = replay("rules/default", &no_credit);
-    assert_eq!(v["totals"]["changed"], 1);
+    assert_eq!(v["totals"]["changed"], 2);
     let moved: Vec<_> = v["transitions"]
         .as_array()
         .unwrap()
@@ -398,8 +414,8 @@ fn gates_exit_1_when_crossed_and_0_when_not() {
         args.extend_from_slice(extra);
         settle(&args).status.code()
     };
-    assert_eq!(run(&["--max-changed", "0"]), Some(1));
-    assert_eq!(run(&["--max-changed", "1"]), Some(0));
+    assert_eq!(run(&["--max-changed", "1"]), Some(1));
+    assert_eq!(run(&["--max-changed", "2"]), Some(0));
     assert_eq!(run(&["--max-cost-increase", "0"]), Some(1));
     assert_eq!(run(&["--max-cost-increase", "50"]), Some(0));
     let out = settle(&[
@@ -416,7 +432,7 @@ fn gates_exit_1_when_crossed_and_0_when_not() {
     let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
     assert_eq!(
         v["gates"]["failures"][0],
-        "1 claims change advice, above the limit of 0"
+        "2 claims change advice, above the limit of 0"
     );
 }
 

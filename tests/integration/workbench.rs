@@ -104,17 +104,18 @@ fn rules_diff_with_a_history_says_which_changes_move_money() {
     let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
     let by_change = v["impact"]["by_change"].as_array().unwrap();
     let of = |id: &str| by_change.iter().find(|c| c["id"] == id).unwrap().clone();
-    // The credit block changes one claim (the brackets, credit to discount): it moves money.
-    assert_eq!(of("no-credit-at-all")["claims"], 1);
+    // The credit block changes the two claims advised a credit (the brackets and the towels,
+    // credit to discount): it moves money.
+    assert_eq!(of("no-credit-at-all")["claims"], 2);
     assert_eq!(
         of("no-credit-at-all")["samples"],
-        serde_json::json!(["EX-003-BRACKETS"])
+        serde_json::json!(["EX-003-BRACKETS", "EX-TOWELS-SHADE"])
     );
     assert_ne!(of("no-credit-at-all")["change"][0]["amount"], "0");
     // The notice period is a parameter, so it is listed as a cause of every change; it moves
     // money only where advice changes.
-    assert_eq!(of("limits.prompt_notice_days")["claims"], 1);
-    assert_eq!(v["impact"]["changed"], 1);
+    assert_eq!(of("limits.prompt_notice_days")["claims"], 2);
+    assert_eq!(v["impact"]["changed"], 2);
 }
 
 #[test]
@@ -123,7 +124,7 @@ fn explain_traces_every_rule_with_the_values_it_read() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let text = stdout(&out);
     assert!(
-        text.starts_with("Explain EX-003-BRACKETS under default 1.0.0"),
+        text.starts_with("Explain EX-003-BRACKETS under default 2.0.0"),
         "{text}"
     );
     assert!(

@@ -550,6 +550,8 @@ schema! {
         RoundsBySeller = "rounds.by_seller": Int, Claim, "derived: rounds in which we made a proposal";
         RoundsByBuyer = "rounds.by_buyer": Int, Claim, "derived: rounds in which the buyer made a proposal";
         ProposalStanding = "proposal.standing": Bool, Claim, "derived: the last round is the buyer's, so its proposal is on the table";
+        ProposalRaised = "proposal.raised": Bool, Claim, "derived: the buyer's latest proposal asks for more than one it made before (after our answer, the seed 001 pattern)";
+        AskShareOfUnpaid = "ask.share_of_unpaid": Ratio, Claim, "derived: ask.amount / (order.value - order.paid), the claim against the price still owed; absent when the order is paid";
         DaysOpen = "days.open": Int, Claim, "derived: days from received to the decision date";
         DaysSinceDelivery = "days.since_delivery": Int, Claim, "derived: days from delivery to the claim (absent when not delivered)";
         DaysSinceLastRound = "days.since_last_round": Int, Claim, "derived: days from the last round to the decision date";
@@ -632,6 +634,22 @@ impl<'a> Facts<'a> {
         v[F::RoundsBySeller as usize] = int(by(Party::Seller));
         v[F::RoundsByBuyer as usize] = int(by(Party::Buyer));
         v[F::ProposalStanding as usize] = Fact::Bool(claim.standing_proposal().is_some());
+        let buyers: Vec<&Round> = claim
+            .rounds
+            .iter()
+            .filter(|r| r.by == Party::Buyer)
+            .collect();
+        v[F::ProposalRaised as usize] = Fact::Bool(
+            buyers
+                .split_last()
+                .is_some_and(|(last, before)| before.iter().any(|r| last.amount > r.amount)),
+        );
+        let unpaid = o.value - o.paid;
+        v[F::AskShareOfUnpaid as usize] = if unpaid > Decimal::ZERO {
+            ratio(claim.ask.amount, unpaid)
+        } else {
+            Fact::Absent
+        };
         let decided = claim.decision_date();
         v[F::DaysOpen as usize] = num(days(claim.received, decided));
         v[F::DaysSinceDelivery as usize] = match o.delivered {

@@ -113,7 +113,9 @@ pub(crate) fn ladder(
         )?;
         // Rungs are amounts between the opening and the ask; an option whose amount is worth
         // less to the buyer than the opening (a credit's face at the fair share) is skipped.
-        if allows(Remedy::Refund) {
+        // Money for goods the buyer keeps is a price reduction: where a discount may be offered,
+        // a partial refund (goods not returned) is the same thing under another name.
+        if allows(Remedy::Refund) && !(allows(Remedy::Discount) && value < basis.paid_affected) {
             b.push(pricing::refund(costs, basis, value)?, rung)?;
         }
         if allows(Remedy::Discount) {
