@@ -3,6 +3,7 @@
 use proptest::prelude::*;
 use rust_decimal::Decimal;
 use settle_engine::claim::*;
+use settle_engine::schema::Draft;
 use settle_engine::{Claim, Playbook};
 use settle_rules::SourceFile;
 use std::path::{Path, PathBuf};
@@ -113,13 +114,29 @@ prop_compose! {
 
 prop_compose! {
     fn round_list(start: time::Date)(
-        steps in proptest::collection::vec((0i64..40, pick(Party::ALL), pick(Remedy::ALL), cents(50_000), any::<bool>()), 0..5)
+        steps in proptest::collection::vec((0i64..40, pick(Party::ALL), pick(RoundKind::ALL), pick(Remedy::ALL), cents(50_000), any::<bool>()), 0..6)
     ) -> Vec<Round> {
+        // Any kind of round where the negotiation so far allows it, else a proposal.
         let mut on = start;
-        steps.into_iter().map(|(d, by, remedy, amount, note)| {
+        let mut rounds: Vec<Round> = Vec::new();
+        for (d, by, kind, remedy, amount, note) in steps {
             on += time::Duration::days(d);
-            Round { on, by, remedy, amount, note: note.then(|| "a note with \"quotes\" and é".to_string()) }
-        }).collect()
+            let mut r = Round::answer(on, by, kind);
+            let mut with = rounds.clone();
+            with.push(r.clone());
+            let refs: Vec<(usize, &Round)> = with.iter().enumerate().collect();
+            if kind == RoundKind::Propose || !Draft::check_rounds(&refs).is_empty() {
+                r = Round::propose(on, by, remedy, amount);
+            }
+            r.note = note.then(|| "a note with \"quotes\" and é".to_string());
+            with.pop();
+            with.push(r.clone());
+            let refs: Vec<(usize, &Round)> = with.iter().enumerate().collect();
+            if Draft::check_rounds(&refs).is_empty() {
+                rounds.push(r);
+            }
+        }
+        rounds
     }
 }
 

@@ -187,7 +187,9 @@ fn scaled_claim(c: &Claim, k: Decimal) -> Claim {
     s.order.unit_cost *= k;
     s.ask.amount *= k;
     for r in &mut s.rounds {
-        r.amount *= k;
+        if let Some(a) = &mut r.amount {
+            *a *= k;
+        }
     }
     s
 }

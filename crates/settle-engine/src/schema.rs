@@ -11,7 +11,7 @@
 
 use crate::claim::{
     Claim, ExpertOpinion, Incoterm, Inspection, Insurance, Outcome, Packing, Party, ProblemKind,
-    QcRecord, Relationship, Remedy, RiskPoint, Round, SampleMatch, Severity, Stage,
+    QcRecord, Relationship, Remedy, RiskPoint, Round, RoundKind, SampleMatch, Severity, Stage,
 };
 use crate::eval::responsibility::Finding;
 use crate::money::Currency;
@@ -361,6 +361,7 @@ vocab_values!(
     ExpertOpinion,
     Remedy,
     Party,
+    RoundKind,
     Incoterm,
     Insurance,
     SampleMatch,
@@ -634,15 +635,16 @@ impl<'a> Facts<'a> {
         v[F::RoundsBySeller as usize] = int(by(Party::Seller));
         v[F::RoundsByBuyer as usize] = int(by(Party::Buyer));
         v[F::ProposalStanding as usize] = Fact::Bool(claim.standing_proposal().is_some());
-        let buyers: Vec<&Round> = claim
+        let buyers: Vec<Decimal> = claim
             .rounds
             .iter()
             .filter(|r| r.by == Party::Buyer)
+            .filter_map(|r| r.terms().map(|(_, a)| a))
             .collect();
         v[F::ProposalRaised as usize] = Fact::Bool(
             buyers
                 .split_last()
-                .is_some_and(|(last, before)| before.iter().any(|r| last.amount > r.amount)),
+                .is_some_and(|(last, before)| before.iter().any(|a| last > a)),
         );
         let unpaid = o.value - o.paid;
         v[F::AskShareOfUnpaid as usize] = if unpaid > Decimal::ZERO {
@@ -729,12 +731,13 @@ macro_rules! part {
 }
 
 part! {
-    /// A field of a `[[round]]`: one proposal in the negotiation so far.
+    /// A field of a `[[round]]`: one round of the negotiation so far.
     RoundField for Round {
-        On = "on" => on: Kind::Date, Required, "the day of the proposal";
+        On = "on" => on: Kind::Date, Required, "the day it happened (the message's date)";
         By = "by" => by: Kind::Vocab(Party::NAMES), Required, "`buyer` or `seller`";
-        Remedy = "remedy" => remedy: Kind::Vocab(Remedy::NAMES), Required, "the option proposed";
-        Amount = "amount" => amount: Kind::Money, Required, "the value to the buyer of the proposal";
+        Kind = "kind" => kind: Kind::Vocab(RoundKind::NAMES), Optional, "what the round is: `propose` (the default), `accept` (the other side's standing proposal), `refuse` (it, without a counter-proposal), `withdraw` (one's own), `request_evidence`, `evidence`";
+        Remedy = "remedy" => remedy: Kind::Vocab(Remedy::NAMES), Optional, "the option proposed (proposals only; required for them)";
+        Amount = "amount" => amount: Kind::Money, Optional, "the value to the buyer of the proposal (proposals only; required for them)";
         Note = "note" => note: Kind::Text, Optional, "anything worth remembering about it";
     }
 }
@@ -878,6 +881,109 @@ impl Draft {
                 });
             }
             prev = Some((i, d));
+        }
+        out
+    }
+
+    /// The problems of the rounds read (each read well on its own): a proposal without its
+    /// terms, terms on a round that is not a proposal, an answer with nothing to answer, a
+    /// round after the claim was settled. Readers call it with every round they could read.
+    pub fn check_rounds(rounds: &[(usize, &Round)]) -> Vec<Problem> {
+        let mut out = Vec::new();
+        let mut walked: Vec<Round> = Vec::new();
+        let mut settled_in: Option<usize> = None;
+        for &(i, r) in rounds {
+            let kind = r.kind();
+            let what = kind.as_str();
+            if kind == RoundKind::Propose {
+                for (given, field) in [
+                    (r.remedy.is_some(), RoundField::Remedy),
+                    (r.amount.is_some(), RoundField::Amount),
+                ] {
+                    if !given {
+                        out.push(Problem {
+                            at: Place::Round(i, RoundField::Kind),
+                            message: format!(
+                                "round {} is a proposal without `{}`",
+                                i + 1,
+                                field.key()
+                            ),
+                            label: "a proposal needs `remedy` and `amount`",
+                        });
+                    }
+                }
+            } else {
+                for (given, field) in [
+                    (r.remedy.is_some(), RoundField::Remedy),
+                    (r.amount.is_some(), RoundField::Amount),
+                ] {
+                    if given {
+                        out.push(Problem {
+                            at: Place::Round(i, field),
+                            message: format!(
+                                "round {} is a `{what}` round: only proposals carry `{}`",
+                                i + 1,
+                                field.key()
+                            ),
+                            label: "remove it, or make the round `kind = \"propose\"`",
+                        });
+                    }
+                }
+            }
+            if let Some(s) = settled_in {
+                out.push(Problem {
+                    at: Place::Round(i, RoundField::On),
+                    message: format!(
+                        "round {} comes after the claim was settled in round {}",
+                        i + 1,
+                        s + 1
+                    ),
+                    label: "nothing follows an acceptance",
+                });
+                continue;
+            }
+            // What the round answers must be on the table.
+            let before = Claim {
+                rounds: std::mem::take(&mut walked),
+                ..Claim::blank()
+            };
+            let n = before.negotiation();
+            let missing = match (r.by, kind) {
+                (Party::Buyer, RoundKind::Accept) | (Party::Buyer, RoundKind::Refuse) => n
+                    .our_standing
+                    .is_none()
+                    .then_some("no proposal of ours is on the table"),
+                (Party::Seller, RoundKind::Accept) | (Party::Seller, RoundKind::Refuse) => n
+                    .buyer_standing
+                    .is_none()
+                    .then_some("no proposal of the buyer's is on the table"),
+                (Party::Buyer, RoundKind::Withdraw) => n
+                    .buyer_standing
+                    .is_none()
+                    .then_some("the buyer has no proposal on the table"),
+                (Party::Seller, RoundKind::Withdraw) => n
+                    .our_standing
+                    .is_none()
+                    .then_some("we have no proposal on the table"),
+                _ => None,
+            };
+            if let Some(why) = missing {
+                let verb = match kind {
+                    RoundKind::Accept => "accepts",
+                    RoundKind::Refuse => "refuses",
+                    _ => "withdraws",
+                };
+                out.push(Problem {
+                    at: Place::Round(i, RoundField::Kind),
+                    message: format!("round {}: the {} {verb}, but {why}", i + 1, r.by.as_str()),
+                    label: "nothing to answer",
+                });
+            }
+            walked = before.rounds;
+            walked.push(r.clone());
+            if kind == RoundKind::Accept && missing.is_none() {
+                settled_in = Some(i);
+            }
         }
         out
     }

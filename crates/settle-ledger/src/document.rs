@@ -69,8 +69,15 @@ fn round_json(r: &Round) -> Value {
     let mut x = Map::new();
     x.insert("on".into(), Value::String(r.on.to_string()));
     x.insert("by".into(), Value::String(r.by.as_str().into()));
-    x.insert("remedy".into(), Value::String(r.remedy.as_str().into()));
-    x.insert("amount".into(), Value::String(r.amount.to_string()));
+    if let Some(k) = r.kind {
+        x.insert("kind".into(), Value::String(k.as_str().into()));
+    }
+    if let Some(remedy) = r.remedy {
+        x.insert("remedy".into(), Value::String(remedy.as_str().into()));
+    }
+    if let Some(amount) = r.amount {
+        x.insert("amount".into(), Value::String(amount.to_string()));
+    }
     if let Some(n) = &r.note {
         x.insert("note".into(), Value::String(n.clone()));
     }

@@ -99,10 +99,7 @@ impl Ledger {
             }
             for (i, (r, on)) in claim.rounds.iter().zip(&round_dates).enumerate() {
                 let entry = RoundEntry {
-                    kind: RoundKind::Propose {
-                        remedy: r.remedy,
-                        amount: r.amount,
-                    },
+                    kind: ledger_kind(r),
                     by: r.by,
                     on: r.on,
                     note: r.note.clone(),
@@ -164,13 +161,13 @@ impl Ledger {
                     ),
                 ));
             }
-            check_turn(&past, round)?;
+            check_turn(&claim_rounds(tx, id)?, round)?;
             let mut changed = Map::new();
             if let RoundKind::Evidence { changes } = &round.kind
                 && !changes.is_empty()
             {
                 changed = apply_evidence(&mut doc, changes)?;
-                let proposals: Vec<Round> = propose_rounds(tx, id)?;
+                let proposals: Vec<Round> = claim_rounds(tx, id)?;
                 if let Err((field, reason)) = assemble(&doc, &proposals, None) {
                     return Err(Error::Invalid { field, reason });
                 }
@@ -337,7 +334,7 @@ impl Ledger {
                     ),
                 ));
             }
-            let proposals = propose_rounds(tx, id)?;
+            let proposals = claim_rounds(tx, id)?;
             if let Err((field, reason)) = assemble(&doc, &proposals, Some(outcome)) {
                 return Err(Error::Invalid { field, reason });
             }
@@ -565,72 +562,39 @@ fn doc_received(doc: &Map<String, Json>) -> Result<Date> {
 /// What a round's validation needs to know about the rounds before it.
 struct Past {
     seq: u64,
-    kind: String,
-    by: Party,
     on: Date,
 }
 
 fn past_rounds(tx: &mut dyn Tx, id: &str) -> Result<Vec<Past>> {
     let rows = tx.query(
-        "SELECT seq, kind, party, on_date FROM rounds WHERE claim_id = $1 ORDER BY seq",
+        "SELECT seq, on_date FROM rounds WHERE claim_id = $1 ORDER BY seq",
         &[id.into()],
     )?;
     rows.iter()
         .map(|r| {
             Ok(Past {
                 seq: r.count(0)?,
-                kind: r.text(1)?,
-                by: party(&r.text(2)?)?,
-                on: stored_date(&r.text(3)?)?,
+                on: stored_date(&r.text(1)?)?,
             })
         })
         .collect()
 }
 
-/// Whose proposal stands after `past`: the last `propose`, unless accepted, refused or
-/// withdrawn since.
-fn standing(past: &[Past]) -> Option<Party> {
-    let mut standing = None;
-    for p in past {
-        match p.kind.as_str() {
-            "propose" => standing = Some(p.by),
-            "accept" | "refuse" | "withdraw" => standing = None,
-            _ => {}
-        }
+/// Whether the round may follow the claim's rounds: the claim file's rule (an answer needs
+/// something to answer, nothing follows an acceptance), so that the ledger never holds a
+/// negotiation a claim file could not.
+fn check_turn(rounds: &[Round], round: &RoundEntry) -> Result<()> {
+    let mut all: Vec<Round> = rounds.to_vec();
+    all.push(engine_round(round));
+    let refs: Vec<(usize, &Round)> = all.iter().enumerate().collect();
+    let last = all.len() - 1;
+    match settle_engine::schema::Draft::check_rounds(&refs)
+        .into_iter()
+        .find(|p| matches!(p.at, settle_engine::schema::Place::Round(i, _) if i == last))
+    {
+        Some(p) => Err(Error::invalid("round.kind", p.message)),
+        None => Ok(()),
     }
-    standing
-}
-
-fn other(p: Party) -> Party {
-    match p {
-        Party::Buyer => Party::Seller,
-        Party::Seller => Party::Buyer,
-    }
-}
-
-fn check_turn(past: &[Past], round: &RoundEntry) -> Result<()> {
-    let stands = standing(past);
-    let (needed, verb) = match round.kind {
-        RoundKind::Accept => (other(round.by), "accept"),
-        RoundKind::Refuse => (other(round.by), "refuse"),
-        RoundKind::Withdraw => (round.by, "withdraw"),
-        _ => return Ok(()),
-    };
-    if stands == Some(needed) {
-        return Ok(());
-    }
-    let whose = if needed == round.by {
-        "its own".to_string()
-    } else {
-        format!("the {}'s", needed.as_str())
-    };
-    Err(Error::invalid(
-        "round.kind",
-        format!(
-            "the {} cannot {verb}: {whose} proposal is not standing",
-            round.by.as_str()
-        ),
-    ))
 }
 
 /// Applies evidence changes to the document's `[evidence]`; the changed fields, old and new.
@@ -657,23 +621,42 @@ fn apply_evidence(
     Ok(changed)
 }
 
-fn propose_rounds(tx: &mut dyn Tx, id: &str) -> Result<Vec<Round>> {
+fn claim_rounds(tx: &mut dyn Tx, id: &str) -> Result<Vec<Round>> {
     Ok(read_rounds(tx, id)?
         .into_iter()
-        .filter_map(|r| engine_round(&r.entry))
+        .map(|r| engine_round(&r.entry))
         .collect())
 }
 
-fn engine_round(e: &RoundEntry) -> Option<Round> {
-    match &e.kind {
-        RoundKind::Propose { remedy, amount } => Some(Round {
-            on: e.on,
-            by: e.by,
-            remedy: *remedy,
-            amount: *amount,
-            note: e.note.clone(),
-        }),
-        _ => None,
+/// A ledger round as a claim file's round (every kind has its claim-file form; evidence
+/// changes are already in the claim's `[evidence]`).
+fn engine_round(e: &RoundEntry) -> Round {
+    use settle_engine::claim::RoundKind as K;
+    let mut r = match &e.kind {
+        RoundKind::Propose { remedy, amount } => Round::propose(e.on, e.by, *remedy, *amount),
+        RoundKind::Accept => Round::answer(e.on, e.by, K::Accept),
+        RoundKind::Refuse => Round::answer(e.on, e.by, K::Refuse),
+        RoundKind::Withdraw => Round::answer(e.on, e.by, K::Withdraw),
+        RoundKind::RequestEvidence => Round::answer(e.on, e.by, K::RequestEvidence),
+        RoundKind::Evidence { .. } => Round::answer(e.on, e.by, K::Evidence),
+    };
+    r.note = e.note.clone();
+    r
+}
+
+/// A claim file's round as a ledger round.
+fn ledger_kind(r: &Round) -> RoundKind {
+    use settle_engine::claim::RoundKind as K;
+    match (r.kind(), r.terms()) {
+        (K::Propose, Some((remedy, amount))) => RoundKind::Propose { remedy, amount },
+        (K::Accept, _) => RoundKind::Accept,
+        (K::Refuse, _) => RoundKind::Refuse,
+        (K::Withdraw, _) => RoundKind::Withdraw,
+        (K::RequestEvidence, _) => RoundKind::RequestEvidence,
+        // A proposal always has its terms in a claim that loaded.
+        (K::Evidence, _) | (K::Propose, None) => RoundKind::Evidence {
+            changes: Default::default(),
+        },
     }
 }
 
@@ -839,10 +822,7 @@ fn read_record(tx: &mut dyn Tx, id: &str) -> Result<ClaimRecord> {
         .opt_text(8)?
         .map(|t| document::outcome_from_json(&t))
         .transpose()?;
-    let proposals: Vec<Round> = rounds
-        .iter()
-        .filter_map(|r| engine_round(&r.entry))
-        .collect();
+    let proposals: Vec<Round> = rounds.iter().map(|r| engine_round(&r.entry)).collect();
     let claim = assemble(&doc, &proposals, outcome.as_ref()).map_err(|(field, reason)| {
         Error::Corrupt(format!(
             "claim `{id}` does not read back: `{field}`: {reason}"

@@ -32,6 +32,10 @@ pub fn parse(text: &str) -> Option<Claim> {
     if !draft.check(&dates).is_empty() {
         return None;
     }
+    let refs: Vec<(usize, &Round)> = rounds.iter().enumerate().collect();
+    if !Draft::check_rounds(&refs).is_empty() {
+        return None;
+    }
     let mut claim = draft.claim;
     claim.rounds = rounds;
     claim.outcome = outcome;
@@ -359,8 +363,9 @@ impl Part for RoundField {
         Round {
             on: time::Date::MIN,
             by: Party::Buyer,
-            remedy: Remedy::Refund,
-            amount: settle_engine::Money::ZERO,
+            kind: None,
+            remedy: None,
+            amount: None,
             note: None,
         }
     }

@@ -301,13 +301,12 @@ impl Generator {
         };
         let ask_amount = share(base, ask_pct, minor).max(Decimal::new(1, 0));
 
-        let mut rounds = vec![Round {
-            on: received,
-            by: Party::Buyer,
-            remedy: ask_remedy,
-            amount: ask_amount,
-            note: None,
-        }];
+        let mut rounds = vec![Round::propose(
+            received,
+            Party::Buyer,
+            ask_remedy,
+            ask_amount,
+        )];
         let mut on = received;
         let extra = pick(r, &[(0usize, 55), (1, 20), (2, 20), (3, 5)]);
         for k in 0..extra {
@@ -334,13 +333,12 @@ impl Generator {
                     ],
                 )
             };
-            rounds.push(Round {
+            rounds.push(Round::propose(
                 on,
                 by,
                 remedy,
-                amount: share(ask_amount, pct, minor),
-                note: None,
-            });
+                share(ask_amount, pct, minor),
+            ));
         }
         let last = on;
         let as_of =

@@ -305,6 +305,7 @@ fn lower_rounds(
     let mut rounds = Vec::with_capacity(items.len());
     let mut dates = Vec::with_capacity(items.len());
     let mut ok = true;
+    let mut read: Vec<(usize, Round)> = Vec::with_capacity(items.len());
     for (i, item) in items.iter().enumerate() {
         let path = format!("round[{}]", i + 1);
         let Some(mut r) = Table::of(item, &path, item.span.clone(), sink) else {
@@ -312,13 +313,8 @@ fn lower_rounds(
             dates.push(None);
             continue;
         };
-        let mut round = Round {
-            on: time::Date::MIN,
-            by: Party::Buyer,
-            remedy: Remedy::Refund,
-            amount: settle_engine::Money::ZERO,
-            note: None,
-        };
+        let mut round = Round::answer(time::Date::MIN, Party::Buyer, RoundKind::Propose);
+        round.kind = None;
         let mut on = None;
         let complete = read_part(
             &mut r,
@@ -335,10 +331,35 @@ fn lower_rounds(
         r.finish(RoundField::KEYS, "[[round]]", sink);
         dates.push(on);
         if complete {
+            read.push((i, round.clone()));
             rounds.push(round);
         } else {
             ok = false;
         }
+    }
+    // What the rounds mean together: a proposal has its terms, an answer has something to
+    // answer.
+    let refs: Vec<(usize, &Round)> = read.iter().map(|(i, r)| (*i, r)).collect();
+    for problem in Draft::check_rounds(&refs) {
+        let Place::Round(i, field) = problem.at else {
+            continue;
+        };
+        let Some(item) = items.get(i) else { continue };
+        let span = match &item.kind {
+            Kind::Table(entries) => entries
+                .iter()
+                .find(|(k, _)| k.name == field.key())
+                .map(|(_, v)| v.span.clone())
+                .unwrap_or_else(|| item.span.clone()),
+            _ => item.span.clone(),
+        };
+        sink.error(
+            span,
+            Some(&format!("round[{}].{}", i + 1, field.key())),
+            problem.message,
+        )
+        .label(problem.label);
+        ok = false;
     }
     (ok.then_some(rounds), dates)
 }

@@ -171,6 +171,24 @@ vocabulary! {
 }
 
 vocabulary! {
+    /// What a round of the negotiation is: a proposal, or an answer to the other side's.
+    RoundKind {
+        /// An offer or a counter-proposal: the round's `remedy` and `amount` are its terms.
+        Propose = "propose",
+        /// The party accepts the other side's standing proposal: the claim is settled on it.
+        Accept = "accept",
+        /// The party refuses the other side's standing proposal without a counter-proposal.
+        Refuse = "refuse",
+        /// The party withdraws its own standing proposal.
+        Withdraw = "withdraw",
+        /// We ask the buyer for documents (the note says which).
+        RequestEvidence = "request_evidence",
+        /// Evidence arrives (the claim's `[evidence]` section holds what it shows).
+        Evidence = "evidence",
+    }
+}
+
+vocabulary! {
     /// An Incoterms 2020 rule: where the risk passes from seller to buyer.
     Incoterm {
         /// Ex works: at our premises.
@@ -393,19 +411,61 @@ pub struct Ask {
     pub amount: Money,
 }
 
-/// One proposal in the negotiation so far.
+/// One round of the negotiation so far: a proposal, or an answer to the other side's.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Round {
-    /// When the proposal was made.
+    /// When it happened (the message's date).
     pub on: Date,
     /// Who made it.
     pub by: Party,
-    /// What was proposed.
-    pub remedy: Remedy,
-    /// The value to the buyer of the proposal.
-    pub amount: Money,
+    /// What it is; absent means a proposal (claim format 1 rounds are all proposals).
+    pub kind: Option<RoundKind>,
+    /// What was proposed (proposals only).
+    pub remedy: Option<Remedy>,
+    /// The value to the buyer of the proposal (proposals only).
+    pub amount: Option<Money>,
     /// Anything worth remembering about it.
     pub note: Option<String>,
+}
+
+impl Round {
+    /// A proposal.
+    pub fn propose(on: Date, by: Party, remedy: Remedy, amount: Money) -> Round {
+        Round {
+            on,
+            by,
+            kind: None,
+            remedy: Some(remedy),
+            amount: Some(amount),
+            note: None,
+        }
+    }
+
+    /// A round that is not a proposal (an acceptance, a refusal, a withdrawal, a request for
+    /// evidence, evidence).
+    pub fn answer(on: Date, by: Party, kind: RoundKind) -> Round {
+        Round {
+            on,
+            by,
+            kind: Some(kind),
+            remedy: None,
+            amount: None,
+            note: None,
+        }
+    }
+
+    /// What the round is.
+    pub fn kind(&self) -> RoundKind {
+        self.kind.unwrap_or(RoundKind::Propose)
+    }
+
+    /// The proposal's terms, for a proposal.
+    pub fn terms(&self) -> Option<(Remedy, Money)> {
+        match (self.kind(), self.remedy, self.amount) {
+            (RoundKind::Propose, Some(r), Some(a)) => Some((r, a)),
+            _ => None,
+        }
+    }
 }
 
 /// How a past claim really ended (history files only).
@@ -542,16 +602,29 @@ impl Claim {
             .unwrap_or(self.received)
     }
 
-    /// The buyer's standing proposal: the last round, when the buyer made it and it is a
-    /// proposal in a negotiation. The buyer's opening claim (its only round so far, with the
-    /// same remedy and amount as the ask) is the claim itself, not a proposal to accept: we
-    /// answer it with our own offer, which may grant it in full.
+    /// Where the negotiation stands after the rounds so far (see [`Negotiation`]).
+    pub fn negotiation(&self) -> Negotiation {
+        Negotiation::of(self)
+    }
+
+    /// The buyer's standing proposal, when it may be accepted now: its latest proposal, not
+    /// withdrawn, not refused by us, and not countered by us since (unless the buyer has since
+    /// refused our counter, which puts its proposal back on the table). The buyer's opening
+    /// claim (its only round so far, with the same remedy and amount as the ask) is the claim
+    /// itself, not a proposal to accept: we answer it with our own offer, which may grant it
+    /// in full.
     pub fn standing_proposal(&self) -> Option<&Round> {
-        let last = self.rounds.last().filter(|r| r.by == Party::Buyer)?;
-        let opening_claim = self.rounds.len() == 1
-            && last.remedy == self.ask.remedy
-            && last.amount == self.ask.amount;
-        (!opening_claim).then_some(last)
+        let i = self.negotiation().acceptable()?;
+        let round = &self.rounds[i];
+        let (remedy, amount) = round.terms()?;
+        let proposals = self
+            .rounds
+            .iter()
+            .filter(|r| r.by == Party::Buyer && r.terms().is_some())
+            .count();
+        let opening_claim =
+            proposals == 1 && remedy == self.ask.remedy && amount == self.ask.amount;
+        (!opening_claim).then_some(round)
     }
 
     /// The invoice price of one unit (`value / quantity`), zero for an empty order.
@@ -561,5 +634,209 @@ impl Claim {
         } else {
             self.order.value / Money::from(self.order.quantity)
         }
+    }
+}
+
+/// Where a negotiation stands after its rounds: who has a proposal on the table, which of
+/// our offers the buyer has turned down, whether the claim is settled. Worked out by walking
+/// the rounds in order (see docs/claim-format.md, "Rounds").
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Negotiation {
+    /// The round of the buyer's latest proposal still on the table (not withdrawn, not
+    /// refused by us).
+    pub buyer_standing: Option<usize>,
+    /// We have countered the buyer's standing proposal and the buyer has not answered since.
+    pub countered: bool,
+    /// The round of our latest proposal still on the table (not yet answered).
+    pub our_standing: Option<usize>,
+    /// Our proposals the buyer turned down (by a counter-proposal or a refusal), in order.
+    pub refused: Vec<usize>,
+    /// The buyer's proposals, in order (withdrawn ones included).
+    pub buyer_proposals: Vec<usize>,
+    /// The buyer's proposals it withdrew.
+    pub withdrawn: Vec<usize>,
+    /// Our proposals, in order.
+    pub our_proposals: Vec<usize>,
+    /// The claim is settled: the accepting round and the accepted proposal's round.
+    pub settled: Option<(usize, usize)>,
+    /// Our request for evidence not yet answered by evidence.
+    pub evidence_pending: Option<usize>,
+}
+
+impl Negotiation {
+    /// Walks a claim's rounds.
+    pub fn of(claim: &Claim) -> Negotiation {
+        let mut n = Negotiation::default();
+        for (i, r) in claim.rounds.iter().enumerate() {
+            match (r.by, r.kind()) {
+                (Party::Buyer, RoundKind::Propose) => {
+                    if let Some(j) = n.our_standing.take() {
+                        n.refused.push(j);
+                    }
+                    n.buyer_standing = Some(i);
+                    n.buyer_proposals.push(i);
+                    n.countered = false;
+                }
+                (Party::Seller, RoundKind::Propose) => {
+                    if n.buyer_standing.is_some() {
+                        n.countered = true;
+                    }
+                    n.our_standing = Some(i);
+                    n.our_proposals.push(i);
+                }
+                (Party::Buyer, RoundKind::Refuse) => {
+                    if let Some(j) = n.our_standing.take() {
+                        n.refused.push(j);
+                    }
+                    n.countered = false;
+                }
+                (Party::Seller, RoundKind::Refuse) => {
+                    n.buyer_standing = None;
+                    n.countered = false;
+                }
+                (Party::Buyer, RoundKind::Accept) => {
+                    if let Some(j) = n.our_standing {
+                        n.settled = Some((i, j));
+                    }
+                }
+                (Party::Seller, RoundKind::Accept) => {
+                    if let Some(j) = n.buyer_standing {
+                        n.settled = Some((i, j));
+                    }
+                }
+                (Party::Buyer, RoundKind::Withdraw) => {
+                    if let Some(j) = n.buyer_standing.take() {
+                        n.withdrawn.push(j);
+                    }
+                    n.countered = false;
+                }
+                (Party::Seller, RoundKind::Withdraw) => n.our_standing = None,
+                (Party::Seller, RoundKind::RequestEvidence) => n.evidence_pending = Some(i),
+                (Party::Buyer, RoundKind::RequestEvidence) => {}
+                (_, RoundKind::Evidence) => {
+                    if r.by == Party::Buyer {
+                        n.evidence_pending = None;
+                    }
+                }
+            }
+        }
+        n
+    }
+
+    /// The buyer's proposal that may be accepted now: standing and not countered since.
+    pub fn acceptable(&self) -> Option<usize> {
+        if self.settled.is_some() || self.countered {
+            None
+        } else {
+            self.buyer_standing
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn march(day: u8) -> Date {
+        Date::from_calendar_date(2024, time::Month::March, day).unwrap_or(Date::MIN)
+    }
+
+    fn claim(rounds: Vec<Round>) -> Claim {
+        let mut c = Claim::blank();
+        c.received = march(1);
+        c.ask = Ask {
+            remedy: Remedy::Refund,
+            amount: Money::from(1000),
+        };
+        c.rounds = rounds;
+        c
+    }
+
+    fn propose(day: u8, by: Party, amount: i64) -> Round {
+        let on = march(day);
+        Round::propose(on, by, Remedy::Refund, Money::from(amount))
+    }
+
+    fn answer(day: u8, by: Party, kind: RoundKind) -> Round {
+        let on = march(day);
+        Round::answer(on, by, kind)
+    }
+
+    use Party::{Buyer, Seller};
+
+    #[test]
+    fn the_opening_claim_is_not_a_proposal_to_accept_but_a_counter_is() {
+        let c = claim(vec![propose(1, Buyer, 1000)]);
+        assert_eq!(c.standing_proposal(), None);
+        let c = claim(vec![
+            propose(1, Buyer, 1000),
+            propose(2, Seller, 400),
+            propose(3, Buyer, 800),
+        ]);
+        assert_eq!(
+            c.standing_proposal().and_then(Round::terms).map(|t| t.1),
+            Some(Money::from(800))
+        );
+        let n = c.negotiation();
+        assert_eq!(n.refused, vec![1], "the counter turned our offer down");
+        assert_eq!(n.buyer_proposals, vec![0, 2]);
+    }
+
+    #[test]
+    fn a_countered_proposal_is_off_the_table_until_the_buyer_answers() {
+        let mut rounds = vec![
+            propose(1, Buyer, 1000),
+            propose(2, Seller, 400),
+            propose(3, Buyer, 800),
+            propose(4, Seller, 500),
+        ];
+        assert_eq!(claim(rounds.clone()).standing_proposal(), None);
+        // The buyer refuses our counter: its 800 is on the table again.
+        rounds.push(answer(5, Buyer, RoundKind::Refuse));
+        let c = claim(rounds.clone());
+        assert_eq!(
+            c.standing_proposal().and_then(Round::terms).map(|t| t.1),
+            Some(Money::from(800))
+        );
+        assert_eq!(c.negotiation().refused, vec![1, 3]);
+        // It withdraws it: nothing of the buyer's is on the table.
+        rounds.push(answer(6, Buyer, RoundKind::Withdraw));
+        let c = claim(rounds);
+        assert_eq!(c.standing_proposal(), None);
+        assert_eq!(c.negotiation().withdrawn, vec![2]);
+    }
+
+    #[test]
+    fn an_acceptance_settles_the_claim_on_the_accepted_proposal() {
+        let c = claim(vec![
+            propose(1, Buyer, 1000),
+            propose(2, Seller, 600),
+            answer(3, Buyer, RoundKind::Accept),
+        ]);
+        assert_eq!(c.negotiation().settled, Some((2, 1)));
+        assert_eq!(c.standing_proposal(), None);
+        let c = claim(vec![
+            propose(1, Buyer, 1000),
+            propose(2, Seller, 600),
+            propose(3, Buyer, 700),
+            answer(4, Seller, RoundKind::Accept),
+        ]);
+        assert_eq!(c.negotiation().settled, Some((3, 2)));
+    }
+
+    #[test]
+    fn our_refusal_takes_the_buyers_proposal_off_the_table_and_evidence_answers_a_request() {
+        let c = claim(vec![
+            propose(1, Buyer, 1000),
+            propose(2, Seller, 600),
+            propose(3, Buyer, 900),
+            answer(4, Seller, RoundKind::Refuse),
+            answer(5, Seller, RoundKind::RequestEvidence),
+        ]);
+        let n = c.negotiation();
+        assert_eq!((n.buyer_standing, n.evidence_pending), (None, Some(4)));
+        let mut rounds = c.rounds.clone();
+        rounds.push(answer(6, Buyer, RoundKind::Evidence));
+        assert_eq!(claim(rounds).negotiation().evidence_pending, None);
     }
 }

@@ -32,17 +32,14 @@ pub(crate) fn standing(
     days_open: i64,
 ) -> Result<Option<(Proposal, Money)>, Overflow> {
     let ask = claim.ask.amount;
-    let Some(round) = claim.standing_proposal() else {
+    let Some((remedy, amount)) = claim.standing_proposal().and_then(|r| r.terms()) else {
         return Ok(None);
     };
-    let money = matches!(
-        round.remedy,
-        Remedy::Refund | Remedy::Discount | Remedy::Credit
-    );
-    if !allows(round.remedy) || (money && round.amount > ask) {
+    let money = matches!(remedy, Remedy::Refund | Remedy::Discount | Remedy::Credit);
+    if !allows(remedy) || (money && amount > ask) {
         return Ok(None);
     }
-    let prop = pricing::as_proposed(costs, basis, round.remedy, round.amount)?;
+    let prop = pricing::as_proposed(costs, basis, remedy, amount)?;
     if prop.cost > bottom_line {
         return Ok(None);
     }

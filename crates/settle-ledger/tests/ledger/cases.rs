@@ -143,13 +143,8 @@ fn create_and_get_round_trip_every_example(db: &Db) -> Result<(), Failed> {
         for (i, (r, want)) in got.rounds.iter().zip(&c.rounds).enumerate() {
             assert_eq!(r.seq, i as u64 + 1);
             assert_eq!(r.version, 1);
-            assert_eq!(
-                r.entry.kind,
-                RoundKind::Propose {
-                    remedy: want.remedy,
-                    amount: want.amount
-                }
-            );
+            let (remedy, amount) = want.terms().expect("the claim's rounds are proposals");
+            assert_eq!(r.entry.kind, RoundKind::Propose { remedy, amount });
             assert_eq!((r.entry.by, r.entry.on), (want.by, want.on));
             assert_eq!(r.entry.note, want.note);
         }
@@ -205,22 +200,20 @@ fn create_refuses_what_it_cannot_keep(db: &Db) -> Result<(), Failed> {
     assert_invalid(l.create_claim(&bare("X-2"), "", at(0)), "actor");
     assert_invalid(l.create_claim(&bare(""), REP, at(0)), "id");
     let mut negative = bare("X-3");
-    negative.rounds.push(Round {
-        on: day(2024, 2, 6),
-        by: Party::Buyer,
-        remedy: Remedy::Refund,
-        amount: money("-1"),
-        note: None,
-    });
+    negative.rounds.push(Round::propose(
+        day(2024, 2, 6),
+        Party::Buyer,
+        Remedy::Refund,
+        money("-1"),
+    ));
     assert_invalid(l.create_claim(&negative, REP, at(0)), "round[1].amount");
     let mut early = bare("X-4");
-    early.rounds.push(Round {
-        on: day(2024, 1, 6),
-        by: Party::Buyer,
-        remedy: Remedy::Refund,
-        amount: money("1"),
-        note: None,
-    });
+    early.rounds.push(Round::propose(
+        day(2024, 1, 6),
+        Party::Buyer,
+        Remedy::Refund,
+        money("1"),
+    ));
     assert_invalid(l.create_claim(&early, REP, at(0)), "round[1].on");
     assert!(
         ok(l.list(Filter::All, None)).is_empty(),
@@ -319,16 +312,17 @@ fn every_round_kind_is_recorded(db: &Db) -> Result<(), Failed> {
 }
 
 fn as_claim_round(e: &RoundEntry) -> Option<Round> {
-    match &e.kind {
-        RoundKind::Propose { remedy, amount } => Some(Round {
-            on: e.on,
-            by: e.by,
-            remedy: *remedy,
-            amount: *amount,
-            note: e.note.clone(),
-        }),
-        _ => None,
-    }
+    use settle_engine::claim::RoundKind as K;
+    let mut r = match &e.kind {
+        RoundKind::Propose { remedy, amount } => Round::propose(e.on, e.by, *remedy, *amount),
+        RoundKind::Accept => Round::answer(e.on, e.by, K::Accept),
+        RoundKind::Refuse => Round::answer(e.on, e.by, K::Refuse),
+        RoundKind::Withdraw => Round::answer(e.on, e.by, K::Withdraw),
+        RoundKind::RequestEvidence => Round::answer(e.on, e.by, K::RequestEvidence),
+        RoundKind::Evidence { .. } => Round::answer(e.on, e.by, K::Evidence),
+    };
+    r.note = e.note.clone();
+    Some(r)
 }
 
 fn invalid_rounds_write_nothing(db: &Db) -> Result<(), Failed> {
@@ -634,13 +628,12 @@ fn closed_claims_export_as_history(db: &Db) -> Result<(), Failed> {
     for i in 0..n {
         let id = format!("H-{i:04}");
         let mut c = bare(&id);
-        c.rounds.push(Round {
-            on: day(2024, 2, 6),
-            by: Party::Buyer,
-            remedy: Remedy::Refund,
-            amount: money(&format!("{}.25", 100 + i)),
-            note: None,
-        });
+        c.rounds.push(Round::propose(
+            day(2024, 2, 6),
+            Party::Buyer,
+            Remedy::Refund,
+            money(&format!("{}.25", 100 + i)),
+        ));
         ok(l.create_claim(&c, REP, at(0)));
         if i % 9 != 4 {
             let outcome = Outcome {
@@ -874,18 +867,12 @@ fn proposals_read_back_as_the_claim_file(db: &Db) -> Result<(), Failed> {
         let mut v = l.create_claim(&base, REP, at(0)).map_err(fail)?.version;
         for (buyer, remedy, cents, gap, note) in rounds {
             on += time::Duration::days(gap);
-            let r = Round {
-                on,
-                by: if buyer { Party::Buyer } else { Party::Seller },
-                remedy: Remedy::ALL[remedy],
-                amount: Money::new(cents as i64, 2),
-                note,
-            };
+            let by = if buyer { Party::Buyer } else { Party::Seller };
+            let (remedy, amount) = (Remedy::ALL[remedy], Money::new(cents as i64, 2));
+            let mut r = Round::propose(on, by, remedy, amount);
+            r.note = note;
             let entry = RoundEntry {
-                kind: RoundKind::Propose {
-                    remedy: r.remedy,
-                    amount: r.amount,
-                },
+                kind: RoundKind::Propose { remedy, amount },
                 by: r.by,
                 on: r.on,
                 note: r.note.clone(),

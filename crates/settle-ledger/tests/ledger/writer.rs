@@ -242,10 +242,10 @@ fn check_consistent(db: &Db, initial_rounds: u64) -> Result<u64, Failed> {
         rec.claim.evidence.progress_updates, want,
         "document and rounds agree"
     );
-    let proposals = rounds
-        .iter()
-        .filter(|r| matches!(r.entry.kind, RoundKind::Propose { .. }))
-        .count();
-    assert_eq!(rec.claim.rounds.len(), proposals);
+    // Every round recorded is a round of the claim, of the same kind.
+    assert_eq!(rec.claim.rounds.len(), rounds.len());
+    for (r, c) in rounds.iter().zip(&rec.claim.rounds) {
+        assert_eq!(r.entry.kind.name(), c.kind().as_str(), "round kinds agree");
+    }
     Ok(v)
 }
