@@ -131,15 +131,49 @@ pub fn claims(files: &[std::path::PathBuf], format: OutputFormat) -> Result<u8> 
     })
 }
 
+/// A rule set's reply drafts (`drafts/<lang>/*.j2`; the built-in ones for the built-in rules),
+/// loaded and checked, and their sources.
+pub fn load_drafts(
+    dir: Option<&Path>,
+) -> Result<(
+    Result<settle_view::draft::Drafts, Vec<Diagnostic>>,
+    Vec<SourceFile>,
+)> {
+    let sources = match dir {
+        Some(d) => settle_rules::defaults::read_drafts(d)?,
+        None => settle_rules::defaults::default_draft_sources(),
+    };
+    Ok((settle_view::draft::Drafts::load(sources.clone()), sources))
+}
+
 pub fn rules(dir: Option<&Path>, format: OutputFormat) -> Result<u8> {
-    let (loaded, sources) = load_rules(dir)?;
+    let (loaded, mut sources) = load_rules(dir)?;
+    let (drafts, draft_sources) = load_drafts(dir)?;
+    sources.extend(draft_sources.iter().cloned());
+    // The rule set and its drafts are checked together: every problem of both, in one pass.
+    let loaded = match (loaded, drafts) {
+        (Ok(p), Ok(_)) => Ok(p),
+        (Ok(_), Err(d)) => Err(d),
+        (Err(mut a), Err(b)) => {
+            a.extend(b);
+            Err(a)
+        }
+        (Err(a), Ok(_)) => Err(a),
+    };
+    let draft_names: Vec<String> = draft_sources
+        .iter()
+        .map(|s| {
+            let n = s.name();
+            n.rfind("drafts/").map_or(n, |i| &n[i + 7..]).to_string()
+        })
+        .collect();
     let shown = dir.map_or_else(
         || format!("{} (built in)", settle_rules::defaults::DEFAULT_DIR),
         |d| d.display().to_string(),
     );
     match loaded {
         Ok(p) => {
-            let view = RulesOk::of(&p, &shown);
+            let view = RulesOk::of(&p, &shown, draft_names);
             match format {
                 OutputFormat::Text => print!("{}", view.text()),
                 OutputFormat::Json => println!("{}", serde_json::to_string_pretty(&view)?),

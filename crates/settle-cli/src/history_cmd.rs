@@ -16,12 +16,12 @@ fn output(out: Option<&Path>) -> Result<Box<dyn Write>> {
     })
 }
 
-fn format_of(out: Option<&Path>, explicit: Option<HistoryFormat>) -> HistoryFormat {
+pub(crate) fn format_of(out: Option<&Path>, explicit: Option<HistoryFormat>) -> HistoryFormat {
     explicit.unwrap_or_else(|| out.map_or(HistoryFormat::Jsonl, HistoryFormat::of_path))
 }
 
 /// Writes claims as a history, in JSON Lines or CSV.
-fn write_all(
+pub(crate) fn write_all(
     claims: impl Iterator<Item = settle_engine::Claim>,
     out: Option<&Path>,
     format: HistoryFormat,

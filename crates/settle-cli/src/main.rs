@@ -3,6 +3,7 @@
 
 mod advise;
 mod check;
+mod desk;
 mod diff_cmd;
 mod explain_cmd;
 mod graph_cmd;
@@ -34,6 +35,9 @@ pub const EXIT_BAD_INPUT: u8 = 2;
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// The language of the text for the rep (default: from the locale, LC_ALL/LC_MESSAGES/LANG)
+    #[arg(long, global = true, value_enum)]
+    lang: Option<desk::LangArg>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -73,6 +77,18 @@ enum Command {
         /// Also write the rolled-back negotiation tree as Graphviz DOT to this file
         #[arg(long, value_name = "FILE.dot")]
         tree: Option<PathBuf>,
+        /// The day of the decision (default: the claim's as_of, else today)
+        #[arg(long, value_name = "DATE", value_parser = desk::date_arg)]
+        as_of: Option<time::Date>,
+        /// Also write the reply to send the buyer for the move
+        #[arg(long)]
+        draft: bool,
+        /// The language of the reply to the buyer
+        #[arg(long, value_enum, default_value = "en", requires = "draft")]
+        buyer_lang: desk::LangArg,
+        /// The name to sign the reply with (default: $SETTLE_USER, else $USER)
+        #[arg(long, value_name = "NAME", requires = "draft")]
+        signature: Option<String>,
     },
     /// The full trace behind an advice: every rule consulted, the values it read, what it set,
     /// the figures, and why each option is not the recommendation
@@ -83,6 +99,9 @@ enum Command {
         rules: Option<PathBuf>,
         #[arg(long, value_enum, default_value = "text")]
         format: OutputFormat,
+        /// The day of the decision (default: the claim's as_of, else today)
+        #[arg(long, value_name = "DATE", value_parser = desk::date_arg)]
+        as_of: Option<time::Date>,
     },
     /// Work with claim files
     Claim {
@@ -126,6 +145,8 @@ enum HistoryCommand {
         #[arg(long, value_enum)]
         format: Option<HistoryFormatArg>,
     },
+    /// Write the ledger's closed claims, with their outcomes, as a history
+    Export(desk::export::Args),
 }
 
 #[derive(Subcommand)]
@@ -137,6 +158,8 @@ enum ClaimCommand {
         #[arg(long, value_enum, default_value = "text")]
         format: OutputFormat,
     },
+    #[command(flatten)]
+    Desk(desk::ClaimDesk),
 }
 
 #[derive(Subcommand)]
@@ -205,18 +228,41 @@ enum RulesCommand {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let m = desk::messages(cli.lang);
     let result = match cli.command {
         Command::Advise {
             claim,
             rules,
             format,
             tree,
-        } => advise::run(&claim, rules.as_deref(), format, tree.as_deref()),
+            as_of,
+            draft,
+            buyer_lang,
+            signature,
+        } => advise::run(
+            &claim,
+            rules.as_deref(),
+            format,
+            tree.as_deref(),
+            as_of,
+            draft.then_some(advise::DraftAsk {
+                lang: buyer_lang,
+                signature,
+            }),
+            &m,
+        ),
         Command::Explain {
             claim,
             rules,
             format,
-        } => explain_cmd::run(&claim, rules.as_deref(), format),
+            as_of,
+        } => explain_cmd::run(&claim, rules.as_deref(), format, as_of),
+        Command::Claim {
+            command: ClaimCommand::Desk(c),
+        } => desk::run(c, &m),
+        Command::History {
+            command: HistoryCommand::Export(a),
+        } => desk::export::run(a),
         Command::Claim {
             command: ClaimCommand::Check { files, format },
         } => check::claims(&files, format),

@@ -293,6 +293,57 @@ impl Ledger {
         })
     }
 
+    /// Records that we acknowledged the claim on `on` (the first answer of seed 002, step 1,
+    /// sent before any proposal), if the claim is still at `expected_version`. It stops the
+    /// first-answer clock; a round of ours does too. The day cannot be before the claim was
+    /// received, and a claim is acknowledged once.
+    pub fn acknowledge(
+        &mut self,
+        id: &str,
+        expected_version: u64,
+        on: Date,
+        actor: &str,
+        now: OffsetDateTime,
+    ) -> Result<ClaimRecord> {
+        check_actor(actor)?;
+        let at = time_text(now)?;
+        let on_text = date_text(on, "acknowledged_on")?;
+        self.conn.transact(Mode::Write, |tx| {
+            let claim = claim_for_write(tx, id, expected_version, &at)?;
+            let doc = parse_document(&claim.document)?;
+            let received = doc_received(&doc)?;
+            if on < received {
+                return Err(Error::invalid(
+                    "acknowledged_on",
+                    format!(
+                        "the claim is acknowledged on {on}, before it was received ({received})"
+                    ),
+                ));
+            }
+            if let Some(before) = claim.acknowledged_on {
+                return Err(Error::invalid(
+                    "acknowledged_on",
+                    format!("the claim was already acknowledged on {before}"),
+                ));
+            }
+            tx.exec(
+                "UPDATE claims SET acknowledged_on = $2 WHERE id = $1",
+                &[id.into(), on_text.as_str().into()],
+            )?;
+            let detail = json!({ "on": on_text });
+            insert_event(
+                tx,
+                id,
+                expected_version + 1,
+                &at,
+                actor,
+                "acknowledge",
+                &detail,
+            )?;
+            read_record(tx, id)
+        })
+    }
+
     /// Closes the claim with its outcome, if it is still at `expected_version`. The outcome's
     /// amounts must not be negative and it cannot be dated before the claim was received or
     /// before its last round. A closed claim takes no more writes.
@@ -353,7 +404,8 @@ impl Ledger {
         })
     }
 
-    /// The claims matching `filter` (and assigned to `assigned_to`, when given), by id.
+    /// The claims matching `filter` (and assigned to `assigned_to`, when given), by id, each
+    /// with its rounds in brief. One consistent read: two queries in one transaction.
     pub fn list(&mut self, filter: Filter, assigned_to: Option<&str>) -> Result<Vec<ClaimSummary>> {
         let status = match filter {
             Filter::Open => Some(Status::Open.as_str()),
@@ -361,28 +413,75 @@ impl Ledger {
             Filter::All => None,
         };
         self.conn.transact(Mode::Read, |tx| {
-            let rows = match (status, assigned_to) {
-                (Some(s), None) => tx.query(
-                    "SELECT id, version, status, assigned_to, updated_at, document FROM claims \
-                     WHERE status = $1 ORDER BY id",
-                    &[s.into()],
-                )?,
-                (Some(s), Some(u)) => tx.query(
-                    "SELECT id, version, status, assigned_to, updated_at, document FROM claims \
-                     WHERE assigned_to = $2 AND status = $1 ORDER BY id",
-                    &[s.into(), u.into()],
-                )?,
-                (None, Some(u)) => tx.query(
-                    "SELECT id, version, status, assigned_to, updated_at, document FROM claims \
-                     WHERE assigned_to = $1 ORDER BY id",
-                    &[u.into()],
-                )?,
-                (None, None) => tx.query(
-                    "SELECT id, version, status, assigned_to, updated_at, document FROM claims ORDER BY id",
-                    &[],
-                )?,
+            // Both queries follow one of the two indexes, in id order, so no sort.
+            let (claims, rounds) = match (status, assigned_to) {
+                (Some(s), None) => (
+                    tx.query(
+                        "SELECT id, version, status, assigned_to, updated_at, document, acknowledged_on \
+                         FROM claims WHERE status = $1 ORDER BY id",
+                        &[s.into()],
+                    )?,
+                    tx.query(
+                        "SELECT r.claim_id, r.party, r.kind, r.on_date FROM claims c \
+                         JOIN rounds r ON r.claim_id = c.id WHERE c.status = $1 ORDER BY r.claim_id, r.seq",
+                        &[s.into()],
+                    )?,
+                ),
+                (Some(s), Some(u)) => (
+                    tx.query(
+                        "SELECT id, version, status, assigned_to, updated_at, document, acknowledged_on \
+                         FROM claims WHERE assigned_to = $2 AND status = $1 ORDER BY id",
+                        &[s.into(), u.into()],
+                    )?,
+                    tx.query(
+                        "SELECT r.claim_id, r.party, r.kind, r.on_date FROM claims c \
+                         JOIN rounds r ON r.claim_id = c.id WHERE c.assigned_to = $2 AND c.status = $1 \
+                         ORDER BY r.claim_id, r.seq",
+                        &[s.into(), u.into()],
+                    )?,
+                ),
+                (None, Some(u)) => (
+                    tx.query(
+                        "SELECT id, version, status, assigned_to, updated_at, document, acknowledged_on \
+                         FROM claims WHERE assigned_to = $1 ORDER BY id",
+                        &[u.into()],
+                    )?,
+                    tx.query(
+                        "SELECT r.claim_id, r.party, r.kind, r.on_date FROM claims c \
+                         JOIN rounds r ON r.claim_id = c.id WHERE c.assigned_to = $1 \
+                         ORDER BY r.claim_id, r.seq",
+                        &[u.into()],
+                    )?,
+                ),
+                (None, None) => (
+                    tx.query(
+                        "SELECT id, version, status, assigned_to, updated_at, document, acknowledged_on \
+                         FROM claims ORDER BY id",
+                        &[],
+                    )?,
+                    tx.query(
+                        "SELECT claim_id, party, kind, on_date FROM rounds ORDER BY claim_id, seq",
+                        &[],
+                    )?,
+                ),
             };
-            rows.iter().map(summary).collect()
+            let mut out: Vec<ClaimSummary> = claims.iter().map(summary).collect::<Result<_>>()?;
+            // Both lists are in id order (bytewise in both databases): merge them.
+            let mut i = 0;
+            for r in &rounds {
+                let id = r.text(0)?;
+                while i < out.len() && out[i].id.as_str() < id.as_str() {
+                    i += 1;
+                }
+                if let Some(c) = out.get_mut(i).filter(|c| c.id == id) {
+                    c.rounds.push(RoundBrief {
+                        by: party(&r.text(1)?)?,
+                        kind: claim_round_kind(&r.text(2)?)?,
+                        on: stored_date(&r.text(3)?)?,
+                    });
+                }
+            }
+            Ok(out)
         })
     }
 
@@ -503,6 +602,7 @@ fn to_i64(v: u64) -> i64 {
 struct Locked {
     document: String,
     assigned_to: Option<String>,
+    acknowledged_on: Option<Date>,
 }
 
 /// Moves the claim from `expected` to the next version, or fails: [`Error::NotFound`],
@@ -513,7 +613,7 @@ fn claim_for_write(tx: &mut dyn Tx, id: &str, expected: u64, at: &str) -> Result
     let expected_i = i64::try_from(expected).unwrap_or(-1);
     let rows = tx.query(
         "UPDATE claims SET version = version + 1, updated_at = $3 \
-         WHERE id = $1 AND version = $2 RETURNING status, document, assigned_to",
+         WHERE id = $1 AND version = $2 RETURNING status, document, assigned_to, acknowledged_on",
         &[id.into(), expected_i.into(), at.into()],
     )?;
     let Some(row) = rows.first() else {
@@ -533,6 +633,7 @@ fn claim_for_write(tx: &mut dyn Tx, id: &str, expected: u64, at: &str) -> Result
     Ok(Locked {
         document: row.text(1)?,
         assigned_to: row.opt_text(2)?,
+        acknowledged_on: row.opt_text(3)?.map(|t| stored_date(&t)).transpose()?,
     })
 }
 
@@ -810,7 +911,7 @@ fn round_record(r: &Row) -> Result<RoundRecord> {
 fn read_record(tx: &mut dyn Tx, id: &str) -> Result<ClaimRecord> {
     let rows = tx.query(
         "SELECT version, status, document, assigned_to, created_at, created_by, updated_at, \
-         closed_at, outcome FROM claims WHERE id = $1",
+         closed_at, outcome, acknowledged_on FROM claims WHERE id = $1",
         &[id.into()],
     )?;
     let Some(row) = rows.first() else {
@@ -838,7 +939,13 @@ fn read_record(tx: &mut dyn Tx, id: &str) -> Result<ClaimRecord> {
         created_by: row.text(5)?,
         updated_at: time(&row.text(6)?)?,
         closed_at: row.opt_text(7)?.map(|t| time(&t)).transpose()?,
+        acknowledged_on: row.opt_text(9)?.map(|t| stored_date(&t)).transpose()?,
     })
+}
+
+fn claim_round_kind(text: &str) -> Result<settle_engine::claim::RoundKind> {
+    settle_engine::claim::RoundKind::parse(text)
+        .ok_or_else(|| Error::Corrupt(format!("`{text}` is not a round kind")))
 }
 
 fn status(text: &str) -> Result<Status> {
@@ -855,9 +962,18 @@ fn status(text: &str) -> Result<Status> {
 #[serde(default)]
 struct Head {
     currency: Option<String>,
+    received: Option<String>,
     customer: Option<Named>,
+    order: Option<OrderHead>,
     problem: Option<Kinded>,
     ask: Option<AskHead>,
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+struct OrderHead {
+    delivered: Option<String>,
+    claim_days: Option<u32>,
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -886,12 +1002,18 @@ fn summary(r: &Row) -> Result<ClaimSummary> {
         Some(Json::Number(n)) => Some(n.to_string()),
         _ => None,
     });
+    let order = head.order.unwrap_or_default();
     Ok(ClaimSummary {
         id: r.text(0)?,
         version: r.count(1)?,
         status: status(&r.text(2)?)?,
         assigned_to: r.opt_text(3)?,
         updated_at: time(&r.text(4)?)?,
+        acknowledged_on: r.opt_text(6)?.map(|t| stored_date(&t)).transpose()?,
+        received: head.received.as_deref().and_then(date),
+        delivered: order.delivered.as_deref().and_then(date),
+        claim_days: order.claim_days,
+        rounds: Vec::new(),
         customer: head.customer.and_then(|c| c.name),
         kind: head.problem.and_then(|p| p.kind),
         ask_remedy: head.ask.and_then(|a| a.remedy),

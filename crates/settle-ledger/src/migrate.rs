@@ -14,15 +14,23 @@ struct Migration {
 
 /// Every migration, oldest first; versions count from 1 without gaps. Never edit one that has
 /// shipped: add the next.
-const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "claims, rounds, advice log, events",
-    sqlite: include_str!("../migrations/sqlite/0001_claims.sql"),
-    postgres: include_str!("../migrations/postgres/0001_claims.sql"),
-}];
+const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "claims, rounds, advice log, events",
+        sqlite: include_str!("../migrations/sqlite/0001_claims.sql"),
+        postgres: include_str!("../migrations/postgres/0001_claims.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "the day a claim was acknowledged",
+        sqlite: include_str!("../migrations/sqlite/0002_acknowledged.sql"),
+        postgres: include_str!("../migrations/postgres/0002_acknowledged.sql"),
+    },
+];
 
 /// The newest schema version this build knows.
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 2;
 
 const SCHEMA_TABLE_SQLITE: &str = "CREATE TABLE IF NOT EXISTS settle_schema (
     version    INTEGER NOT NULL PRIMARY KEY,

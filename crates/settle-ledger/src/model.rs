@@ -221,6 +221,8 @@ pub struct ClaimRecord {
     pub updated_at: OffsetDateTime,
     /// When it was closed.
     pub closed_at: Option<OffsetDateTime>,
+    /// The day we acknowledged the claim (the first answer, seed 002 step 1), if recorded.
+    pub acknowledged_on: Option<Date>,
 }
 
 /// A line of a claim list.
@@ -246,4 +248,26 @@ pub struct ClaimSummary {
     pub currency: Option<String>,
     /// When the claim was last written.
     pub updated_at: OffsetDateTime,
+    /// The day the buyer raised the claim.
+    pub received: Option<Date>,
+    /// When the goods were delivered.
+    pub delivered: Option<Date>,
+    /// The contract's period for raising claims after delivery, in days.
+    pub claim_days: Option<u32>,
+    /// The day we acknowledged the claim, if recorded.
+    pub acknowledged_on: Option<Date>,
+    /// Every round in brief (who, what, when), in order: what the desk needs to say whose move
+    /// it is and what is due.
+    pub rounds: Vec<RoundBrief>,
+}
+
+/// A round in brief: who did what, when.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RoundBrief {
+    /// Who made the move.
+    pub by: Party,
+    /// What it was.
+    pub kind: settle_engine::claim::RoundKind,
+    /// The day of the move.
+    pub on: Date,
 }

@@ -388,8 +388,9 @@ fn sym_name(kind: ValueKind, i: u8) -> &'static str {
     names.get(usize::from(i)).copied().unwrap_or("?")
 }
 
-/// A value in JSON (money and dates as strings); `None` when absent.
-fn json_value(v: Value<'_>, kind: ValueKind) -> Option<serde_json::Value> {
+/// A value in JSON (money and dates as strings), as a JSON claim file writes it; `None` when
+/// absent.
+pub fn json_value(v: Value<'_>, kind: ValueKind) -> Option<serde_json::Value> {
     use serde_json::Value as J;
     Some(match v {
         Value::Text(t) => J::String(t.into_owned()),

@@ -25,6 +25,88 @@ embed!(
     "ruleset.toml",
 );
 
+macro_rules! embed_drafts {
+    ($($name:literal),+ $(,)?) => {
+        /// The default reply drafts: (path under `drafts/`, text).
+        pub const DEFAULT_DRAFTS: &[(&str, &str)] = &[
+            $(($name, include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../rules/default/drafts/", $name)))),+
+        ];
+    };
+}
+
+embed_drafts!(
+    "en/acknowledge.j2",
+    "en/offer.j2",
+    "en/accept.j2",
+    "en/request_evidence.j2",
+    "en/escalate.j2",
+    "en/reject.j2",
+    "zh-CN/acknowledge.j2",
+    "zh-CN/offer.j2",
+    "zh-CN/accept.j2",
+    "zh-CN/request_evidence.j2",
+    "zh-CN/escalate.j2",
+    "zh-CN/reject.j2",
+);
+
+/// The default drafts as sources named `rules/default/drafts/<lang>/<name>.j2`.
+pub fn default_draft_sources() -> Vec<SourceFile> {
+    DEFAULT_DRAFTS
+        .iter()
+        .map(|(name, text)| SourceFile::new(format!("{DEFAULT_DIR}/drafts/{name}"), *text))
+        .collect()
+}
+
+/// Reads the reply drafts of a rule folder: every `*.j2` file in each folder under
+/// `dir/drafts/`, sorted, named `dir/drafts/<lang>/<file>`. A folder without `drafts/` has
+/// none (`Ok` of an empty list).
+pub fn read_drafts(dir: &Path) -> Result<Vec<SourceFile>, ReadError> {
+    let drafts = dir.join("drafts");
+    if !drafts.is_dir() {
+        return Ok(Vec::new());
+    }
+    let io = |path: &Path| {
+        let path = path.display().to_string();
+        move |source| ReadError::Io { path, source }
+    };
+    let mut langs: Vec<_> = std::fs::read_dir(&drafts)
+        .map_err(io(&drafts))?
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.is_dir())
+        .collect();
+    langs.sort();
+    let shown = dir.display().to_string();
+    let mut out = Vec::new();
+    for lang in langs {
+        let mut files: Vec<_> = std::fs::read_dir(&lang)
+            .map_err(io(&lang))?
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "j2"))
+            .collect();
+        files.sort();
+        for f in files {
+            let text = std::fs::read_to_string(&f).map_err(io(&f))?;
+            let name = |p: &Path| {
+                p.file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default()
+            };
+            out.push(SourceFile::new(
+                format!(
+                    "{}/drafts/{}/{}",
+                    shown.trim_end_matches('/'),
+                    name(&lang),
+                    name(&f)
+                ),
+                text,
+            ));
+        }
+    }
+    Ok(out)
+}
+
 /// How the built-in default rule set is named in messages and citations.
 pub const DEFAULT_DIR: &str = "rules/default";
 

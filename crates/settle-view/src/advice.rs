@@ -1,10 +1,12 @@
 //! `settle advise`: the advice as a view (its JSON is docs/output.md's "advise") and as the
 //! rep reads it in a terminal.
 
+use crate::l10n::{Arg, Lang, Messages};
 use crate::table::Table;
 use crate::{Cite, RuleSetRef, money, percent, prob_opt};
 use rust_decimal::Decimal;
 use serde::Serialize;
+use settle_engine::advice::Unoffered;
 use settle_engine::pricing::Proposal;
 use settle_engine::{Advice, Claim, Currency, NextMove, Playbook, words};
 use std::fmt::Write;
@@ -156,6 +158,17 @@ pub struct OptionView {
     pub blocked_by: Vec<Cite>,
     /// Why it is not offered, in words.
     pub reasons: Vec<String>,
+    /// The model's reason for an eligible option without a proposal, and its figure.
+    #[serde(skip)]
+    unoffered: Option<(&'static str, Option<String>)>,
+}
+
+impl OptionView {
+    /// The model's reason for an eligible option without a proposal (`below_opening` with the
+    /// opening offer, `over_bottom_line`, `no_value`).
+    pub fn unoffered(&self) -> Option<(&'static str, Option<&String>)> {
+        self.unoffered.as_ref().map(|(k, v)| (*k, v.as_ref()))
+    }
 }
 
 /// One step of the plan.
@@ -172,6 +185,9 @@ pub struct PlanView {
     /// In words (text only).
     #[serde(skip)]
     description: String,
+    /// The proposal in full (text only).
+    #[serde(skip)]
+    pub(crate) proposal: ProposalView,
 }
 
 /// The buyer's proposal that may be accepted.
@@ -190,6 +206,55 @@ pub struct WarningView {
     pub code: &'static str,
     /// In one sentence.
     pub message: String,
+    /// The figures of the sentence, by name, for its other languages.
+    #[serde(skip)]
+    args: Vec<(&'static str, String)>,
+}
+
+impl WarningView {
+    /// The figures of the sentence, by name (`days`, `limit`, `ask`, `value`, `currency`).
+    pub fn args(&self) -> &[(&'static str, String)] {
+        &self.args
+    }
+}
+
+/// The figures of a warning's sentence, worked out again from the claim and the rule set as the
+/// engine's step 9 states them.
+fn warning_args(code: &str, p: &Playbook, claim: &Claim) -> Vec<(&'static str, String)> {
+    let l = p.limits();
+    let cur = &claim.currency;
+    let since_delivery = claim
+        .order
+        .delivered
+        .map(|d| (claim.received - d).whole_days().to_string())
+        .unwrap_or_default();
+    match code {
+        "reply_overdue" => vec![
+            (
+                "days",
+                claim
+                    .rounds
+                    .last()
+                    .map(|r| (claim.decision_date() - r.on).whole_days().to_string())
+                    .unwrap_or_default(),
+            ),
+            ("limit", l.reply_within_days.value.normalize().to_string()),
+        ],
+        "claim_above_value" => vec![
+            ("ask", cur.format(claim.ask.amount)),
+            ("value", cur.format(claim.order.value)),
+        ],
+        "notice_expired" => vec![
+            ("days", since_delivery),
+            ("limit", l.notice_days.value.normalize().to_string()),
+        ],
+        "notice_late" => vec![
+            ("days", since_delivery),
+            ("limit", l.prompt_notice_days.value.normalize().to_string()),
+        ],
+        "no_approval_limit" => vec![("currency", cur.code().to_string())],
+        _ => Vec::new(),
+    }
 }
 
 /// A figure and the rules it rests on.
@@ -284,6 +349,11 @@ impl AdviceView {
                     proposal: o.proposal.as_ref().map(|x| ProposalView::of(x, cur)),
                     blocked_by: o.blocked_by.iter().map(|x| Cite::of(p, *x)).collect(),
                     reasons: words::reasons(o, cur, p),
+                    unoffered: o.unoffered.map(|u| match u {
+                        Unoffered::BelowOpening(x) => ("below_opening", Some(cur.round_string(x))),
+                        Unoffered::OverBottomLine => ("over_bottom_line", None),
+                        Unoffered::NoValue => ("no_value", None),
+                    }),
                 })
                 .collect(),
             plan: a
@@ -295,6 +365,7 @@ impl AdviceView {
                     amount: cur.round_string(s.proposal.amount),
                     cost: cur.round_string(s.proposal.cost),
                     description: words::proposal(&s.proposal, cur),
+                    proposal: ProposalView::of(&s.proposal, cur),
                 })
                 .collect(),
             standing_proposal: a.standing.as_ref().map(|(x, e)| StandingView {
@@ -307,6 +378,7 @@ impl AdviceView {
                 .map(|w| WarningView {
                     code: w.code,
                     message: w.message.clone(),
+                    args: warning_args(w.code, p, claim),
                 })
                 .collect(),
             basis: basis(p, a),
@@ -323,107 +395,208 @@ impl AdviceView {
         money(&self.currency, rounded)
     }
 
-    /// The advice as the rep reads it in a terminal.
+    /// The advice as the rep reads it in a terminal, in English.
     pub fn text(&self) -> String {
+        self.text_in(&Messages::english())
+    }
+
+    /// The advice as the rep reads it, in the rep's language. The labels and, outside English,
+    /// the sentences come from the message files; rule texts (`why`) stay as the rule set
+    /// writes them.
+    pub fn text_in(&self, m: &Messages) -> String {
+        let en = m.lang() == Lang::En;
         let mut s = String::new();
-        let _ = writeln!(s, "{}", self.next.message);
+        let message = if en {
+            self.next.message.clone()
+        } else {
+            crate::words::next_move(&self.next, &self.currency, m)
+        };
+        let _ = writeln!(s, "{message}");
         let _ = writeln!(s);
         let _ = writeln!(
             s,
-            "Claim        {} ({}), {} asks {} as {}",
-            self.claim,
-            self.about.kind,
-            self.about.customer,
-            self.money(&self.about.ask_amount),
-            self.about.ask_remedy
+            "{}",
+            m.get(
+                "advice-claim",
+                &[
+                    ("claim", self.claim.as_str().into()),
+                    ("kind", crate::words::kind(self.about.kind, m).into()),
+                    ("customer", self.about.customer.as_str().into()),
+                    ("ask", self.money(&self.about.ask_amount).into()),
+                    (
+                        "remedy",
+                        crate::words::remedy(self.about.ask_remedy, m).into()
+                    ),
+                ]
+            )
         );
         let _ = writeln!(
             s,
-            "Bottom line  {}: the most to pay: beyond it, granting the full ask, rejecting or letting the buyer walk away costs less",
-            self.money(&self.bottom_line)
+            "{}",
+            m.get(
+                "advice-bottom-line",
+                &[("amount", self.money(&self.bottom_line).into())]
+            )
         );
         let r = &self.responsibility;
         let _ = write!(
             s,
-            "Responsible  seller {}, buyer {}, carrier {}{}",
-            percent(r.shares[0]),
-            percent(r.shares[1]),
-            percent(r.shares[2]),
-            if r.unclear { " (unclear)" } else { "" }
+            "{}",
+            m.get(
+                "advice-responsible",
+                &[
+                    ("seller", percent(r.shares[0]).into()),
+                    ("buyer", percent(r.shares[1]).into()),
+                    ("carrier", percent(r.shares[2]).into()),
+                    ("unclear", if r.unclear { "yes" } else { "no" }.into()),
+                ]
+            )
         );
         match r.basis.first() {
             Some(rule) => {
                 let _ = writeln!(s, ": {} [{}]", rule.why, rule.id);
             }
             None => {
-                let _ = writeln!(s, ": no rule covers this claim");
+                let _ = writeln!(s, ": {}", m.text("advice-no-rule"));
             }
         }
         let _ = writeln!(
             s,
-            "Fair share   {} of a loss of {}; the customer is worth {}",
-            self.money(&self.fair_share),
-            self.money(&self.loss_basis),
-            self.money(&self.customer_value)
+            "{}",
+            m.get(
+                "advice-fair-share",
+                &[
+                    ("fair", self.money(&self.fair_share).into()),
+                    ("loss", self.money(&self.loss_basis).into()),
+                    ("worth", self.money(&self.customer_value).into()),
+                ]
+            )
         );
-        let _ = writeln!(s, "\nOptions");
-        s.push_str(&self.options_table().text("  "));
+        let _ = writeln!(s, "\n{}", m.text("advice-options"));
+        s.push_str(&self.options_table_in(m).text("  "));
         let blocked: Vec<&OptionView> = self
             .options
             .iter()
             .filter(|o| !o.eligible || o.proposal.is_none())
             .collect();
         if !blocked.is_empty() {
-            let _ = writeln!(s, "\nWhy not");
+            let _ = writeln!(s, "\n{}", m.text("advice-why-not"));
+            let width = crate::l10n::widest(self.options.iter().map(|o| {
+                if en {
+                    o.option.to_string()
+                } else {
+                    crate::words::remedy(o.option, m)
+                }
+            }))
+            .max(8)
+                + 1;
             for o in blocked {
                 let ids: Vec<String> = o.blocked_by.iter().map(Cite::short).collect();
-                let _ = writeln!(s, "  {:<9} {}", o.option, o.reasons.join("; "));
+                let reasons = if en {
+                    o.reasons.clone()
+                } else {
+                    crate::words::reasons(o, &self.currency, m)
+                };
+                let name = crate::words::remedy(o.option, m);
+                let _ = writeln!(
+                    s,
+                    "  {} {}",
+                    crate::l10n::pad(&name, width),
+                    reasons.join("; ")
+                );
                 if !ids.is_empty() {
-                    let _ = writeln!(s, "  {:<9} rule {}", "", ids.join(", "));
+                    let _ = writeln!(
+                        s,
+                        "  {} {}",
+                        crate::l10n::pad("", width),
+                        m.get("advice-rule", &[("ids", ids.join(", ").into())])
+                    );
                 }
             }
         }
         if !self.plan.is_empty() {
-            let _ = writeln!(s, "\nPlan if the buyer counters");
+            let _ = writeln!(s, "\n{}", m.text("advice-plan"));
             for step in &self.plan {
+                let description = if en {
+                    step.description.clone()
+                } else {
+                    crate::words::plan_step(step, &self.currency, m)
+                };
                 let _ = writeln!(
                     s,
-                    "  round {}: offer {} (costs {})",
-                    step.round,
-                    step.description,
-                    self.money(&step.cost)
+                    "  {}",
+                    m.get(
+                        "advice-plan-step",
+                        &[
+                            ("round", Arg::Num(i64::from(step.round))),
+                            ("offer", description.into()),
+                            ("cost", self.money(&step.cost).into()),
+                        ]
+                    )
                 );
             }
         }
         if !self.warnings.is_empty() {
-            let _ = writeln!(s, "\nWarnings");
+            let _ = writeln!(s, "\n{}", m.text("advice-warnings"));
             for w in &self.warnings {
-                let _ = writeln!(s, "  ! {}", w.message);
+                let text = if en {
+                    w.message.clone()
+                } else {
+                    crate::words::warning(w, m)
+                };
+                let _ = writeln!(s, "  ! {text}");
             }
         }
-        let _ = writeln!(s, "\nRules behind the figures");
-        s.push_str(&basis_lines(&self.basis));
-        let _ = writeln!(s, "\nRule set {}", self.rules.short());
+        let _ = writeln!(s, "\n{}", m.text("advice-rules-behind"));
+        s.push_str(&basis_lines_in(&self.basis, m));
+        let _ = writeln!(
+            s,
+            "\n{}",
+            m.get("advice-rule-set", &[("rules", self.rules.short().into())])
+        );
         s
     }
 
     /// The options table: the buyer's standing proposal, then each option's best offer.
     pub fn options_table(&self) -> Table {
+        self.options_table_in(&Messages::english())
+    }
+
+    /// The options table in the rep's language.
+    pub fn options_table_in(&self, m: &Messages) -> Table {
+        let en = m.lang() == Lang::En;
         let mut rows: Vec<Vec<String>> = Vec::new();
         if let Some(st) = &self.standing_proposal {
+            let description = if en {
+                st.proposal.description.clone()
+            } else {
+                crate::words::proposal(&st.proposal, &self.currency, m)
+            };
             rows.push(vec![
-                "accept".to_string(),
-                format!("the buyer's proposal: {}", st.proposal.description),
+                m.text("advice-accept"),
+                m.get(
+                    "advice-buyers-proposal",
+                    &[("proposal", description.into())],
+                ),
                 self.money(&st.proposal.cost),
                 "100%".to_string(),
                 self.money(&st.expected_cost),
             ]);
         }
         for o in &self.options {
+            let name = if en {
+                o.option.to_string()
+            } else {
+                crate::words::remedy(o.option, m)
+            };
             rows.push(match &o.proposal {
                 Some(prop) => vec![
-                    o.option.to_string(),
-                    prop.description.clone(),
+                    name,
+                    if en {
+                        prop.description.clone()
+                    } else {
+                        crate::words::proposal(prop, &self.currency, m)
+                    },
                     self.money(&prop.cost),
                     o.acceptance.map_or(String::new(), percent),
                     o.expected_cost
@@ -431,11 +604,11 @@ impl AdviceView {
                         .map_or(String::new(), |e| self.money(e)),
                 ],
                 None => vec![
-                    o.option.to_string(),
+                    name,
                     if o.eligible {
-                        "none within the bottom line".to_string()
+                        m.text("advice-none-within")
                     } else {
-                        "not offered".to_string()
+                        m.text("advice-not-offered")
                     },
                     String::new(),
                     String::new(),
@@ -443,19 +616,37 @@ impl AdviceView {
                 ],
             });
         }
-        Table::new(
-            &["option", "proposal", "cost", "chance", "expected total"],
-            rows,
-        )
+        let cols: Vec<String> = [
+            "advice-col-option",
+            "advice-col-proposal",
+            "advice-col-cost",
+            "advice-col-chance",
+            "advice-col-expected",
+        ]
+        .iter()
+        .map(|k| m.text(k))
+        .collect();
+        let cols: Vec<&str> = cols.iter().map(String::as_str).collect();
+        Table::new(&cols, rows)
     }
 }
 
 /// The rules behind each figure, one line per figure: `  fair share  id (file:line), ...`.
 pub fn basis_lines(basis: &[BasisView]) -> String {
+    basis_lines_in(basis, &Messages::english())
+}
+
+/// [`basis_lines`] with the figures named in the rep's language.
+pub fn basis_lines_in(basis: &[BasisView], m: &Messages) -> String {
     let mut s = String::new();
     for b in basis {
         let ids: Vec<String> = b.rules.iter().map(Cite::short).collect();
-        let _ = writeln!(s, "  {:<20} {}", b.figure, ids.join(", "));
+        let figure = if m.lang() == Lang::En {
+            b.figure.to_string()
+        } else {
+            m.text(&format!("figure-{}", b.figure.replace(' ', "-")))
+        };
+        let _ = writeln!(s, "  {} {}", crate::l10n::pad(&figure, 20), ids.join(", "));
     }
     s
 }

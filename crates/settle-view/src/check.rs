@@ -165,14 +165,18 @@ pub struct RulesOk {
     pub files: Vec<String>,
     /// Counts per section.
     pub counts: Counts,
+    /// The reply drafts (`drafts/<lang>/<name>.j2`) checked, by name; empty when the folder has
+    /// none and the built-in drafts are used.
+    pub drafts: Vec<String>,
     /// Always empty.
     pub diagnostics: Vec<DiagnosticView>,
 }
 
 impl RulesOk {
     /// The summary of a rule set that loads from `dir`.
-    pub fn of(p: &Playbook, dir: &str) -> RulesOk {
+    pub fn of(p: &Playbook, dir: &str, drafts: Vec<String>) -> RulesOk {
         RulesOk {
+            drafts,
             ok: true,
             dir: dir.to_string(),
             name: p.name().to_string(),
@@ -196,6 +200,20 @@ impl RulesOk {
         );
         for (what, n) in self.counts.named() {
             s.push_str(&format!("  {n:>5} {what}\n"));
+        }
+        if self.drafts.is_empty() {
+            s.push_str("  no reply drafts: the built-in ones are used\n");
+        } else {
+            let langs: std::collections::BTreeSet<&str> = self
+                .drafts
+                .iter()
+                .filter_map(|d| d.split_once('/').map(|x| x.0))
+                .collect();
+            s.push_str(&format!(
+                "  {:>5} reply drafts ({})\n",
+                self.drafts.len(),
+                langs.into_iter().collect::<Vec<_>>().join(", ")
+            ));
         }
         s
     }

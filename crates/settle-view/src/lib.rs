@@ -11,13 +11,17 @@
 pub mod advice;
 pub mod casebook;
 pub mod check;
+pub mod desk;
 pub mod diff;
+pub mod draft;
 pub mod explain;
 pub mod html;
+pub mod l10n;
 pub mod replay;
 pub mod ruletest;
 pub mod schema;
 pub mod table;
+pub mod words;
 
 use rust_decimal::Decimal;
 use serde::{Serialize, Serializer};

@@ -61,10 +61,12 @@ impl Table {
 /// Renders rows under a header, columns padded to their widest cell, two spaces apart.
 pub fn render(header: &[&str], rows: &[Vec<String>], indent: &str) -> String {
     let cols = header.len();
-    let mut width: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+    // Terminal columns, not characters: a Chinese character takes two.
+    let w = crate::l10n::width;
+    let mut width: Vec<usize> = header.iter().map(|h| w(h)).collect();
     for r in rows {
         for (i, c) in r.iter().enumerate().take(cols) {
-            width[i] = width[i].max(c.chars().count());
+            width[i] = width[i].max(w(c));
         }
     }
     let line = |cells: Vec<&str>| {
@@ -72,7 +74,7 @@ pub fn render(header: &[&str], rows: &[Vec<String>], indent: &str) -> String {
         for (i, c) in cells.iter().enumerate() {
             s.push_str(c);
             if i + 1 < cells.len() {
-                s.push_str(&" ".repeat(width[i] - c.chars().count() + 2));
+                s.push_str(&" ".repeat(width[i].saturating_sub(w(c)) + 2));
             }
         }
         s.trim_end().to_string() + "\n"

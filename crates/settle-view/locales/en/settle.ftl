@@ -1,0 +1,233 @@
+# The rep-facing text of settle, in English (the reference and the fallback).
+# Identifiers in JSON output never come from here.
+
+## Counts
+
+days = { $n ->
+    [one] 1 day
+   *[other] { $n } days
+}
+
+## The desk: whose move, what is due
+
+label-move = Move
+label-due = Due
+label-logged = Logged
+label-acknowledged = Acknowledged
+label-rounds = Rounds
+label-advice-log = Advice given
+label-customer = Customer
+label-order = Order
+label-problem = Problem
+label-ask = Ask
+turn-ours = ours
+turn-ours-waited = ours: the buyer has waited { $n ->
+    [one] 1 day
+   *[other] { $n } days
+}
+turn-short-ours = ours
+turn-buyer = the buyer's
+turn-settled = settled: execute and close
+turn-closed = closed
+due-first-answer = first answer
+due-reply = reply
+due-execute = execute the settlement
+due-claim-period = the contract's claim period
+due-prompt-notice = a reasonable time for notice (CISG 39(1))
+due-notice-limit = the notice limit (CISG 39(2))
+due-overdue = { $what } overdue by { $late ->
+    [one] 1 day
+   *[other] { $late } days
+} (due { $by })
+due-pending = { $what } by { $by } ({ $left ->
+    [0] today
+    [one] tomorrow
+   *[other] in { $left } days
+})
+due-met = claim within { $what } (ends { $by })
+due-missed = claim came { $late ->
+    [one] 1 day
+   *[other] { $late } days
+} after { $what } ended ({ $by })
+
+## claim list
+
+list-head = As of { $as_of }: { $n ->
+    [0] no { $filter } claims
+    [one] 1 { $filter } claim
+   *[other] { $n } { $filter } claims
+}{ $overdue ->
+    [0] {""}
+   *[other] , { $overdue } overdue
+}
+filter-open = open
+filter-closed = closed
+filter-all = open and closed
+col-due = due
+col-claim = claim
+col-customer = customer
+col-problem = problem
+col-ask = ask
+col-move = move
+col-waited = waited
+
+## claim show
+
+show-head = Claim { $claim } ({ $status }, version { $version }, assigned to { $assigned })
+status-open = open
+status-closed = closed
+nobody = nobody
+no-order-number = no order number
+none-yet = none yet
+show-created = Entered { $at } by { $by }; { $events ->
+    [one] 1 event
+   *[other] { $events } events
+} in the audit log
+brief-customer = { $name } ({ $relationship }, { $years ->
+    [one] 1 year
+   *[other] { $years } years
+} of business)
+brief-order = { $number }: { $value }, { $paid } paid, { $quantity } units, { $stage }
+brief-problem = { $kind }: { $summary } ({ $affected } units), received { $received }
+brief-ask = { $amount } as { $remedy }
+relationship-new = new customer
+relationship-repeat = repeat customer
+relationship-key = key account
+stage-pre-shipment = not shipped
+stage-in-transit = in transit
+stage-delivered = delivered
+stage-in-use = in use
+party-buyer = the buyer
+party-seller = we
+round-propose = { $who } proposed { $remedy } of { $amount }
+round-accept = { $who } accepted
+round-refuse = { $who } refused
+round-withdraw = { $who } withdrew
+round-request-evidence = { $who } asked for evidence
+round-evidence = { $who } sent evidence
+kind-round-propose = proposal
+kind-round-accept = acceptance
+kind-round-refuse = refusal
+kind-round-withdraw = withdrawal
+kind-round-request-evidence = request for evidence
+kind-round-evidence = evidence
+
+## Writes
+
+written = { $claim } (version { $version }): { $what }
+written-round = round { $seq } on { $on }: { $what }
+written-create = entered in the ledger
+written-acknowledge = acknowledged
+written-close = closed
+logged-as = advice { $seq } in the decision log (claim version { $version })
+
+## Names
+
+remedy-refund = refund
+remedy-reship = reship
+remedy-discount = discount
+remedy-repair = repair
+remedy-credit = credit
+remedy-reject = reject
+kind-quality-defect = quality_defect
+kind-short-shipment = short_shipment
+kind-transit-damage = transit_damage
+kind-late-delivery = late_delivery
+kind-wrong-spec = wrong_spec
+kind-documents = documents
+kind-safety = safety
+a-manager = a manager
+
+## advise
+
+advice-claim = Claim        { $claim } ({ $kind }), { $customer } asks { $ask } as { $remedy }
+advice-bottom-line = Bottom line  { $amount }: the most to pay: beyond it, granting the full ask, rejecting or letting the buyer walk away costs less
+advice-responsible = Responsible  seller { $seller }, buyer { $buyer }, carrier { $carrier }{ $unclear ->
+    [yes] {" "}(unclear)
+   *[no] {""}
+}
+advice-no-rule = no rule covers this claim
+advice-fair-share = Fair share   { $fair } of a loss of { $loss }; the customer is worth { $worth }
+advice-options = Options
+advice-why-not = Why not
+advice-rule = rule { $ids }
+advice-plan = Plan if the buyer counters
+advice-plan-step = round { $round }: offer { $offer } (costs { $cost })
+advice-warnings = Warnings
+advice-rules-behind = Rules behind the figures
+advice-rule-set = Rule set { $rules }
+advice-accept = accept
+advice-buyers-proposal = the buyer's proposal: { $proposal }
+advice-none-within = none within the bottom line
+advice-not-offered = not offered
+advice-col-option = option
+advice-col-proposal = proposal
+advice-col-cost = cost
+advice-col-chance = chance
+advice-col-expected = expected total
+figure-responsibility = responsibility
+figure-fair-share = fair share
+figure-customer-value = customer value
+figure-acceptance = acceptance
+figure-patience = patience
+figure-loyalty = loyalty
+figure-bottom-line = bottom line
+figure-concession-ladder = concession ladder
+figure-cost-adjustments = cost adjustments
+figure-cost-of-the-proposal = cost of the proposal
+figure-next-move = next move
+
+## The advice's sentences (English ones are the engine's own; these stand behind the others)
+
+proposal-refund-cancels = a refund of { $amount }, cancelling the affected units (goods stay with us)
+proposal-refund-back = a refund of { $amount }, goods returned to us
+proposal-refund = a refund of { $amount }, goods not returned
+proposal-reship = replacement goods worth { $amount } ({ $units } units{ $freight ->
+    [seller] , freight paid by us
+    [buyer] , freight paid by the buyer
+   *[none] {""}
+})
+proposal-discount = a discount of { $amount }
+proposal-repair = free repair of { $units } units (worth { $amount } to the buyer{ $freight ->
+    [seller] , freight paid by us
+    [buyer] , freight paid by the buyer
+   *[none] {""}
+})
+proposal-credit = a credit of { $amount } on the next order
+proposal-reject = no compensation
+move-approval = , with the { $approver }'s approval
+move-accept = Accept the buyer's proposal: { $proposal }{ $approval }; it costs us { $cost }.
+move-offer = Offer { $proposal }{ $approval }; it costs us { $cost }.
+move-reject = Reject the claim politely, citing the evidence: { $why }. Leave the buyer a way to save face.
+move-request-evidence = Ask for evidence before offering money: { $documents }.
+move-with-evidence = {" "}With that evidence, as the rules expect it to read: { $then }
+move-escalate = Escalate to { $to } ({ $why }): { $then }
+move-escalate-offer = put { $accepting ->
+    [yes] accepting the buyer's proposal,{" "}
+   *[no] {""}
+}{ $proposal } to the approver; it costs us { $cost }.
+move-escalate-reject = the advice would be to reject the claim.
+move-escalate-none = no offer lies within the bottom line.
+why-below-opening = worth less to the buyer than our opening offer ({ $opening }): it would low-ball the claim
+why-over-bottom-line = every offer of this option costs more than the bottom line
+why-no-value = no offer of this option has any value to the buyer here
+warning-reply-overdue = the buyer has waited { $days } days for an answer; answer within { $limit } day(s), calmly, before anything else (seed 002, step 1)
+warning-claim-above-value = the claim ({ $ask }) is above the goods' value ({ $value }): verify it before paying (seed 004)
+warning-notice-expired = notice came { $days } days after delivery, past the { $limit }-day limit: the buyer may have lost the right to rely on the defect (CISG art. 39(2))
+warning-notice-late = notice came { $days } days after delivery, later than { $limit } days: check it was within a reasonable time (CISG art. 39(1))
+warning-no-responsibility-rule = no responsibility rule covers this claim: shared evenly and marked unclear
+warning-no-approval-limit = the rule set has no approval limit for { $currency }
+
+## claim new: the questions
+
+prompt-intro = A new claim: answer what you know; Enter takes the default in brackets.
+prompt-section-top = The claim
+prompt-section-customer = The buyer
+prompt-section-order = The order
+prompt-section-problem = What went wrong
+prompt-section-evidence = The evidence at hand
+prompt-section-ask = What the buyer asks
+prompt-evidence-flags = Which of these hold? (space ticks, Enter goes on)
+prompt-optional = optional: leave empty if unknown
+prompt-confirm = Enter this claim in the ledger?
+prompt-cancelled = nothing was written

@@ -1,0 +1,261 @@
+# settle 面向业务员的文字，简体中文。JSON 输出中的标识符不经过这里，始终为英文。
+# 缺少的消息以英文显示。field-* 为 claim new 中每个字段的说明（英文取自索赔字段定义）。
+
+## 计数
+
+days = { $n } 天
+
+## 工作台：轮到谁、何时到期
+
+label-move = 轮到
+label-due = 到期
+label-logged = 已记录
+label-acknowledged = 已确认收到
+label-rounds = 往来记录
+label-advice-log = 已给出的建议
+label-customer = 客户
+label-order = 订单
+label-problem = 问题
+label-ask = 索赔要求
+turn-ours = 我方
+turn-ours-waited = 我方：买方已等待 { $n } 天
+turn-short-ours = 我方
+turn-buyer = 买方
+turn-settled = 已达成：执行并结案
+turn-closed = 已结案
+due-first-answer = 首次答复
+due-reply = 答复
+due-execute = 执行和解方案
+due-claim-period = 合同索赔期
+due-prompt-notice = 合理通知期限（CISG 第 39(1) 条）
+due-notice-limit = 通知最后期限（CISG 第 39(2) 条）
+due-overdue = { $what }已逾期 { $late } 天（应于 { $by } 前完成）
+due-pending = { $what }：{ $by } 前（{ $left ->
+    [0] 今天
+    [one] 明天
+   *[other] 还有 { $left } 天
+}）
+due-met = 索赔在{ $what }之内（截至 { $by }）
+due-missed = 索赔晚于{ $what } { $late } 天（截至 { $by }）
+
+## claim list
+
+list-head = 截至 { $as_of }：{ $n } 项索赔（{ $filter }）{ $overdue ->
+    [0] {""}
+   *[other] ，{ $overdue } 项逾期
+}
+filter-open = 处理中
+filter-closed = 已结案
+filter-all = 全部
+col-due = 到期
+col-claim = 索赔
+col-customer = 客户
+col-problem = 问题
+col-ask = 要求
+col-move = 轮到
+col-waited = 已等待
+
+## claim show
+
+show-head = 索赔 { $claim }（{ $status }，版本 { $version }，负责人 { $assigned }）
+status-open = 处理中
+status-closed = 已结案
+nobody = 无
+no-order-number = 无订单号
+none-yet = 暂无
+show-created = { $at } 由 { $by } 录入；审计日志共 { $events } 条
+brief-customer = { $name }（{ $relationship }，合作 { $years } 年）
+brief-order = { $number }：{ $value }，已付 { $paid }，{ $quantity } 件，{ $stage }
+brief-problem = { $kind }：{ $summary }（{ $affected } 件），{ $received } 收到
+brief-ask = { $amount }，方式：{ $remedy }
+relationship-new = 新客户
+relationship-repeat = 老客户
+relationship-key = 重点客户
+stage-pre-shipment = 未发货
+stage-in-transit = 运输中
+stage-delivered = 已交货
+stage-in-use = 使用中
+party-buyer = 买方
+party-seller = 我方
+round-propose = { $who }提出{ $remedy } { $amount }
+round-accept = { $who }接受
+round-refuse = { $who }拒绝
+round-withdraw = { $who }撤回
+round-request-evidence = { $who }要求提供证据
+round-evidence = { $who }提供了证据
+kind-round-propose = 提议
+kind-round-accept = 接受
+kind-round-refuse = 拒绝
+kind-round-withdraw = 撤回
+kind-round-request-evidence = 索取证据
+kind-round-evidence = 证据
+
+## 写入
+
+written = { $claim }（版本 { $version }）：{ $what }
+written-round = 第 { $seq } 轮，{ $on }：{ $what }
+written-create = 已录入台账
+written-acknowledge = 已确认收到
+written-close = 已结案
+logged-as = 决策日志第 { $seq } 条建议（索赔版本 { $version }）
+
+## 名称
+
+remedy-refund = 退款
+remedy-reship = 补发
+remedy-discount = 折扣
+remedy-repair = 维修
+remedy-credit = 下单抵扣
+remedy-reject = 拒赔
+kind-quality-defect = 质量缺陷
+kind-short-shipment = 短装
+kind-transit-damage = 运输损坏
+kind-late-delivery = 延迟交货
+kind-wrong-spec = 规格不符
+kind-documents = 单据问题
+kind-safety = 安全事故
+a-manager = 经理
+
+## advise
+
+advice-claim = 索赔          { $claim }（{ $kind }），{ $customer } 要求 { $ask }，方式：{ $remedy }
+advice-bottom-line = 底线          { $amount }：最多赔付这么多；超过它，全额满足要求、拒赔或让买方离开的代价都更低
+advice-responsible = 责任          卖方 { $seller }，买方 { $buyer }，承运人 { $carrier }{ $unclear ->
+    [yes] （尚不明确）
+   *[no] {""}
+}
+advice-no-rule = 没有规则覆盖此索赔
+advice-fair-share = 合理份额      损失 { $loss } 中的 { $fair }；该客户价值 { $worth }
+advice-options = 方案
+advice-why-not = 为何不选
+advice-rule = 规则 { $ids }
+advice-plan = 买方还价时的计划
+advice-plan-step = 第 { $round } 轮：提出{ $offer }（成本 { $cost }）
+advice-warnings = 提醒
+advice-rules-behind = 各项数字依据的规则
+advice-rule-set = 规则集 { $rules }
+advice-accept = 接受
+advice-buyers-proposal = 买方的方案：{ $proposal }
+advice-none-within = 底线之内无可行方案
+advice-not-offered = 不提供
+advice-col-option = 方案
+advice-col-proposal = 提议
+advice-col-cost = 成本
+advice-col-chance = 接受概率
+advice-col-expected = 预期总成本
+figure-responsibility = 责任
+figure-fair-share = 合理份额
+figure-customer-value = 客户价值
+figure-acceptance = 接受概率
+figure-patience = 耐心
+figure-loyalty = 忠诚度
+figure-bottom-line = 底线
+figure-concession-ladder = 让步阶梯
+figure-cost-adjustments = 成本调整
+figure-cost-of-the-proposal = 方案成本
+figure-next-move = 下一步
+
+## 建议的句子
+
+proposal-refund-cancels = 退款 { $amount }，取消受影响的货物（货物留在我方）
+proposal-refund-back = 退款 { $amount }，货物退回我方
+proposal-refund = 退款 { $amount }，货物不退回
+proposal-reship = 补发价值 { $amount } 的替换货物（{ $units } 件{ $freight ->
+    [seller] ，运费由我方承担
+    [buyer] ，运费由买方承担
+   *[none] {""}
+}）
+proposal-discount = 折扣 { $amount }
+proposal-repair = 免费维修 { $units } 件（对买方价值 { $amount }{ $freight ->
+    [seller] ，运费由我方承担
+    [buyer] ，运费由买方承担
+   *[none] {""}
+}）
+proposal-credit = 下一订单抵扣 { $amount }
+proposal-reject = 不予赔偿
+move-approval = （需经{ $approver }批准）
+move-accept = 接受买方的方案：{ $proposal }{ $approval }；我方成本 { $cost }。
+move-offer = 提出{ $proposal }{ $approval }；我方成本 { $cost }。
+move-reject = 礼貌地拒赔，并说明证据：{ $why }。给买方留面子。
+move-request-evidence = 先索取证据，再谈赔偿：{ $documents }。
+move-with-evidence = 按规则预期，取得这些证据后：{ $then }
+move-escalate = 转交{ $to }（{ $why }）：{ $then }
+move-escalate-offer = 将{ $accepting ->
+    [yes] 接受买方的方案、
+   *[no] {""}
+}{ $proposal }提交审批；我方成本 { $cost }。
+move-escalate-reject = 建议拒赔。
+move-escalate-none = 底线之内没有可行的方案。
+why-below-opening = 对买方的价值低于我方的首次报价（{ $opening }）：会显得压价
+why-over-bottom-line = 此方案的任何报价都超过底线
+why-no-value = 此方案在这里对买方没有价值
+warning-reply-overdue = 买方已等待答复 { $days } 天；应在 { $limit } 天内冷静答复，先于其他一切（种子 002 第一步）
+warning-claim-above-value = 索赔金额（{ $ask }）高于货物价值（{ $value }）：赔付前先核实（种子 004）
+warning-notice-expired = 通知是在交货后 { $days } 天才发出的，超过 { $limit } 天的期限：买方可能已丧失就该缺陷主张权利的资格（CISG 第 39(2) 条）
+warning-notice-late = 通知是在交货后 { $days } 天发出的，晚于 { $limit } 天：请核实是否在合理时间内（CISG 第 39(1) 条）
+warning-no-responsibility-rule = 没有责任规则覆盖此索赔：平均分摊并标记为不明确
+warning-no-approval-limit = 规则集中没有 { $currency } 的审批限额
+
+## claim new：提问
+
+prompt-intro = 新建索赔：填写您知道的信息；直接按回车采用方括号中的默认值。
+prompt-section-top = 索赔
+prompt-section-customer = 买方
+prompt-section-order = 订单
+prompt-section-problem = 出了什么问题
+prompt-section-evidence = 手头的证据
+prompt-section-ask = 买方的要求
+prompt-evidence-flags = 以下哪些属实？（空格勾选，回车继续）
+prompt-optional = 可选：不知道就留空
+prompt-confirm = 将此索赔录入台账？
+prompt-cancelled = 未写入任何内容
+
+## 字段说明（claim new）
+
+field-id = 您对此索赔的编号，所有输出中都会引用
+field-received = 买方提出索赔的日期；买方耐心和通知期限都从这天算起
+field-currency = 文件中所有金额的币种，如 USD、EUR、CNY
+field-customer-name = 买方是谁
+field-customer-relationship = 与买方的关系：决定其每年再下单的可能性，从而决定留住它的价值
+field-customer-annual_purchases = 如果留住，买方一年会采购多少；一次性买家填 0
+field-customer-years = 与买方合作的年数
+field-customer-past_claims = 买方以前提出过的索赔次数
+field-order-number = 订单号或形式发票号
+field-order-value = 整个订单的发票金额
+field-order-paid = 买方已付金额，不超过订单金额
+field-order-quantity = 订单件数
+field-order-unit_cost = 重新生产或采购一件的成本
+field-order-incoterm = 订单的 2020 年国际贸易术语（如 FOB、CIF）；不知道就留空
+field-order-stage = 货物现在在哪里
+field-order-delivered = 交货日期；通知期限从这天算起
+field-order-perishable = 货物是否易腐（生鲜、肉类、乳制品等）
+field-order-insurance = 谁为这趟运输投保了货运险
+field-order-claim_days = 合同约定的交货后索赔期（天）
+field-problem-kind = 出了什么问题
+field-problem-summary = 用一句话描述问题
+field-problem-category = 产品类别，如 electronics、furniture、tools
+field-problem-affected = 受影响的件数，不超过订单件数
+field-problem-severity = 问题有多严重
+field-problem-repairable = 能否用配件或返工修好
+field-problem-still_needed = 买方是否仍然需要这批货
+field-evidence-buyer_photos = 买方发来了照片或视频
+field-evidence-inspection = 谁检验了货物
+field-evidence-our_qc = 我方这批货的质检记录
+field-evidence-spec_in_contract = 争议的要求写在合同或形式发票中
+field-evidence-spec_from_buyer = 出错的规格、图稿、标签或单据是买方提供的
+field-evidence-carrier_noted = 提单或交货单上注明了货损或短少
+field-evidence-misuse_signs = 有误用或验收后损坏的迹象
+field-evidence-buyer_changes = 买方在订单执行期间更改了设计或单据
+field-evidence-buyer_paid_late = 买方付款晚于约定
+field-evidence-progress_updates = 我方定期向买方通报了订单进度
+field-evidence-expert_opinion = 我方工程师或公估人的意见
+field-evidence-sample = 货物与买方确认的样品相比如何
+field-evidence-packing = 我方包装是否适合这趟运输
+field-evidence-loaded_clean = 清洁提单或装船检验显示货物装船时完好
+field-evidence-within_tolerance = 缺陷率或偏差在合同或行业可接受的范围内
+field-evidence-buyer_delay = 买方延迟提货、检验或存放，损失因此扩大
+field-evidence-impediment = 我方无法控制、无法预见或避免的障碍导致了问题（CISG 第 79 条）
+field-evidence-legal_action = 买方已启动法律或仲裁程序，或保险公司、律师已接手
+field-evidence-fraud_signs = 索赔前后矛盾：单据疑似伪造，证据与记录不符
+field-ask-remedy = 买方要求的方式
+field-ask-amount = 买方要求的金额
