@@ -346,7 +346,7 @@ pub struct RoundView {
     pub kind: &'static str,
     /// The proposal's remedy.
     pub remedy: Option<&'static str>,
-    /// The proposal's amount, as recorded.
+    /// The proposal's amount, rounded to the currency.
     pub amount: Option<String>,
     /// The note.
     pub note: Option<String>,
@@ -359,11 +359,11 @@ pub struct RoundView {
 }
 
 impl RoundView {
-    /// The view of a recorded round.
-    pub fn of(r: &RoundRecord) -> RoundView {
+    /// The view of a recorded round, amounts rounded to the claim's currency.
+    pub fn of(r: &RoundRecord, cur: &settle_engine::Currency) -> RoundView {
         let (remedy, amount) = match &r.entry.kind {
             RoundKind::Propose { remedy, amount } => {
-                (Some(remedy.as_str()), Some(amount.to_string()))
+                (Some(remedy.as_str()), Some(cur.round_string(*amount)))
             }
             _ => (None, None),
         };
@@ -552,7 +552,11 @@ impl ClaimShowView {
             acknowledged_on: r.acknowledged_on.map(|d| d.to_string()),
             desk,
             file: settle_rules::claim_file::to_json(c),
-            rounds: r.rounds.iter().map(RoundView::of).collect(),
+            rounds: r
+                .rounds
+                .iter()
+                .map(|x| RoundView::of(x, &c.currency))
+                .collect(),
             advice: advice.iter().map(LoggedView::of).collect(),
             events: events
                 .iter()
@@ -740,7 +744,7 @@ impl WrittenView {
             action,
             version: r.version,
             round: (action == "round")
-                .then(|| r.rounds.last().map(RoundView::of))
+                .then(|| r.rounds.last().map(|x| RoundView::of(x, &r.claim.currency)))
                 .flatten(),
             outcome: r.claim.outcome.as_ref().map(|_| {
                 settle_rules::claim_file::to_json(&r.claim)

@@ -79,7 +79,7 @@ pub fn set_flags_toml(sets: &[String]) -> Result<String, Vec<Diagnostic>> {
             }
             None => bad.push(flag_error(
                 &format!("--set {s}"),
-                format!("`{key}` is not a claim field"),
+                format!("`--set {s}`: `{key}` is not a claim field"),
                 settle_rules::read::suggest(key, &names)
                     .map(|n| format!("did you mean `{n}`?"))
                     .or_else(|| Some("see docs/claim-format.md for the fields".into())),
@@ -147,7 +147,7 @@ pub fn evidence_changes(
             bad.push((
                 flag_error(
                     &format!("--evidence {s}"),
-                    format!("`{key}` is not a field of [evidence]"),
+                    format!("`--evidence {s}`: `{key}` is not a field of [evidence]"),
                     settle_rules::read::suggest(key, &names)
                         .map(|n| format!("did you mean `{n}`?")),
                 ),

@@ -190,7 +190,7 @@ pub struct RecordArgs {
     #[arg(long, value_enum)]
     pub remedy: Option<RemedyArg>,
     /// The value to the buyer of the proposal, in the claim's currency (proposals only)
-    #[arg(long, value_name = "AMOUNT")]
+    #[arg(long, value_name = "AMOUNT", allow_hyphen_values = true)]
     pub amount: Option<String>,
     /// The day of the move, the message's date (default: today)
     #[arg(long, value_name = "DATE", value_parser = date_arg)]
@@ -514,10 +514,10 @@ pub struct CloseArgs {
     #[arg(long, value_enum)]
     pub outcome: Option<RemedyArg>,
     /// The value settled on (default: the accepted proposal's)
-    #[arg(long, value_name = "AMOUNT")]
+    #[arg(long, value_name = "AMOUNT", allow_hyphen_values = true)]
     pub amount: Option<String>,
     /// What the settlement cost us
-    #[arg(long, value_name = "AMOUNT")]
+    #[arg(long, value_name = "AMOUNT", allow_hyphen_values = true)]
     pub cost: String,
     /// Whether the customer kept ordering (as far as you know at closing)
     #[arg(long, value_name = "yes|no", value_parser = yes_no, action = clap::ArgAction::Set)]

@@ -64,6 +64,12 @@ pub const ALL: &[(&str, Test)] = &[
         "proposals_read_back_as_the_claim_file",
         proposals_read_back_as_the_claim_file,
     ),
+    (
+        "any_rounds_read_back_with_the_claim_files_advice",
+        any_rounds_read_back_with_the_claim_files_advice,
+    ),
+    ("acknowledging_stops_the_first_answer_clock", acknowledging),
+    ("lists_carry_the_rounds_in_brief", lists_carry_rounds),
 ];
 
 pub const REP: &str = "rep.ana";
@@ -901,4 +907,224 @@ fn proposals_read_back_as_the_claim_file(db: &Db) -> Result<(), Failed> {
         Ok(())
     });
     result.map_err(|e| Failed::from(e.to_string()))
+}
+
+/// Any sequence of recorded rounds, of every kind (evidence with changes to the claim's
+/// `[evidence]`), reads back as the claim file with those rounds and that evidence, and the
+/// default rules give both the same advice.
+fn any_rounds_read_back_with_the_claim_files_advice(db: &Db) -> Result<(), Failed> {
+    use proptest::prelude::*;
+    use proptest::test_runner::{Config, RngSeed, TestCaseError, TestRunner};
+    use settle_engine::claim::RoundKind as K;
+    use settle_engine::schema::{Draft, Field, Value as V};
+    let playbook =
+        settle_rules::defaults::load_default().map_err(|d| Failed::from(d[0].short()))?;
+    let l = std::cell::RefCell::new(db.open());
+    let config = Config {
+        cases: 24,
+        rng_seed: RngSeed::Fixed(0x5e771e),
+        failure_persistence: None,
+        ..Config::default()
+    };
+    // Evidence fields an evidence round may change, with the values they take.
+    let changes: &[(Field, &str, &[&str])] = &[
+        (
+            Field::EvidenceBuyerPhotos,
+            "buyer_photos",
+            &["true", "false"],
+        ),
+        (
+            Field::EvidenceOurQc,
+            "our_qc",
+            &["passed", "failed", "missing"],
+        ),
+        (
+            Field::EvidenceExpertOpinion,
+            "expert_opinion",
+            &["none", "supports_claim", "disputes_claim"],
+        ),
+        (
+            Field::EvidenceCarrierNoted,
+            "carrier_noted",
+            &["true", "false"],
+        ),
+        (
+            Field::EvidenceMisuseSigns,
+            "misuse_signs",
+            &["true", "false"],
+        ),
+    ];
+    let round = (
+        any::<bool>(),
+        0..K::ALL.len(),
+        0..Remedy::ALL.len(),
+        0u64..1_000_000,
+        0i64..5,
+        proptest::option::of("[a-z ,.'\"é]{0,8}"),
+        proptest::collection::vec((0..changes.len(), 0usize..3), 0..3),
+    );
+    let strategy = proptest::collection::vec(round, 0..8);
+    let mut runner = TestRunner::new(config);
+    let case = std::cell::Cell::new(0);
+    let result = runner.run(&strategy, |rounds| {
+        case.set(case.get() + 1);
+        let id = format!("A-{}", case.get());
+        let mut l = l.borrow_mut();
+        let mut base = bare(&id);
+        base.as_of = None;
+        let mut on = base.received;
+        let mut want = base.clone();
+        let fail = |e: Error| TestCaseError::fail(e.to_string());
+        let mut v = l.create_claim(&base, REP, at(0)).map_err(fail)?.version;
+        for (buyer, kind, remedy, cents, gap, note, evidence) in rounds {
+            on += time::Duration::days(gap);
+            let by = if buyer { Party::Buyer } else { Party::Seller };
+            let (remedy, amount) = (Remedy::ALL[remedy], Money::new(cents as i64, 2));
+            // Any kind where the negotiation so far allows it, else a proposal.
+            let mut r = Round::answer(on, by, K::ALL[kind]);
+            let fits = |r: &Round| {
+                let mut with = want.rounds.clone();
+                with.push(r.clone());
+                let refs: Vec<(usize, &Round)> = with.iter().enumerate().collect();
+                Draft::check_rounds(&refs).is_empty()
+            };
+            if K::ALL[kind] == K::Propose || !fits(&r) {
+                r = Round::propose(on, by, remedy, amount);
+            }
+            if !fits(&r) {
+                // Nothing follows an acceptance.
+                break;
+            }
+            r.note = note;
+            let mut map = Map::new();
+            if r.kind() == K::Evidence {
+                for (f, i) in evidence {
+                    let (field, key, values) = changes[f];
+                    let text = values[i % values.len()];
+                    let value = match text {
+                        "true" => Value::Bool(true),
+                        "false" => Value::Bool(false),
+                        t => Value::String(t.to_string()),
+                    };
+                    let set = match &value {
+                        Value::Bool(b) => V::Bool(*b),
+                        Value::String(t) => match field.kind() {
+                            Some(settle_engine::schema::Kind::Vocab(names)) => {
+                                V::Sym(names.iter().position(|n| n == t).unwrap_or(0) as u8)
+                            }
+                            _ => V::Absent,
+                        },
+                        _ => V::Absent,
+                    };
+                    prop_assert!(want.set(field, set));
+                    map.insert(key.to_string(), value);
+                }
+            }
+            let entry = RoundEntry {
+                kind: match r.kind() {
+                    K::Propose => RoundKind::Propose { remedy, amount },
+                    K::Accept => RoundKind::Accept,
+                    K::Refuse => RoundKind::Refuse,
+                    K::Withdraw => RoundKind::Withdraw,
+                    K::RequestEvidence => RoundKind::RequestEvidence,
+                    K::Evidence => RoundKind::Evidence { changes: map },
+                },
+                by: r.by,
+                on: r.on,
+                note: r.note.clone(),
+            };
+            v = l
+                .record_round(&id, v, &entry, REP, at(1))
+                .map_err(fail)?
+                .version;
+            want.rounds.push(r);
+        }
+        let got = l.get(&id).map_err(fail)?.claim;
+        prop_assert_eq!(&got, &want);
+        let file = settle_rules::claim_file::to_toml(&want);
+        let read = settle_rules::parse_claim(
+            &settle_rules::SourceFile::new("case.toml", file),
+            settle_rules::Format::Toml,
+        )
+        .map_err(|d| TestCaseError::fail(d[0].short()))?;
+        prop_assert_eq!(&got, &read);
+        // The same advice, on the same decision day.
+        let day = on + time::Duration::days(3);
+        let (mut a, mut b) = (got.clone(), read.clone());
+        a.as_of = Some(day);
+        b.as_of = Some(day);
+        let (x, y) = (
+            settle_engine::advise(&playbook, &a),
+            settle_engine::advise(&playbook, &b),
+        );
+        prop_assert_eq!(x, y);
+        Ok(())
+    });
+    result.map_err(|e| Failed::from(e.to_string()))
+}
+
+fn acknowledging(db: &Db) -> Result<(), Failed> {
+    let mut l = db.open();
+    let c = bare("ACK-1");
+    let v = ok(l.create_claim(&c, REP, at(0))).version;
+    // Before the claim was received: refused, nothing written.
+    let before = snapshot(&mut l, "ACK-1");
+    assert_invalid(
+        l.acknowledge("ACK-1", v, day(2020, 1, 1), REP, at(1)),
+        "acknowledged_on",
+    );
+    assert_eq!(snapshot(&mut l, "ACK-1"), before);
+    let r = ok(l.acknowledge("ACK-1", v, c.received, REP, at(1)));
+    assert_eq!((r.version, r.acknowledged_on), (v + 1, Some(c.received)));
+    assert_invalid(
+        l.acknowledge("ACK-1", r.version, c.received, REP, at(2)),
+        "acknowledged_on",
+    );
+    assert!(matches!(
+        l.acknowledge("ACK-1", v, c.received, REP, at(2)),
+        Err(Error::Conflict { .. })
+    ));
+    let events = ok(l.events("ACK-1"));
+    assert_eq!(
+        events.last().map(|e| e.action.as_str()),
+        Some("acknowledge")
+    );
+    let list = ok(l.list(Filter::Open, None));
+    assert_eq!(list[0].acknowledged_on, Some(c.received));
+    Ok(())
+}
+
+fn lists_carry_rounds(db: &Db) -> Result<(), Failed> {
+    use settle_ledger::RoundBrief;
+    let mut l = db.open();
+    for c in examples() {
+        ok(l.create_claim(&c, REP, at(0)));
+    }
+    ok(l.assign("EX-001-TRIAL", 1, Some("rep.bo"), REP, at(1)));
+    for (filter, who) in [
+        (Filter::Open, None),
+        (Filter::All, None),
+        (Filter::Open, Some("rep.bo")),
+        (Filter::All, Some("rep.bo")),
+    ] {
+        for s in ok(l.list(filter, who)) {
+            let r = ok(l.get(&s.id));
+            let want: Vec<RoundBrief> = r
+                .claim
+                .rounds
+                .iter()
+                .map(|x| RoundBrief {
+                    by: x.by,
+                    kind: x.kind(),
+                    on: x.on,
+                })
+                .collect();
+            assert_eq!(s.rounds, want, "{}", s.id);
+            assert_eq!(s.received, Some(r.claim.received));
+            assert_eq!(s.delivered, r.claim.order.delivered);
+            assert_eq!(s.claim_days, r.claim.order.claim_days);
+        }
+    }
+    assert_eq!(ok(l.list(Filter::Closed, None)).len(), 0);
+    Ok(())
 }
