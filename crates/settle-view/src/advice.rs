@@ -169,9 +169,22 @@ pub struct PlanView {
     pub amount: String,
     /// Its direct cost.
     pub cost: String,
+    /// The step accepts the buyer's proposal rather than makes an offer.
+    pub accepts_proposal: bool,
     /// In words (text only).
     #[serde(skip)]
     description: String,
+}
+
+/// What the rounds so far tell about the buyer: bounds on the value it will accept.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BeliefView {
+    /// The most valuable offer of ours it turned down (its value to the buyer).
+    pub above: Option<String>,
+    /// Its proposal on the table (its value to the buyer): it would take that much.
+    pub at_most: Option<String>,
+    /// How fast it concedes: the share of the gap its latest proposal gave up.
+    pub pace: Option<String>,
 }
 
 /// The buyer's proposal that may be accepted.
@@ -235,6 +248,10 @@ pub struct AdviceView {
     pub next: NextView,
     /// The most to pay.
     pub bottom_line: String,
+    /// Why, in one line.
+    pub bottom_line_why: String,
+    /// What the rounds so far tell about the buyer.
+    pub belief: BeliefView,
     /// The six options.
     pub options: Vec<OptionView>,
     /// The offers to make if the buyer keeps countering.
@@ -271,6 +288,12 @@ impl AdviceView {
             customer_value: cur.round_string(a.customer_value),
             next: NextView::of(p, cur, &a.next),
             bottom_line: cur.round_string(a.bottom_line),
+            bottom_line_why: words::bottom_line(a, cur),
+            belief: BeliefView {
+                above: a.belief.refused.map(|x| cur.round_string(x.value)),
+                at_most: a.belief.upper.map(|x| cur.round_string(x.value)),
+                pace: a.belief.pace.map(|x| x.normalize().to_string()),
+            },
             options: a
                 .options
                 .iter()
@@ -294,6 +317,7 @@ impl AdviceView {
                     option: s.proposal.remedy.as_str(),
                     amount: cur.round_string(s.proposal.amount),
                     cost: cur.round_string(s.proposal.cost),
+                    accepts_proposal: s.accepts_proposal,
                     description: words::proposal(&s.proposal, cur),
                 })
                 .collect(),
@@ -337,11 +361,24 @@ impl AdviceView {
             self.money(&self.about.ask_amount),
             self.about.ask_remedy
         );
-        let _ = writeln!(
-            s,
-            "Bottom line  {}: the most to pay: beyond it, granting the full ask, rejecting or letting the buyer walk away costs less",
-            self.money(&self.bottom_line)
-        );
+        let _ = writeln!(s, "Bottom line  {}", self.bottom_line_why);
+        let b = &self.belief;
+        if b.above.is_some() || b.at_most.is_some() {
+            let mut parts = Vec::new();
+            if let Some(x) = &b.above {
+                parts.push(format!(
+                    "wants more than {} (it turned that down)",
+                    self.money(x)
+                ));
+            }
+            if let Some(x) = &b.at_most {
+                parts.push(format!("would take {} (its proposal)", self.money(x)));
+            }
+            if let Some(x) = &b.pace {
+                parts.push(format!("concedes {} of the gap per round", percent_str(x)));
+            }
+            let _ = writeln!(s, "The buyer    {}", parts.join("; "));
+        }
         let r = &self.responsibility;
         let _ = write!(
             s,
@@ -388,8 +425,13 @@ impl AdviceView {
             for step in &self.plan {
                 let _ = writeln!(
                     s,
-                    "  round {}: offer {} (costs {})",
+                    "  round {}: {} {} (costs {})",
                     step.round,
+                    if step.accepts_proposal {
+                        "accept the buyer's proposal,"
+                    } else {
+                        "offer"
+                    },
                     step.description,
                     self.money(&step.cost)
                 );
@@ -469,4 +511,11 @@ pub fn basis(p: &Playbook, a: &Advice) -> Vec<BasisView> {
             rules: b.rules.iter().map(|x| Cite::of(p, *x)).collect(),
         })
         .collect()
+}
+
+/// A share written as a decimal ("0.25"), as a percentage ("25%").
+fn percent_str(x: &str) -> String {
+    x.parse::<rust_decimal::Decimal>()
+        .map(|d| format!("{}%", (d * rust_decimal::Decimal::ONE_HUNDRED).round_dp(0)))
+        .unwrap_or_else(|_| x.to_string())
 }
