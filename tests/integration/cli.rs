@@ -117,8 +117,20 @@ fn advise_writes_the_tree_as_dot() {
     let dot = std::fs::read_to_string(&path).unwrap();
     std::fs::remove_file(&path).unwrap();
     assert!(dot.starts_with("digraph {"));
+    // The buyer's proposal costs less than any offer of ours: accepting it is the only move.
     assert!(dot.contains("label=\"accept proposal\""));
-    assert!(dot.contains("walks away"));
+    assert!(!dot.contains("walks away"));
+    assert_eq!(dot.matches('{').count(), dot.matches('}').count());
+    // Where we offer, the buyer's replies are drawn.
+    let out = settle(&[
+        "advise",
+        "examples/claims/waybill-wrong-port.toml",
+        "--tree",
+        path.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let dot = std::fs::read_to_string(&path).unwrap();
+    assert!(dot.contains("walks away") && dot.contains("accepts") && dot.contains("counters"));
     assert_eq!(dot.matches('{').count(), dot.matches('}').count());
 }
 

@@ -6,6 +6,7 @@ mod casebook;
 mod cli;
 mod common;
 mod diagnostics;
+mod drafts;
 mod regressions;
 mod replay;
 mod roundtrip;

@@ -5,7 +5,7 @@ use proptest::prelude::*;
 use rust_decimal::Decimal;
 use settle_engine::claim::Remedy;
 use settle_engine::playbook::{Playbook, ResponsibilityRow, Share, Shares};
-use settle_engine::tree::{Edge, Game, Mode, Node, Rollback};
+use settle_engine::tree::{Choice, Edge, Game, Mode, Node, Rollback};
 use settle_engine::{Action, Advice, Claim, advise};
 use settle_engine::{Move, Prepared, advise_move};
 use std::sync::OnceLock;
@@ -50,7 +50,7 @@ pub fn assert_invariants(p: &Playbook, c: &Claim, a: &Advice) {
     ) {
         assert!(a.next.proposal.is_some(), "{ctx}");
     }
-    for cand in &a.tree.candidates {
+    for cand in a.tree.candidates() {
         assert!(
             cand.proposal.cost >= Decimal::ZERO,
             "negative cost {:?}",
@@ -83,8 +83,16 @@ pub fn assert_invariants(p: &Playbook, c: &Claim, a: &Advice) {
             assert!(o.proposal.is_none() && !o.blocked_by.is_empty());
         }
     }
-    // Offers along the plan never fall in value to the buyer.
-    for w in a.plan.windows(2) {
+    // Offers along the plan never fall in value to the buyer (accepting the buyer's own
+    // proposal may end it, at whatever value the buyer proposed; a rejection is a final answer
+    // that may come at any point).
+    let offers: Vec<_> = a
+        .plan
+        .iter()
+        .filter(|s| !s.accepts_proposal && s.proposal.remedy != Remedy::Reject)
+        .cloned()
+        .collect();
+    for w in offers.windows(2) {
         let v = |x: &settle_engine::pricing::Proposal| {
             x.amount * p.buyer().appeal[x.remedy.index()].value
         };
@@ -103,21 +111,26 @@ pub fn assert_invariants(p: &Playbook, c: &Claim, a: &Advice) {
 fn check_tree(a: &Advice) {
     let tol = Decimal::new(1, 9);
     let rb: &Rollback = &a.tree;
-    if rb.candidates.len() > 14 {
+    if rb.candidates().len() > 10 {
         return; // the full tree is exponential; the examples and generated claims stay below this
     }
-    let g = rb.graph(true, &a.root_moves()).unwrap();
+    let g = rb.graph(true).unwrap();
     for n in g.graph.node_indices() {
-        if let Node::Chance { .. } = g.graph[n] {
+        if let Node::Chance { .. } | Node::Withdrawal { .. } = g.graph[n] {
             let ps: Vec<Decimal> = g
                 .graph
                 .edges(n)
                 .filter_map(|e| match e.weight() {
-                    Edge::Reply { p, .. } => Some(*p),
+                    Edge::Reply { p, .. } | Edge::Proposal { p, .. } => Some(*p),
                     _ => None,
                 })
                 .collect();
-            assert_eq!(ps.len(), 3);
+            let want = if matches!(g.graph[n], Node::Chance { .. }) {
+                3
+            } else {
+                2
+            };
+            assert_eq!(ps.len(), want);
             assert!(
                 ps.iter()
                     .all(|p| (Decimal::ZERO..=Decimal::ONE).contains(p)),
@@ -127,21 +140,30 @@ fn check_tree(a: &Advice) {
         }
     }
     let root = g.value(g.root).unwrap();
-    for (k, row) in rb.best.iter().enumerate() {
-        for (i, &b) in row.iter().enumerate() {
-            assert!(
-                (i..row.len()).all(|j| rb.expected(k, b).unwrap() <= rb.expected(k, j).unwrap()),
-                "round {k}: {b} is not the cheapest from {i}"
-            );
+    // Every decision the explicit tree holds chose the cheapest of its moves.
+    for n in g.graph.node_indices() {
+        if let Node::Decision { state, .. } = g.graph[n] {
+            if let Some(choice) = rb.choice(state) {
+                let mine = rb.expected_in(state, choice).unwrap();
+                for i in 0..rb.candidates().len() {
+                    if rb.game.allowed(state, i) {
+                        let other = rb.expected_in(state, Choice::Offer(i)).unwrap();
+                        assert!(
+                            mine <= other,
+                            "{state:?}: {choice:?} ({mine}) is not the cheapest ({i}: {other})"
+                        );
+                    }
+                }
+            }
         }
     }
-    let dp = rb.best_opening().map(|(_, e)| e);
-    let best_root_move = a.root_moves().iter().map(|(_, e)| *e).chain(dp).min();
-    if best_root_move.is_none() {
-        assert_eq!(
-            g.graph.neighbors(g.root).count(),
-            0,
-            "a root with no move has no children"
+    let best_root_move = rb.best_root().map(|(_, e)| e);
+    if rb.best_root().map(|(c, _)| c) == Some(Choice::Nothing) && rb.game.standing.is_none() {
+        assert!(
+            g.graph
+                .neighbors(g.root)
+                .all(|k| matches!(g.graph[k], Node::Leaf { .. })),
+            "a root with no move has only its no-deal leaf"
         );
     }
     if let Some(best) = best_root_move {
@@ -246,7 +268,7 @@ proptest! {
     fn the_estimated_rollback_is_the_decimal_rollback(c in valid_claim()) {
         let a = advise(playbook(), &c).unwrap();
         let rb = &a.tree;
-        let exact = Rollback::solve(rb.game(), Mode::EXACT).unwrap();
+        let exact = Rollback::solve(rb.game.clone(), Mode::EXACT).unwrap();
         prop_assert_eq!(rb, &exact);
     }
 
@@ -295,13 +317,13 @@ proptest! {
         let a = advise(playbook(), &c).unwrap();
         let remedy = Remedy::ALL[which];
         let rb = &a.tree;
-        let mut cands = rb.candidates.clone();
+        let mut cands = rb.candidates().to_vec();
         for cand in &mut cands {
             if cand.proposal.remedy == remedy {
                 cand.proposal.cost += Decimal::from(extra);
             }
         }
-        let raised = Rollback::solve(Game { candidates: cands, ..rb.game() }, Mode::FULL).unwrap();
+        let raised = Rollback::solve(Game { candidates: cands, ..rb.game.clone() }, Mode::FULL).unwrap();
         let rank_in = |t: &Rollback| -> Option<usize> {
             let mine = t.best_of(remedy)?.1;
             Some(Remedy::ALL.iter().filter_map(|r| t.best_of(*r)).filter(|(_, e)| *e < mine).count())

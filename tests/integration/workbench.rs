@@ -124,7 +124,7 @@ fn explain_traces_every_rule_with_the_values_it_read() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let text = stdout(&out);
     assert!(
-        text.starts_with("Explain EX-003-BRACKETS under default 2.0.0"),
+        text.starts_with("Explain EX-003-BRACKETS under default 2.1.0"),
         "{text}"
     );
     assert!(

@@ -3,7 +3,7 @@
 
 use crate::claim::Remedy;
 use crate::eval::responsibility::Finding;
-use crate::eval::tree::{Rollback, RootMove};
+use crate::eval::tree::Rollback;
 use crate::money::Money;
 use crate::playbook::{CostParam, Costs, Playbook, RuleRef};
 use crate::pricing::Proposal;
@@ -115,6 +115,10 @@ pub enum Unoffered {
     OverBottomLine,
     /// No offer of it has any value to the buyer.
     NoValue,
+    /// Every offer of it costs at least what accepting the buyer's proposal costs (this much).
+    AboveProposal(Money),
+    /// The buyer has already turned down offers worth as much.
+    TurnedDown,
 }
 
 /// One step of the plan: the offer to make in a round if the buyer keeps countering.
@@ -122,8 +126,11 @@ pub enum Unoffered {
 pub struct PlanStep {
     /// The negotiation round number, counting the rounds already held.
     pub round: u32,
-    /// The offer to make in that round.
+    /// The offer to make in that round, or the buyer's proposal to accept.
     pub proposal: Proposal,
+    /// The step accepts the buyer's proposal (it kept it on the table while turning our
+    /// offers down).
+    pub accepts_proposal: bool,
 }
 
 /// Something the rep must not miss.
@@ -159,6 +166,10 @@ pub struct Advice {
     pub next: NextMove,
     /// The most the seller should pay before rejecting or walking away is cheaper.
     pub bottom_line: Money,
+    /// Why the bottom line is what it is.
+    pub bottom_line_basis: crate::eval::bottom_line::BottomLineBasis,
+    /// What the rounds so far tell about the buyer.
+    pub belief: crate::eval::belief::Belief,
     /// The six options in [`Remedy::ALL`] order.
     pub options: Vec<OptionReport>,
     /// The offers to make if the buyer keeps countering, one per modelled round.
@@ -211,10 +222,10 @@ pub(crate) fn acceptance_of_move(next: &NextMove, tree: &Rollback) -> Option<Dec
     match &next.proposal {
         _ if next.accepts_proposal => Some(Decimal::ONE),
         Some(p) => tree
-            .candidates
+            .candidates()
             .iter()
-            .find(|c| &c.proposal == p)
-            .map(|c| c.acceptance),
+            .position(|c| &c.proposal == p)
+            .and_then(|i| tree.acceptance(i).ok()),
         None => None,
     }
 }
@@ -242,15 +253,6 @@ pub(crate) fn fired_rules<'a>(
 }
 
 impl Advice {
-    /// The root's moves outside the offer ladder, with their expected costs: accepting the
-    /// buyer's standing proposal, when it may be accepted.
-    pub fn root_moves(&self) -> Vec<(RootMove, Money)> {
-        self.standing
-            .iter()
-            .map(|(_, e)| (RootMove::AcceptProposal, *e))
-            .collect()
-    }
-
     /// The rules behind each figure: responsibility, fair share, customer value, acceptance,
     /// patience, loyalty, bottom line, ladder, cost adjustments, the proposal's cost, the move.
     pub fn basis(&self, p: &Playbook) -> Vec<Citation> {

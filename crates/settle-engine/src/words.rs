@@ -26,9 +26,69 @@ pub fn reasons(o: &crate::OptionReport, cur: &Currency, playbook: &Playbook) -> 
         Some(Unoffered::NoValue) => {
             v.push("no offer of this option has any value to the buyer here".to_string())
         }
+        Some(Unoffered::AboveProposal(cost)) => v.push(format!(
+            "every offer of this option costs us at least what accepting the buyer's proposal costs ({})",
+            cur.format(cost)
+        )),
+        Some(Unoffered::TurnedDown) => v.push(
+            "the buyer has already turned down offers worth as much to it".to_string(),
+        ),
         None => {}
     }
     v
+}
+
+/// The bottom line in one sentence a rep can say to a manager, e.g. "USD 9,200.00: granting the
+/// whole ask as a discount of USD 9,200.00 costs us that; no deal would cost USD 14,300.00".
+pub fn bottom_line(a: &crate::Advice, cur: &Currency) -> String {
+    use crate::eval::bottom_line::BottomLineBasis;
+    match &a.bottom_line_basis {
+        BottomLineBasis::GrantAsk {
+            proposal: g,
+            allowed,
+            no_deal,
+        } => format!(
+            "{}: granting the whole ask as {} costs us that{}; no deal would cost {}",
+            cur.format(a.bottom_line),
+            proposal(g, cur),
+            if *allowed {
+                ""
+            } else {
+                " (though our rules do not offer it)"
+            },
+            cur.format(*no_deal)
+        ),
+        BottomLineBasis::NoDeal {
+            grant,
+            allowed,
+            escalation,
+            lost_customer,
+            reject,
+        } => {
+            let alternative = match reject {
+                Some(_) => "a rejection is expected to cost that".to_string(),
+                None => format!(
+                    "the buyer walking away would cost that ({} withheld, recovered and spent on the dispute, {} of the customer's value lost)",
+                    cur.format(*escalation),
+                    cur.format(*lost_customer)
+                ),
+            };
+            let grant = match grant {
+                Some(g) => format!(
+                    "; granting the whole ask as {} would cost {}{}",
+                    proposal(g, cur),
+                    cur.format(g.cost),
+                    if *allowed {
+                        ""
+                    } else {
+                        " (though our rules do not offer it)"
+                    }
+                ),
+                None => "; no option grants the ask".to_string(),
+            };
+            format!("{}: {alternative}{grant}", cur.format(a.bottom_line))
+        }
+    }
 }
 
 /// A proposal in words, e.g. "a refund of USD 7,500.00, goods not returned".
@@ -146,10 +206,10 @@ pub fn next_move(m: &NextMove, cur: &Currency, playbook: &Playbook) -> String {
 /// The rolled-back tree of an advice as Graphviz DOT: decision nodes are boxes, the buyer's
 /// replies are ellipses, leaves show their cost. Only the best path is expanded.
 pub fn tree_dot(advice: &crate::Advice, cur: &Currency) -> Result<String, crate::Overflow> {
-    use crate::tree::{Edge, LeafKind, Node, Reply, RootMove};
+    use crate::tree::{Edge, LeafKind, Node, OnTable, Reply};
     use petgraph::dot::{Config, Dot};
     use petgraph::visit::EdgeRef;
-    let tree = advice.tree.graph(false, &advice.root_moves())?;
+    let tree = advice.tree.graph(false)?;
     let rb = &advice.tree;
     let pct = |p: rust_decimal::Decimal| {
         format!(
@@ -160,21 +220,27 @@ pub fn tree_dot(advice: &crate::Advice, cur: &Currency) -> Result<String, crate:
     let esc = |s: String| s.replace('\\', "\\\\").replace('"', "\\\"");
     let node_attr = |_, (_, n): (petgraph::graph::NodeIndex, &Node)| -> String {
         match n {
-            Node::Decision { round, floor, .. } => {
-                let floor = floor.map_or(String::new(), |f| {
-                    format!("\\nno less than {}", cur.format(rb.candidates[f].perceived))
+            Node::Decision { state, .. } => {
+                let floor = state.last.map_or(String::new(), |f| {
+                    format!("\\nmore than {}", cur.format(rb.candidates()[f].perceived))
                 });
+                let table = match state.table {
+                    OnTable::Open => "\\nthe buyer's proposal stands",
+                    OnTable::Countered => "\\nthe buyer's proposal countered",
+                    OnTable::Gone => "",
+                };
                 format!(
-                    "shape=box, style=filled, fillcolor=\"#dde8f6\", label=\"round {} (our move){floor}\"",
-                    round + 1
+                    "shape=box, style=filled, fillcolor=\"#dde8f6\", label=\"round {} (our move){floor}{table}\"",
+                    state.round + 1
                 )
             }
+            Node::Withdrawal { .. } => "shape=diamond, label=\"keeps its proposal?\"".to_string(),
             Node::Chance {
                 candidate,
                 expected,
                 ..
             } => {
-                let c = &rb.candidates[*candidate];
+                let c = &rb.candidates()[*candidate];
                 format!(
                     "shape=ellipse, label=\"{}\\ncost {}\\nexpected {}\"",
                     esc(proposal(&c.proposal, cur)),
@@ -184,7 +250,8 @@ pub fn tree_dot(advice: &crate::Advice, cur: &Currency) -> Result<String, crate:
             }
             Node::Leaf { what, cost } => {
                 let what = match what {
-                    LeafKind::Root(RootMove::AcceptProposal) => "buyer's proposal accepted",
+                    LeafKind::AcceptedProposal => "buyer's proposal accepted",
+                    LeafKind::NoOffer => "nothing left to offer",
                     LeafKind::Settled => "settled",
                     LeafKind::Walked => "buyer walks away",
                     LeafKind::Stalemate => "no deal after the last round",
@@ -197,9 +264,15 @@ pub fn tree_dot(advice: &crate::Advice, cur: &Currency) -> Result<String, crate:
     let edge_attr = |_, e: petgraph::graph::EdgeReference<'_, Edge>| -> String {
         let _ = e.source();
         match e.weight() {
-            Edge::Root(RootMove::AcceptProposal) => "label=\"accept proposal\"".to_string(),
+            Edge::Accept => "label=\"accept proposal\"".to_string(),
+            Edge::Nothing => "label=\"no offer\"".to_string(),
+            Edge::Proposal { withdrawn, p } => format!(
+                "label=\"{} {}\"",
+                if *withdrawn { "withdraws" } else { "keeps" },
+                pct(*p)
+            ),
             Edge::Offer { candidate } => {
-                let c = &rb.candidates[*candidate];
+                let c = &rb.candidates()[*candidate];
                 format!("label=\"offer {}\"", c.proposal.remedy)
             }
             Edge::Reply { reply, p } => {

@@ -182,12 +182,25 @@ pub struct PlanView {
     pub amount: String,
     /// Its direct cost.
     pub cost: String,
+    /// The step accepts the buyer's proposal rather than makes an offer.
+    pub accepts_proposal: bool,
     /// In words (text only).
     #[serde(skip)]
     description: String,
     /// The proposal in full (text only).
     #[serde(skip)]
     pub(crate) proposal: ProposalView,
+}
+
+/// What the rounds so far tell about the buyer: bounds on the value it will accept.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BeliefView {
+    /// The most valuable offer of ours it turned down (its value to the buyer).
+    pub above: Option<String>,
+    /// Its proposal on the table (its value to the buyer): it would take that much.
+    pub at_most: Option<String>,
+    /// How fast it concedes: the share of the gap its latest proposal gave up.
+    pub pace: Option<String>,
 }
 
 /// The buyer's proposal that may be accepted.
@@ -300,6 +313,10 @@ pub struct AdviceView {
     pub next: NextView,
     /// The most to pay.
     pub bottom_line: String,
+    /// Why, in one line.
+    pub bottom_line_why: String,
+    /// What the rounds so far tell about the buyer.
+    pub belief: BeliefView,
     /// The six options.
     pub options: Vec<OptionView>,
     /// The offers to make if the buyer keeps countering.
@@ -336,6 +353,12 @@ impl AdviceView {
             customer_value: cur.round_string(a.customer_value),
             next: NextView::of(p, cur, &a.next),
             bottom_line: cur.round_string(a.bottom_line),
+            bottom_line_why: words::bottom_line(a, cur),
+            belief: BeliefView {
+                above: a.belief.refused.map(|x| cur.round_string(x.value)),
+                at_most: a.belief.upper.map(|x| cur.round_string(x.value)),
+                pace: a.belief.pace.map(|x| x.normalize().to_string()),
+            },
             options: a
                 .options
                 .iter()
@@ -353,6 +376,10 @@ impl AdviceView {
                         Unoffered::BelowOpening(x) => ("below_opening", Some(cur.round_string(x))),
                         Unoffered::OverBottomLine => ("over_bottom_line", None),
                         Unoffered::NoValue => ("no_value", None),
+                        Unoffered::AboveProposal(x) => {
+                            ("above_proposal", Some(cur.round_string(x)))
+                        }
+                        Unoffered::TurnedDown => ("turned_down", None),
                     }),
                 })
                 .collect(),
@@ -364,6 +391,7 @@ impl AdviceView {
                     option: s.proposal.remedy.as_str(),
                     amount: cur.round_string(s.proposal.amount),
                     cost: cur.round_string(s.proposal.cost),
+                    accepts_proposal: s.accepts_proposal,
                     description: words::proposal(&s.proposal, cur),
                     proposal: ProposalView::of(&s.proposal, cur),
                 })
@@ -430,14 +458,37 @@ impl AdviceView {
                 ]
             )
         );
+        let bottom = if en {
+            self.bottom_line_why.clone()
+        } else {
+            self.money(&self.bottom_line)
+        };
         let _ = writeln!(
             s,
             "{}",
-            m.get(
-                "advice-bottom-line",
-                &[("amount", self.money(&self.bottom_line).into())]
-            )
+            m.get("advice-bottom-line", &[("why", bottom.into())])
         );
+        let b = &self.belief;
+        if b.above.is_some() || b.at_most.is_some() {
+            let mut parts = Vec::new();
+            if let Some(x) = &b.above {
+                parts.push(m.get("belief-above", &[("amount", self.money(x).into())]));
+            }
+            if let Some(x) = &b.at_most {
+                parts.push(m.get("belief-at-most", &[("amount", self.money(x).into())]));
+            }
+            if let Some(x) = &b.pace {
+                parts.push(m.get("belief-pace", &[("share", percent_str(x).into())]));
+            }
+            let _ = writeln!(
+                s,
+                "{}",
+                m.get(
+                    "advice-buyer",
+                    &[("parts", parts.join(&m.text("list-separator")).into())]
+                )
+            );
+        }
         let r = &self.responsibility;
         let _ = write!(
             s,
@@ -529,6 +580,10 @@ impl AdviceView {
                         "advice-plan-step",
                         &[
                             ("round", Arg::Num(i64::from(step.round))),
+                            (
+                                "accepting",
+                                if step.accepts_proposal { "yes" } else { "no" }.into()
+                            ),
                             ("offer", description.into()),
                             ("cost", self.money(&step.cost).into()),
                         ]
@@ -660,4 +715,11 @@ pub fn basis(p: &Playbook, a: &Advice) -> Vec<BasisView> {
             rules: b.rules.iter().map(|x| Cite::of(p, *x)).collect(),
         })
         .collect()
+}
+
+/// A share written as a decimal ("0.25"), as a percentage ("25%").
+fn percent_str(x: &str) -> String {
+    x.parse::<rust_decimal::Decimal>()
+        .map(|d| format!("{}%", (d * rust_decimal::Decimal::ONE_HUNDRED).round_dp(0)))
+        .unwrap_or_else(|_| x.to_string())
 }

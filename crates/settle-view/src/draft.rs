@@ -314,6 +314,8 @@ impl Drafts {
         let sample = sample_contexts();
         let (known, open) = known_paths(&serde_json::to_value(&sample[0]).unwrap_or_default());
         let mut langs: BTreeMap<String, (String, BTreeSet<String>)> = BTreeMap::new();
+        // Templates whose variables are wrong are not tried on the samples.
+        let mut unchecked: BTreeSet<String> = BTreeSet::new();
         for src in &sources {
             let name = template_name(src.name());
             let mut sink = Sink::new(src);
@@ -361,6 +363,9 @@ impl Drafts {
                 })
                 .collect();
             unknown.sort();
+            if !unknown.is_empty() {
+                unchecked.insert(name.clone());
+            }
             for v in unknown {
                 let allowed: Vec<&str> = known.iter().map(String::as_str).collect();
                 let span = find_use(src.text(), &v).unwrap_or(0..0);
@@ -397,9 +402,12 @@ impl Drafts {
             }
         }
         let drafts = Drafts { env, files };
-        if diags.is_empty() {
-            // Every template renders on the sample claim, with each move's advice.
-            for (name, file) in &drafts.files {
+        // Every template renders on the sample claim, with each move's advice.
+        for (name, file) in &drafts.files {
+            if unchecked.contains(name) {
+                continue;
+            }
+            {
                 let fits =
                     |c: &&DraftContext| format!("{}/{}.j2", c.draft.lang, c.draft.name) == *name;
                 for ctx in sample.iter().filter(fits) {
@@ -501,13 +509,13 @@ impl Drafts {
     }
 }
 
+/// minijinja's error as a message in our style: its kind in lower case, then its detail as is.
 fn detail(e: &minijinja::Error) -> String {
-    let kind = e.kind().to_string();
+    let kind = e.kind().to_string().to_lowercase();
     match e.detail() {
         Some(d) => format!("{kind}: {d}"),
         None => kind,
     }
-    .to_lowercase()
 }
 
 fn line_start(src: &SourceFile, line: Option<usize>) -> std::ops::Range<usize> {

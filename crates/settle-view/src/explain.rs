@@ -208,8 +208,8 @@ impl ExplainView {
                 loss_basis: r(a.loss_basis),
                 fair_share: r(a.fair_share),
                 customer_value: r(a.customer_value),
-                walk_cost: r(a.tree.walk_cost),
-                stalemate_cost: r(a.tree.stalemate_cost),
+                walk_cost: r(a.tree.game.walk_cost),
+                stalemate_cost: r(a.tree.game.stalemate_cost),
                 bottom_line: r(a.bottom_line),
             },
             options: a
@@ -220,7 +220,7 @@ impl ExplainView {
                     why_not: why_not(p, claim, x, o),
                     offers: a
                         .tree
-                        .candidates
+                        .candidates()
                         .iter()
                         .enumerate()
                         .filter(|(_, c)| c.proposal.remedy == o.remedy)
@@ -228,8 +228,8 @@ impl ExplainView {
                             description: words::proposal(&c.proposal, cur),
                             amount: r(c.proposal.amount),
                             cost: r(c.proposal.cost),
-                            acceptance: c.acceptance,
-                            expected_cost: a.tree.expected(0, i).ok().map(r),
+                            acceptance: a.tree.acceptance(i).unwrap_or(c.acceptance),
+                            expected_cost: a.tree.expected(i).ok().map(r),
                         })
                         .collect(),
                 })

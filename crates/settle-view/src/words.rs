@@ -130,6 +130,11 @@ pub fn reasons(o: &OptionView, currency: &str, m: &Messages) -> Vec<String> {
         )),
         Some(("over_bottom_line", _)) => v.push(m.text("why-over-bottom-line")),
         Some(("no_value", _)) => v.push(m.text("why-no-value")),
+        Some(("above_proposal", Some(cost))) => v.push(m.get(
+            "why-above-proposal",
+            &[("cost", money(currency, cost).into())],
+        )),
+        Some(("turned_down", _)) => v.push(m.text("why-turned-down")),
         _ => {}
     }
     v

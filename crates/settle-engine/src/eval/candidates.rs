@@ -181,11 +181,23 @@ impl Ladder {
                     self.below_opening[remedy.index()],
                     self.over_bottom[remedy.index()],
                 );
+                let cands = tree.candidates();
+                let root = tree.game.root();
                 if let Some((i, e)) = tree.best_of(remedy) {
-                    let c = &tree.candidates[i];
+                    let c = &cands[i];
                     report.proposal = Some(c.proposal.clone());
-                    report.acceptance = Some(c.acceptance);
+                    report.acceptance = tree.acceptance(i).ok();
                     report.expected_cost = Some(e);
+                } else if cands.iter().any(|c| c.proposal.remedy == remedy)
+                    && let Some(b) = tree.game.standing.as_ref().filter(|b| b.open)
+                    && cands.iter().enumerate().all(|(i, c)| {
+                        c.proposal.remedy != remedy
+                            || (c.proposal.cost >= b.proposal.cost && !tree.game.allowed(root, i))
+                    })
+                {
+                    report.unoffered = Some(Unoffered::AboveProposal(b.proposal.cost));
+                } else if cands.iter().any(|c| c.proposal.remedy == remedy) {
+                    report.unoffered = Some(Unoffered::TurnedDown);
                 } else if below && !over {
                     report.unoffered = Some(Unoffered::BelowOpening(self.opening));
                 } else if over {

@@ -15,6 +15,7 @@
 //! | 8 the move | [`moves`] |
 //! | 9 warnings | [`warnings`] |
 
+pub mod belief;
 pub mod bottom_line;
 pub mod buyer;
 pub mod candidates;
@@ -29,7 +30,7 @@ pub mod tree;
 pub mod warnings;
 
 use crate::advice::{Advice, Move, NextMove, PlanStep, acceptance_of_move, fired_rules};
-use crate::claim::{Claim, Remedy};
+use crate::claim::Claim;
 use crate::money::{Checked, Money, Overflow};
 use crate::playbook::{Costs, Param, Playbook, RuleRef};
 use crate::schema::Facts;
@@ -95,6 +96,8 @@ pub(crate) struct Steps<'c> {
     pub fair: Money,
     pub customer_value: Money,
     pub bottom_line: Money,
+    pub bottom_line_basis: bottom_line::BottomLineBasis,
+    pub belief: belief::Belief,
     pub ladder: candidates::Ladder,
     pub tree: Rollback,
     pub standing: Option<(Proposal, Money)>,
@@ -161,12 +164,19 @@ pub(crate) fn run<'c>(
         reorder_chance: retention,
         ..prepared.basis.clone()?
     };
-    let rounds_so_far = claim.rounds.len() as u32;
+    let rounds_so_far = belief::rounds_held(claim);
     let days_open = (claim.decision_date() - claim.received).whole_days().max(0);
     let decay = relationship::Decay::new(p, rounds_so_far);
-    // 5. The buyer's replies.
+    // 5. The buyer's replies, and what the rounds so far tell about the buyer.
     let round_terms = buyer::round_terms(p, rounds_so_far, days_open, &decay);
-    let buyer = buyer::Buyer::new(p, ask, fair)?;
+    // The ask as the buyer values it (a repair asked for is worth its appeal's share of the
+    // amount): the top of the ladder and the yardstick of the buyer's acceptance.
+    let ask_value = match p.buyer().appeal[claim.ask.remedy.index()].value {
+        a if a > Decimal::ZERO => ask.mul_or(a, "value of the ask")?,
+        _ => ask,
+    };
+    let buyer = buyer::Buyer::new(p, ask_value, fair)?;
+    let belief = belief::Belief::of(p, claim, &buyer)?;
     // 6. No deal, and the bottom line.
     let no_deal = bottom_line::no_deal(
         p,
@@ -178,28 +188,22 @@ pub(crate) fn run<'c>(
         &buyer,
         &decay,
         days_open,
-        eligible.allows(Remedy::Reject),
+        |r| eligible.allows(r),
     )?;
     let bottom_line = no_deal.bottom_line;
-    // 7. The candidates and the tree.
-    let mut ladder =
-        candidates::ladder(p, costs, &basis, &eligible, fair, ask, bottom_line, &buyer)?;
-    let tree = Rollback::solve(
-        tree::Game {
-            candidates: std::mem::take(&mut ladder.candidates),
-            rounds: round_terms,
-            customer_value,
-            walk_cost: no_deal.walk_cost,
-            stalemate_cost: no_deal.stalemate_cost,
-            countered: p.relationship().countered.value,
-        },
-        match detail {
-            Detail::Full => Mode::FULL,
-            Detail::Move => Mode::OPENING,
-        },
+    // 7. The candidates and the tree, with the buyer's proposal as we could accept it.
+    let mut ladder = candidates::ladder(
+        p,
+        costs,
+        &basis,
+        &eligible,
+        fair,
+        ask_value,
+        bottom_line,
+        &buyer,
     )?;
-    // 8. The move.
-    let standing = moves::standing(
+    let proposal = moves::standing(
+        p,
         claim,
         costs,
         &basis,
@@ -208,7 +212,32 @@ pub(crate) fn run<'c>(
         customer_value,
         &decay,
         days_open,
+        belief.proposal_round,
     )?;
+    let standing = proposal
+        .as_ref()
+        .filter(|b| b.open)
+        .and_then(|b| b.accept_cost.first().map(|e| (b.proposal.clone(), *e)));
+    let tree = Rollback::solve(
+        tree::Game {
+            candidates: std::mem::take(&mut ladder.candidates),
+            rounds: round_terms,
+            customer_value,
+            walk_cost: no_deal.walk_cost,
+            stalemate_cost: no_deal.stalemate_cost,
+            countered: p.relationship().countered.value,
+            refused: belief.refused,
+            upper: belief.upper,
+            standing: proposal,
+            refusal: p.buyer().refusal.value,
+            withdraws: p.buyer().withdraws.value,
+        },
+        match detail {
+            Detail::Full => Mode::FULL,
+            Detail::Move => Mode::OPENING,
+        },
+    )?;
+    // 8. The move.
     let decided = moves::decide(
         moves::Inputs {
             p,
@@ -217,7 +246,6 @@ pub(crate) fn run<'c>(
             finding: &finding,
             tree: &tree,
             bottom_line,
-            standing: standing.as_ref(),
             may_request,
             detail,
         },
@@ -232,6 +260,8 @@ pub(crate) fn run<'c>(
         fair,
         customer_value,
         bottom_line,
+        bottom_line_basis: no_deal.basis,
+        belief,
         ladder,
         tree,
         standing,
@@ -273,6 +303,8 @@ pub fn evaluate(p: &Playbook, claim: &Claim, options: Options) -> Result<Evaluat
         customer_value: s.customer_value,
         next: s.next,
         bottom_line: s.bottom_line,
+        bottom_line_basis: s.bottom_line_basis,
+        belief: s.belief,
         options: options_table,
         plan: s.plan,
         warnings,

@@ -5,7 +5,7 @@
 use super::relationship::Decay;
 use super::responsibility::Finding;
 use super::trace::{Consulted, Section, Tracer};
-use super::tree::Rollback;
+use super::tree::{BuyerProposal, Choice, Rollback};
 use super::{Detail, Prepared};
 use crate::advice::{Action, NextMove, PlanStep};
 use crate::claim::{Claim, Remedy};
@@ -17,11 +17,14 @@ use crate::pricing::{self, Basis, Proposal};
 use crate::schema::{Facts, Field};
 use rust_decimal::Decimal;
 
-/// The buyer's standing proposal (the last round, when it is the buyer's), when it may be
-/// accepted: an eligible option, within the ask where it is money, and within the bottom line.
-/// Accepting it is certain; its expected cost adds the loyalty lost to the time taken.
+/// The buyer's proposal on the table, as we could accept it: its own terms where our rules
+/// allow its option, else (money, not labels) the allowed option of the same value to the
+/// buyer that costs us least; within the ask where it is money, and within the bottom line.
+/// `None` when there is no proposal or it cannot be accepted. Accepting it in round `k` costs
+/// its direct cost and the loyalty lost to the time taken by then.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn standing(
+    p: &Playbook,
     claim: &Claim,
     costs: &Costs,
     basis: &Basis,
@@ -30,25 +33,69 @@ pub(crate) fn standing(
     customer_value: Money,
     decay: &Decay<'_>,
     days_open: i64,
-) -> Result<Option<(Proposal, Money)>, Overflow> {
+    proposal_round: Option<usize>,
+) -> Result<Option<BuyerProposal>, Overflow> {
     let ask = claim.ask.amount;
-    let Some((remedy, amount)) = claim.standing_proposal().and_then(|r| r.terms()) else {
+    let Some((remedy, amount)) = proposal_round.and_then(|i| claim.rounds[i].terms()) else {
         return Ok(None);
     };
-    let money = matches!(remedy, Remedy::Refund | Remedy::Discount | Remedy::Credit);
-    if !allows(remedy) || (money && amount > ask) {
+    let money = |r: Remedy| matches!(r, Remedy::Refund | Remedy::Discount | Remedy::Credit);
+    if money(remedy) && amount > ask {
         return Ok(None);
     }
-    let prop = pricing::as_proposed(costs, basis, remedy, amount)?;
+    let prop = if allows(remedy) {
+        pricing::as_proposed(costs, basis, remedy, amount)?
+    } else {
+        // The same value to the buyer in an allowed option, the cheapest for us.
+        let appeal = |r: Remedy| p.buyer().appeal[r.index()].value;
+        let value = amount.mul_or(appeal(remedy), "value of the proposal")?;
+        let mut best: Option<Proposal> = None;
+        for r in [
+            Remedy::Refund,
+            Remedy::Reship,
+            Remedy::Discount,
+            Remedy::Credit,
+        ] {
+            if !allows(r) || appeal(r) <= Decimal::ZERO || value <= Decimal::ZERO {
+                continue;
+            }
+            let x = value.div_or(appeal(r), "value of the proposal")?;
+            let prop = match r {
+                Remedy::Refund => pricing::refund(costs, basis, x)?,
+                Remedy::Reship => pricing::reship(costs, basis, x)?,
+                Remedy::Discount => pricing::discount(x),
+                _ => pricing::credit(costs, basis, x)?,
+            };
+            if best.as_ref().is_none_or(|b| prop.cost < b.cost) {
+                best = Some(prop);
+            }
+        }
+        match best {
+            Some(b) => b,
+            None => return Ok(None),
+        }
+    };
     if prop.cost > bottom_line {
         return Ok(None);
     }
-    let kept = (Decimal::ONE - decay.at(0, days_open)).clamp(Decimal::ZERO, Decimal::ONE);
-    let e = prop.cost.add_or(
-        customer_value.mul_or(Decimal::ONE - kept, "relationship loss")?,
-        "accept cost",
-    )?;
-    Ok(Some((prop, e)))
+    let depth = p.tree().rounds.max(1);
+    let per_round = i64::from(p.buyer().days_per_round);
+    let accept_cost = (0..depth)
+        .map(|k| {
+            let lost = decay
+                .at(k, days_open + i64::from(k) * per_round)
+                .clamp(Decimal::ZERO, Decimal::ONE);
+            prop.cost.add_or(
+                customer_value.mul_or(lost, "relationship loss")?,
+                "accept cost",
+            )
+        })
+        .collect::<Result<Vec<Money>, Overflow>>()?;
+    Ok(Some(BuyerProposal {
+        open: claim.standing_proposal().is_some(),
+        proposal: prop,
+        accept_cost,
+    }))
 }
 
 /// What the move is decided from.
@@ -59,7 +106,6 @@ pub(crate) struct Inputs<'a, 'c> {
     pub finding: &'a Finding,
     pub tree: &'a Rollback,
     pub bottom_line: Money,
-    pub standing: Option<&'a (Proposal, Money)>,
     /// Whether evidence may be requested (not in the advice worked out as if it had come).
     pub may_request: bool,
     pub detail: Detail,
@@ -75,12 +121,11 @@ pub(crate) struct Decided {
 /// Decides the move.
 pub(crate) fn decide(i: Inputs<'_, '_>, trace: &mut Tracer<'_>) -> Result<Decided, Overflow> {
     let (p, claim, tree) = (i.p, i.prepared.claim(), i.tree);
-    let rounds_so_far = claim.rounds.len() as u32;
+    let rounds_so_far = super::belief::rounds_held(claim);
 
-    // The best move in the tree: accept, then offers in candidate order, then reject.
-    let opening_best = tree.best_opening();
-    // With no move in the tree, the claim goes up with no offer; it is projected to cost what
-    // no deal costs (the bottom line).
+    // The best move in the tree: accept the buyer's proposal, an offer, or reject. With no
+    // move in the tree, the claim goes up with no offer; it is projected to cost what no deal
+    // costs (the bottom line).
     let mut next = NextMove {
         action: Action::Escalate,
         proposal: None,
@@ -92,50 +137,64 @@ pub(crate) fn decide(i: Inputs<'_, '_>, trace: &mut Tracer<'_>) -> Result<Decide
         accepts_proposal: false,
         approval: None,
     };
-    let mut best_cost: Option<Money> = None;
-    if let Some((prop, e)) = i.standing {
-        next = NextMove {
-            action: Action::Accept,
-            proposal: Some(prop.clone()),
-            expected_cost: Some(*e),
-            approver: None,
-            accepts_proposal: true,
-            ..next
-        };
-        best_cost = Some(*e);
+    let root = tree.best_root();
+    match root {
+        Some((Choice::Accept, e)) => {
+            if let Some(b) = &tree.game.standing {
+                next = NextMove {
+                    action: Action::Accept,
+                    proposal: Some(b.proposal.clone()),
+                    expected_cost: Some(e),
+                    approver: None,
+                    accepts_proposal: true,
+                    ..next
+                };
+            }
+        }
+        Some((Choice::Offer(c), e)) => {
+            let prop = tree.candidates()[c].proposal.clone();
+            let rejecting = prop.remedy == Remedy::Reject;
+            next = NextMove {
+                action: if rejecting {
+                    Action::Reject
+                } else {
+                    Action::Offer
+                },
+                proposal: Some(prop),
+                expected_cost: Some(e),
+                approver: None,
+                accepts_proposal: false,
+                // A rejection cites the finding that makes it someone else's responsibility.
+                because: if rejecting {
+                    i.finding.rule.into_iter().collect()
+                } else {
+                    Vec::new()
+                },
+                ..next
+            };
+        }
+        _ => {}
     }
-    if let Some((c, e)) = opening_best
-        && best_cost.is_none_or(|b| e < b)
-    {
-        let prop = tree.candidates[c].proposal.clone();
-        let rejecting = prop.remedy == Remedy::Reject;
-        next = NextMove {
-            action: if rejecting {
-                Action::Reject
-            } else {
-                Action::Offer
-            },
-            proposal: Some(prop),
-            expected_cost: Some(e),
-            approver: None,
-            accepts_proposal: false,
-            // A rejection cites the finding that makes it someone else's responsibility.
-            because: if rejecting {
-                i.finding.rule.into_iter().collect()
-            } else {
-                Vec::new()
-            },
-            ..next
-        };
-    }
-    let plan: Vec<PlanStep> = match (i.detail, next.action, opening_best) {
-        (Detail::Full, Action::Offer | Action::Reject, Some((c, _))) => tree
+    let plan: Vec<PlanStep> = match (i.detail, next.action, root) {
+        (Detail::Full, Action::Offer | Action::Reject, Some((Choice::Offer(c), _))) => tree
             .plan_from(c)
             .into_iter()
             .enumerate()
-            .map(|(k, c)| PlanStep {
-                round: rounds_so_far + 1 + k as u32,
-                proposal: tree.candidates[c].proposal.clone(),
+            .filter_map(|(k, choice)| {
+                let round = rounds_so_far + 1 + k as u32;
+                match choice {
+                    Choice::Offer(c) => Some(PlanStep {
+                        round,
+                        proposal: tree.candidates()[c].proposal.clone(),
+                        accepts_proposal: false,
+                    }),
+                    Choice::Accept => tree.game.standing.as_ref().map(|b| PlanStep {
+                        round,
+                        proposal: b.proposal.clone(),
+                        accepts_proposal: true,
+                    }),
+                    Choice::Nothing => None,
+                }
             })
             .collect(),
         _ => Vec::new(),

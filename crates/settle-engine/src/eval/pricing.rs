@@ -111,8 +111,10 @@ fn salvage(costs: &Costs, unit_cost_total: Money) -> Result<Money, Overflow> {
     unit_cost_total.mul_or(costs.get(CostParam::Salvage), "salvage value")
 }
 
-/// A refund of `amount`. Goods come back only for a full refund of what the buyer paid for
-/// them, and only when their salvage is worth more than the return freight and handling.
+/// A refund of `amount`. Goods come back (or, before shipment, the affected units are cancelled)
+/// only for a full refund of what the buyer paid for them, and only when that costs us less
+/// than the money alone: their salvage is worth more than the return freight and handling (or
+/// than the unpaid balance we give up). So a refund never costs more than its amount.
 pub fn refund(costs: &Costs, b: &Basis, amount: Money) -> Result<Proposal, Overflow> {
     let full = amount >= b.paid_affected && b.affected > 0;
     let mut p = Proposal {
@@ -145,9 +147,9 @@ pub fn refund(costs: &Costs, b: &Basis, amount: Money) -> Result<Proposal, Overf
                 .sub_or(kept, "refund cost")?
                 .max(Decimal::ZERO);
         }
-    } else {
-        // Before shipment a full refund cancels the affected units: we lose their unpaid
-        // balance and keep goods worth their salvage.
+    } else if kept > b.unpaid_affected {
+        // Before shipment a full refund may cancel the affected units: we lose their unpaid
+        // balance and keep goods worth their salvage, when that costs less than shipping them.
         p.cancels_order = true;
         p.cost = amount
             .add_or(b.unpaid_affected, "refund cost")?
@@ -188,6 +190,15 @@ pub fn reship(costs: &Costs, b: &Basis, amount: Money) -> Result<Proposal, Overf
         cancels_order: false,
         cost,
     })
+}
+
+impl Proposal {
+    /// The same money under another option's name (a refund without the goods coming back
+    /// costs what a discount of the same amount costs).
+    pub(crate) fn with_remedy(mut self, remedy: Remedy) -> Proposal {
+        self.remedy = remedy;
+        self
+    }
 }
 
 /// A discount of `amount` on the goods delivered.

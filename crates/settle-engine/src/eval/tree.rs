@@ -1,10 +1,25 @@
-//! Steps 4 and 5 of the model: the buyer's replies and the negotiation tree, rolled back.
+//! Steps 5 and 7 of the model: the negotiation tree, rolled back over the belief about the
+//! buyer.
 //!
-//! The seller's moves are offers on each option's concession ladder; the buyer accepts,
-//! counters or walks away. Offers only climb: after a counter the seller never offers less
-//! value than it just offered. So a decision state is (round, floor) and the rollback is a
-//! suffix minimum over candidates sorted by value: O(rounds × candidates), not exponential.
-//! [`Rollback::graph`] materialises the same tree as a petgraph graph for display and checks.
+//! The seller's moves are offers on each option's concession ladder, or accepting the buyer's
+//! proposal on the table; the buyer accepts, counters (turns the offer down) or walks away.
+//! The buyer accepts an offer when it is worth at least its *reservation value*, which the
+//! seller does not know: the prior (the acceptance curves) is a distribution of it, and every
+//! offer the buyer turns down raises its lower bound, every proposal of the buyer's sets an
+//! upper bound (it would take that much). So the chance the buyer accepts an offer is the
+//! prior's chance *conditional on what the rounds showed*: an offer the buyer turned down keeps
+//! no chance of being accepted later, and the next offer's chance is worked out as if the last
+//! one was turned down. Offers only climb.
+//!
+//! A decision state is (round, the last offer turned down, the buyer's proposal: open, countered
+//! or withdrawn), and the rollback is O(rounds × candidates²): each state chooses among the
+//! offers worth more than the last one turned down. [`Rollback::graph`] materialises the same
+//! tree as a petgraph graph for display and checks.
+//!
+//! Choices are made on binary floating-point estimates of the expected costs and settled in
+//! exact decimal arithmetic whenever two estimates are too close for their error bound to tell
+//! apart: every choice is the one the decimal figures make, and every figure reported is worked
+//! out in decimal.
 
 use super::pricing::Proposal;
 use crate::claim::Remedy;
@@ -12,7 +27,12 @@ use crate::fast::order;
 use crate::money::{Checked, Money, Overflow};
 use petgraph::graph::{DiGraph, NodeIndex};
 use rust_decimal::Decimal;
-use std::borrow::Cow;
+use std::collections::HashMap;
+
+/// Conditional chances of acceptance are rounded to twelve places: far finer than any rule
+/// figure, and coarse enough that the estimates' error (well under 10⁻¹⁵) stays far inside the
+/// tolerance with which the estimated choices are checked.
+const ACCEPT_DP: u32 = 12;
 
 /// A candidate offer with everything the tree needs about it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,7 +43,7 @@ pub struct Candidate {
     pub rung: usize,
     /// Value as the buyer perceives it (amount × the option's appeal).
     pub perceived: Money,
-    /// Chance the buyer accepts it.
+    /// The prior chance the buyer accepts it (the acceptance curves, before any round).
     pub acceptance: Decimal,
     /// Loyalty kept if settled on it, before time decay (the fairness curve's value).
     pub fairness: Decimal,
@@ -40,6 +60,13 @@ impl Candidate {
             .mul_or(countered, "counter cost")?
             .mul_or(Decimal::ONE - self.fairness, "counter cost")
     }
+
+    fn point(&self) -> Point {
+        Point {
+            value: self.perceived,
+            prior: self.acceptance,
+        }
+    }
 }
 
 /// Per-round figures that do not depend on the offer.
@@ -51,8 +78,47 @@ pub struct RoundTerms {
     pub decay: Decimal,
 }
 
-/// The negotiation as the tree sees it: the offers, each round's terms, and what the ways a
-/// negotiation can end cost.
+/// A value to the buyer, with the prior chance that the buyer accepts that much.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Point {
+    /// The value to the buyer.
+    pub value: Money,
+    /// The prior chance of acceptance at that value.
+    pub prior: Decimal,
+}
+
+/// The buyer's proposal, as the tree may accept it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BuyerProposal {
+    /// The proposal as we would accept it: the buyer's own terms, or, where our rules block its
+    /// option, an allowed option of the same value to the buyer at the least cost to us.
+    pub proposal: Proposal,
+    /// It may be accepted now; false when we countered it and the buyer has not answered.
+    pub open: bool,
+    /// The expected cost of accepting it in round `k` (its direct cost and the loyalty lost to
+    /// the time taken), one per modelled round.
+    pub accept_cost: Vec<Money>,
+}
+
+/// Where the buyer's proposal stands in a state of the tree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum OnTable {
+    /// It may be accepted now.
+    Open,
+    /// We countered it and the buyer has not answered (at the root only).
+    Countered,
+    /// There is none, or the buyer withdrew it.
+    Gone,
+}
+
+impl OnTable {
+    fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// The negotiation as the tree sees it: the offers, each round's terms, what the rounds so far
+/// showed about the buyer, and what the ways a negotiation can end cost.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Game {
     /// The offers, sorted by [`Candidate::perceived`], then option order, then rung.
@@ -67,42 +133,44 @@ pub struct Game {
     pub stalemate_cost: Money,
     /// Loyalty lost when the buyer must counter an offer, per unit of its unfairness.
     pub countered: Decimal,
+    /// The most valuable offer of ours the buyer has turned down so far.
+    pub refused: Option<Point>,
+    /// The buyer's proposal on the table (its value to the buyer), an upper bound on its
+    /// reservation value while it stands.
+    pub upper: Option<Point>,
+    /// That proposal, if we could accept it (an allowed option within the bottom line).
+    pub standing: Option<BuyerProposal>,
+    /// How much a turned-down offer tells (`buyer.belief.refusal`): 1, the buyer's
+    /// reservation value is surely above it; less, the prior's mass below it is kept in that
+    /// share.
+    pub refusal: Decimal,
+    /// The chance the buyer withdraws its proposal when we counter it
+    /// (`buyer.belief.withdraws`).
+    pub withdraws: Decimal,
 }
 
-/// The rolled-back tree.
-///
-/// Choices (which offer is best from each state) are made on binary floating-point
-/// estimates of the expected costs, and settled in exact decimal arithmetic whenever two
-/// estimates are too close for their error bound to tell apart: every choice is the one the
-/// decimal figures make, and every figure reported ([`Rollback::best_opening`],
-/// [`Rollback::best_of`], [`Rollback::expected`]) is worked out in decimal.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Rollback {
-    /// Candidates sorted by perceived value, then option order, then rung.
-    pub candidates: Vec<Candidate>,
-    /// Per-round figures, one per modelled round.
-    pub rounds: Vec<RoundTerms>,
-    /// What the customer is worth.
-    pub customer_value: Money,
-    /// Expected cost when the buyer walks away (escalation + relationship).
-    pub walk_cost: Money,
-    /// Expected cost when the last modelled round ends in a counter (settle at the ask later,
-    /// customer lost: the seed 001 lesson).
-    pub stalemate_cost: Money,
-    /// Loyalty lost when the buyer must counter an offer, per unit of the offer's unfairness
-    /// (`1 - fairness`): a low-ball offer costs goodwill even if a deal follows (seed 001).
-    pub countered: Decimal,
-    /// `best[k][j]`: the best candidate index `>= j` in round `k` (the suffix argmin of the
-    /// expected costs of round `k`; ties go to the lower index).
-    pub best: Vec<Vec<usize>>,
-    /// `floor[i]`: the first candidate worth as much to the buyer as candidate `i`; after `i`
-    /// is countered, any candidate from there on may be offered (equal value included).
-    pub floor: Vec<usize>,
-    /// `rep[i]`: the cheapest member of candidate `i`'s tie group (equal value to the buyer),
-    /// the one rolled back in full; the others follow from it by one multiplication.
-    pub rep: Vec<usize>,
-    opening: Option<(usize, Money)>,
-    by_remedy: [Option<(usize, Money)>; 6],
+/// A seller's move in a state of the tree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Choice {
+    /// Accept the buyer's proposal.
+    Accept,
+    /// Offer candidate `i`.
+    Offer(usize),
+    /// No move is left (every offer is worth no more than one turned down, or costs more than
+    /// accepting the buyer's proposal): the negotiation ends without a deal.
+    Nothing,
+}
+
+/// A state of the tree: the round (from 0), the last offer turned down in the tree (`None`:
+/// only the rounds before it), and where the buyer's proposal stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct State {
+    /// The round, from 0.
+    pub round: usize,
+    /// The last candidate the buyer turned down in the tree.
+    pub last: Option<usize>,
+    /// Where the buyer's proposal stands.
+    pub table: OnTable,
 }
 
 /// A reply's probabilities; they sum to exactly one.
@@ -122,7 +190,7 @@ impl Replies {
     /// keeps `fairness` of its loyalty is countered, not walked away from, in that share.
     pub fn new(accept: Decimal, patience: Decimal, fairness: Decimal) -> Replies {
         let rest = Decimal::ONE - accept;
-        // Three factors of at most six decimal places: the product is exact (18 places).
+        // Factors of at most twelve, six and six places: the product is exact.
         let walk = rest * (Decimal::ONE - patience) * (Decimal::ONE - fairness);
         Replies {
             accept,
@@ -153,179 +221,11 @@ fn approx(d: Decimal) -> f64 {
 const APPROX_LIMIT: f64 = 1e20;
 
 /// Relative error tolerated between an estimate and its decimal figure, as a share of the
-/// largest figure in the tree. The worst case is about `(20 × rounds + 10) × 2⁻⁵³` (a few
-/// roundings per term, terms bounded by that largest figure, errors adding up round by round),
-/// under 10⁻¹³ for twenty rounds; this bound leaves four orders of magnitude to spare.
+/// largest figure in the tree. Each term carries a few roundings of 2⁻⁵³ and a chance of
+/// acceptance rounded to twelve places in decimal and not at all in the estimate (at most
+/// 5 × 10⁻¹³ of a figure per round); this bound leaves three orders of magnitude to spare for
+/// twenty rounds.
 const APPROX_SHARE: f64 = 1e-9;
-
-/// The rollback's working state: estimates for every (round, candidate), decimal figures
-/// worked out on demand (memoised).
-struct Solver<'a> {
-    candidates: &'a [Candidate],
-    rounds: &'a [RoundTerms],
-    floor: &'a [usize],
-    rep: &'a [usize],
-    customer_value: Money,
-    walk_cost: Money,
-    stalemate_cost: Money,
-    countered: Decimal,
-    n: usize,
-    /// `estimate[k * n + i]`; unused when `tolerance` is infinite.
-    estimate: Vec<f64>,
-    /// Estimates closer than this are compared in decimal; infinite when there are no
-    /// estimates (every comparison is then decimal).
-    tolerance: f64,
-    exact: Vec<Option<Money>>,
-    /// `best[k][j]`: being chosen while rolling back; borrowed from a finished rollback.
-    best: Cow<'a, [Vec<usize>]>,
-}
-
-impl Solver<'_> {
-    /// The decimal expected cost of offering candidate `i` in round `k`, playing best
-    /// afterwards. Round `k + 1`'s choices must already be made.
-    fn exact(&mut self, k: usize, i: usize) -> Result<Money, Overflow> {
-        if let Some(v) = self.exact[k * self.n + i] {
-            return Ok(v);
-        }
-        let r = self.rep[i];
-        let v = if r != i {
-            let rep_cost = self.exact(k, r)?;
-            tie_member_cost(&self.candidates[i], &self.candidates[r], rep_cost)?
-        } else {
-            let next = if k + 1 < self.rounds.len() {
-                let j = self.best[k + 1][self.floor[i]];
-                self.exact(k + 1, j)?
-            } else {
-                self.stalemate_cost
-            };
-            expected_cost(
-                &self.candidates[i],
-                self.rounds[k],
-                self.customer_value,
-                self.walk_cost,
-                self.countered,
-                next,
-            )?
-        };
-        self.exact[k * self.n + i] = Some(v);
-        Ok(v)
-    }
-
-    /// Whether candidate `a` costs less than candidate `b` in round `k`, in decimal terms.
-    fn less(&mut self, k: usize, a: usize, b: usize) -> Result<bool, Overflow> {
-        if self.tolerance.is_finite() {
-            let d = self.estimate[k * self.n + a] - self.estimate[k * self.n + b];
-            if d < -self.tolerance {
-                return Ok(true);
-            }
-            if d > self.tolerance {
-                return Ok(false);
-            }
-        }
-        Ok(self.exact(k, a)? < self.exact(k, b)?)
-    }
-
-    /// Estimates for every candidate of every round, from the last round back, choosing as
-    /// it goes (the estimate of round `k` follows round `k + 1`'s choices). Returns `false`,
-    /// with nothing estimated, when the figures are too large for estimates to be safe or a
-    /// probability is out of range; decimal arithmetic then makes every comparison.
-    fn estimate_all(&mut self) -> Result<bool, Overflow> {
-        let n = self.n;
-        let depth = self.rounds.len();
-        let unit = crate::fast::in_unit;
-        if !self
-            .candidates
-            .iter()
-            .all(|c| unit(c.acceptance) && unit(c.fairness))
-            || !self.rounds.iter().all(|t| unit(t.patience))
-        {
-            return Ok(false);
-        }
-        let cv = approx(self.customer_value);
-        let walk = approx(self.walk_cost);
-        let stalemate = approx(self.stalemate_cost);
-        let countered = approx(self.countered);
-        let cost: Vec<f64> = self
-            .candidates
-            .iter()
-            .map(|c| approx(c.proposal.cost))
-            .collect();
-        // The largest figure in the tree: every expected cost is a probability-weighted mix
-        // of settled costs, the walk-away and the stalemate, plus the goodwill of a counter
-        // per round, plus (for tie-group members) a difference of direct costs.
-        let max_cost = cost.iter().fold(0f64, |m, c| m.max(c.abs()));
-        let largest = (max_cost + cv.abs()).max(walk.abs()).max(stalemate.abs())
-            + depth as f64 * (cv * countered).abs()
-            + 2.0 * max_cost;
-        if !largest.is_finite() || largest >= APPROX_LIMIT {
-            return Ok(false);
-        }
-        self.estimate = vec![0.0; depth * n];
-        self.tolerance = largest * APPROX_SHARE;
-        for k in (0..depth).rev() {
-            let terms = self.rounds[k];
-            let patience = approx(terms.patience);
-            let decay = approx(terms.decay);
-            for i in (0..n).filter(|&i| self.rep[i] == i) {
-                let c = &self.candidates[i];
-                let accept = approx(c.acceptance);
-                let fairness = approx(c.fairness);
-                let rest = 1.0 - accept;
-                let walked = rest * (1.0 - patience) * (1.0 - fairness);
-                let kept = (fairness - decay).clamp(0.0, 1.0);
-                let settled = cost[i] + cv * (1.0 - kept);
-                let next = if k + 1 < depth {
-                    self.estimate[(k + 1) * n + self.best[k + 1][self.floor[i]]]
-                } else {
-                    stalemate
-                } + cv * countered * (1.0 - fairness);
-                self.estimate[k * n + i] =
-                    accept * settled + walked * walk + (rest - walked) * next;
-            }
-            for i in (0..n).filter(|&i| self.rep[i] != i) {
-                let r = self.rep[i];
-                let accept = approx(self.candidates[i].acceptance);
-                self.estimate[k * n + i] = self.estimate[k * n + r] + accept * (cost[i] - cost[r]);
-            }
-            self.choose(k)?;
-        }
-        Ok(true)
-    }
-
-    /// Round `k`'s suffix argmin; ties go to the lower index (less value, earlier option).
-    fn choose(&mut self, k: usize) -> Result<(), Overflow> {
-        let n = self.n;
-        for i in (0..n).rev() {
-            self.best.to_mut()[k][i] = i;
-            if i + 1 < n {
-                let b = self.best[k][i + 1];
-                if self.less(k, b, i)? {
-                    self.best.to_mut()[k][i] = b;
-                }
-            }
-        }
-        Ok(())
-    }
-
-    /// The cheapest candidate among those `keep` selects in round 0 (ties to the lower
-    /// index), with its decimal expected cost.
-    fn cheapest(
-        &mut self,
-        keep: impl Fn(&Candidate) -> bool,
-    ) -> Result<Option<(usize, Money)>, Overflow> {
-        let mut best: Option<usize> = None;
-        for i in 0..self.n {
-            if !keep(&self.candidates[i]) {
-                continue;
-            }
-            best = match best {
-                Some(b) if !self.less(0, i, b)? => Some(b),
-                _ => Some(i),
-            };
-        }
-        best.map(|i| self.exact(0, i).map(|e| (i, e))).transpose()
-    }
-}
 
 /// How [`Rollback::solve`] works: on estimates (settled in decimal) or in decimal throughout;
 /// with or without the per-option bests.
@@ -347,14 +247,424 @@ impl Mode {
         estimate: false,
         per_option: true,
     };
-    /// The next move alone: the best opening, without the per-option bests where they cannot
-    /// fail (the estimated path, whose figures are far too small to overflow), so that it fails
-    /// exactly when [`Mode::FULL`] does. On such a tree [`Rollback::best_of`] answers `None`;
-    /// it never leaves the advice that made it.
+    /// The next move alone: the best move at the root, without the per-option bests where they
+    /// cannot fail (the estimated path, whose figures are far too small to overflow), so that
+    /// it fails exactly when [`Mode::FULL`] does. On such a tree [`Rollback::best_of`] answers
+    /// `None`; it never leaves the advice that made it.
     pub const OPENING: Mode = Mode {
         estimate: true,
         per_option: false,
     };
+}
+
+/// The rolled-back tree.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rollback {
+    /// The game it was rolled back from.
+    pub game: Game,
+    /// `rep[i]`: the cheapest member of candidate `i`'s tie group (equal value to the buyer),
+    /// the one rolled back in full; the others follow from it by one multiplication.
+    pub rep: Vec<usize>,
+    /// The best move of every state the rollback reached.
+    choices: Vec<Option<Choice>>,
+    root: Option<(Choice, Money)>,
+    by_remedy: [Option<(usize, Money)>; 6],
+}
+
+/// The rollback's working state.
+struct Solver<'a> {
+    g: &'a Game,
+    rep: &'a [usize],
+    n: usize,
+    depth: usize,
+    /// Estimated value of each state (`NaN`: not yet worked out).
+    est: Vec<f64>,
+    choices: Vec<Option<Choice>>,
+    /// Estimates closer than this are compared in decimal; infinite when there are no
+    /// estimates (every comparison is then decimal).
+    tolerance: f64,
+    exact_v: HashMap<usize, Money>,
+    exact_q: HashMap<(usize, Choice), Money>,
+    accept: HashMap<(usize, usize), Decimal>,
+}
+
+impl Game {
+    fn state_index(&self, s: State) -> usize {
+        let n = self.candidates.len();
+        (s.round * (n + 1) + s.last.unwrap_or(n)) * 3 + s.table.index()
+    }
+
+    fn states(&self) -> usize {
+        self.rounds.len() * (self.candidates.len() + 1) * 3
+    }
+
+    /// The root state.
+    pub fn root(&self) -> State {
+        State {
+            round: 0,
+            last: None,
+            table: match (&self.upper, &self.standing) {
+                (None, _) => OnTable::Gone,
+                (Some(_), Some(b)) if b.open => OnTable::Open,
+                (Some(_), _) => OnTable::Countered,
+            },
+        }
+    }
+
+    /// The lower bound on the buyer's reservation value in a state: the last offer it turned
+    /// down.
+    fn lower(&self, s: State) -> Option<Point> {
+        match s.last {
+            Some(i) => Some(self.candidates[i].point()),
+            None => self.refused,
+        }
+    }
+
+    /// The upper bound: the buyer's proposal, while it stands.
+    fn upper(&self, s: State) -> Option<Point> {
+        match s.table {
+            OnTable::Gone => None,
+            _ => self.upper,
+        }
+    }
+
+    /// Whether candidate `i` may be offered in state `s`: worth more to the buyer than the last
+    /// offer it turned down, and, while its proposal is open, costing less than accepting it.
+    pub fn allowed(&self, s: State, i: usize) -> bool {
+        let c = &self.candidates[i];
+        // A rejection is a final answer, not an offer the buyer may still take: it stays open
+        // whatever the buyer turned down.
+        if c.proposal.remedy == Remedy::Reject {
+            return true;
+        }
+        if let Some(l) = self.lower(s)
+            && c.perceived <= l.value
+        {
+            return false;
+        }
+        match (&self.standing, s.table) {
+            (Some(b), OnTable::Open) => c.proposal.cost < b.proposal.cost,
+            _ => true,
+        }
+    }
+
+    /// The chance the buyer accepts candidate `i` in state `s`: the prior's, conditional on
+    /// the buyer's reservation value lying above the lower bound (kept in `1 − refusal` share
+    /// below it) and at or below the upper bound. Where the prior has no mass between the
+    /// bounds, the chance rises evenly between them.
+    pub fn acceptance(&self, s: State, i: usize) -> Result<Decimal, Overflow> {
+        let c = &self.candidates[i];
+        let upper = self.upper(s);
+        if let Some(u) = upper
+            && c.perceived >= u.value
+        {
+            return Ok(Decimal::ONE);
+        }
+        let lower = self.lower(s);
+        let f_low = match lower {
+            Some(l) => self.refusal.mul_or(l.prior, "acceptance")?,
+            None => Decimal::ZERO,
+        };
+        let f_up = upper.map_or(Decimal::ONE, |u| u.prior);
+        let den = f_up - f_low;
+        let a = if den > Decimal::ZERO {
+            (c.acceptance - f_low).div_or(den, "acceptance")?
+        } else {
+            let lo = lower.map_or(Decimal::ZERO, |l| l.value);
+            match upper {
+                Some(u) if u.value > lo => (c.perceived - lo).div_or(u.value - lo, "acceptance")?,
+                _ if c.perceived > lo => Decimal::ONE,
+                _ => Decimal::ZERO,
+            }
+        };
+        Ok(a.clamp(Decimal::ZERO, Decimal::ONE).round_dp(ACCEPT_DP))
+    }
+
+    fn acceptance_est(&self, s: State, i: usize) -> f64 {
+        let c = &self.candidates[i];
+        let upper = self.upper(s);
+        if let Some(u) = upper
+            && c.perceived >= u.value
+        {
+            return 1.0;
+        }
+        let lower = self.lower(s);
+        let f_low = lower.map_or(0.0, |l| approx(self.refusal) * approx(l.prior));
+        let f_up = upper.map_or(1.0, |u| approx(u.prior));
+        let den = f_up - f_low;
+        // The decimal path decides by the exact sign of the denominator; an estimate must
+        // take the same branch, so a denominator within rounding of zero is left to decimal.
+        let a = if den > 1e-12 {
+            (approx(c.acceptance) - f_low) / den
+        } else {
+            return f64::NAN;
+        };
+        a.clamp(0.0, 1.0)
+    }
+
+    /// The state after the buyer counters candidate `i` in state `s`, keeping (`true`) or
+    /// withdrawing its proposal.
+    fn after_counter(&self, s: State, i: usize, keeps: bool) -> State {
+        // A rejection the buyer pushes back on says nothing new about its reservation value.
+        let last = if self.candidates[i].proposal.remedy == Remedy::Reject {
+            s.last
+        } else {
+            Some(i)
+        };
+        State {
+            round: s.round + 1,
+            last,
+            table: match s.table {
+                OnTable::Gone => OnTable::Gone,
+                _ if keeps => OnTable::Open,
+                _ => OnTable::Gone,
+            },
+        }
+    }
+}
+
+impl Solver<'_> {
+    fn acc(&mut self, s: State, i: usize) -> Result<Decimal, Overflow> {
+        let key = (self.g.state_index(s), i);
+        if let Some(a) = self.accept.get(&key) {
+            return Ok(*a);
+        }
+        let a = self.g.acceptance(s, i)?;
+        self.accept.insert(key, a);
+        Ok(a)
+    }
+
+    /// The moves of state `s`, in the order ties are broken: accepting the buyer's proposal
+    /// first, then offers by candidate order.
+    fn moves(&self, s: State) -> Vec<Choice> {
+        let mut v = Vec::new();
+        if s.table == OnTable::Open && self.g.standing.is_some() {
+            v.push(Choice::Accept);
+        }
+        v.extend(
+            (0..self.n)
+                .filter(|&i| self.rep[i] == i && self.g.allowed(s, i))
+                .map(Choice::Offer),
+        );
+        v
+    }
+
+    /// Makes the choice of state `s` (and of every state after it).
+    fn ensure(&mut self, s: State) -> Result<(), Overflow> {
+        let idx = self.g.state_index(s);
+        if self.choices[idx].is_some() {
+            return Ok(());
+        }
+        let moves = self.moves(s);
+        for m in &moves {
+            if let Choice::Offer(i) = m
+                && s.round + 1 < self.depth
+            {
+                self.ensure(self.g.after_counter(s, *i, true))?;
+                if s.table != OnTable::Gone {
+                    self.ensure(self.g.after_counter(s, *i, false))?;
+                }
+            }
+        }
+        let mut best: Option<(Choice, f64)> = None;
+        for m in moves {
+            let e = if self.tolerance.is_finite() {
+                self.estimate_q(s, m)
+            } else {
+                f64::NAN
+            };
+            best = match best {
+                None => Some((m, e)),
+                Some((b, be)) => {
+                    if self.less(s, (m, e), (b, be))? {
+                        Some((m, e))
+                    } else {
+                        Some((b, be))
+                    }
+                }
+            };
+        }
+        let (choice, est) = best.unwrap_or((Choice::Nothing, approx(self.g.walk_cost)));
+        self.choices[idx] = Some(choice);
+        self.est[idx] = est;
+        Ok(())
+    }
+
+    /// Whether move `a` costs less than move `b` in state `s`, in decimal terms (estimates
+    /// decide when they are far enough apart).
+    fn less(&mut self, s: State, a: (Choice, f64), b: (Choice, f64)) -> Result<bool, Overflow> {
+        let d = a.1 - b.1;
+        if d.is_finite() {
+            if d < -self.tolerance {
+                return Ok(true);
+            }
+            if d > self.tolerance {
+                return Ok(false);
+            }
+        }
+        Ok(self.exact_q(s, a.0)? < self.exact_q(s, b.0)?)
+    }
+
+    fn estimate_v(&self, s: State) -> f64 {
+        self.est[self.g.state_index(s)]
+    }
+
+    /// The estimated expected cost of move `m` in state `s`; `NaN` when the estimate cannot be
+    /// trusted to follow the decimal path (decimal then decides).
+    fn estimate_q(&self, s: State, m: Choice) -> f64 {
+        let g = self.g;
+        match m {
+            Choice::Accept => g
+                .standing
+                .as_ref()
+                .map_or(f64::NAN, |b| approx(b.accept_cost[s.round])),
+            Choice::Nothing => approx(g.walk_cost),
+            Choice::Offer(i) => {
+                let c = &g.candidates[i];
+                let t = g.rounds[s.round];
+                let a = g.acceptance_est(s, i);
+                let fairness = approx(c.fairness);
+                let rest = 1.0 - a;
+                let walked = rest * (1.0 - approx(t.patience)) * (1.0 - fairness);
+                let kept = (fairness - approx(t.decay)).clamp(0.0, 1.0);
+                let cv = approx(g.customer_value);
+                let settled = approx(c.proposal.cost) + cv * (1.0 - kept);
+                let next = |st: State| {
+                    if st.round < self.depth {
+                        self.estimate_v(st)
+                    } else {
+                        approx(g.stalemate_cost)
+                    }
+                };
+                let keep = next(g.after_counter(s, i, true));
+                let cont = if s.table == OnTable::Gone {
+                    keep
+                } else {
+                    let w = approx(g.withdraws);
+                    (1.0 - w) * keep + w * next(g.after_counter(s, i, false))
+                };
+                let cont = cont + cv * approx(g.countered) * (1.0 - fairness);
+                a * settled + walked * approx(g.walk_cost) + (rest - walked) * cont
+            }
+        }
+    }
+
+    /// The decimal value of state `s` (its choice must be made).
+    fn exact_v(&mut self, s: State) -> Result<Money, Overflow> {
+        if s.round >= self.depth {
+            return Ok(self.g.stalemate_cost);
+        }
+        let idx = self.g.state_index(s);
+        if let Some(v) = self.exact_v.get(&idx) {
+            return Ok(*v);
+        }
+        self.ensure(s)?;
+        let choice = self.choices[idx].unwrap_or(Choice::Nothing);
+        let v = self.exact_q(s, choice)?;
+        self.exact_v.insert(idx, v);
+        Ok(v)
+    }
+
+    /// The decimal expected cost of move `m` in state `s`, playing best afterwards.
+    fn exact_q(&mut self, s: State, m: Choice) -> Result<Money, Overflow> {
+        let key = (self.g.state_index(s), m);
+        if let Some(v) = self.exact_q.get(&key) {
+            return Ok(*v);
+        }
+        let g = self.g;
+        let v = match m {
+            Choice::Accept => match &g.standing {
+                Some(b) => b.accept_cost[s.round],
+                None => g.walk_cost,
+            },
+            Choice::Nothing => g.walk_cost,
+            Choice::Offer(i) => {
+                let c = &g.candidates[i];
+                let t = g.rounds[s.round];
+                let a = self.acc(s, i)?;
+                let keep = self.exact_v(g.after_counter(s, i, true))?;
+                let cont = if s.table == OnTable::Gone {
+                    keep
+                } else {
+                    let gone = self.exact_v(g.after_counter(s, i, false))?;
+                    (Decimal::ONE - g.withdraws)
+                        .mul_or(keep, "expected cost")?
+                        .add_or(g.withdraws.mul_or(gone, "expected cost")?, "expected cost")?
+                };
+                offer_cost(c, a, t, g, cont)?
+            }
+        };
+        self.exact_q.insert(key, v);
+        Ok(v)
+    }
+
+    /// The tolerance of the estimates: a share of the largest figure in the tree; `None`
+    /// when a figure is too large, or a chance out of range, for estimates to be safe.
+    fn tolerance(&self) -> Option<f64> {
+        let g = self.g;
+        let unit = crate::fast::in_unit;
+        if !g
+            .candidates
+            .iter()
+            .all(|c| unit(c.acceptance) && unit(c.fairness))
+            || !g.rounds.iter().all(|t| unit(t.patience) && unit(t.decay))
+            || !unit(g.withdraws)
+            || !unit(g.refusal)
+            || g.upper.is_some_and(|u| !unit(u.prior))
+            || g.refused.is_some_and(|r| !unit(r.prior))
+        {
+            return None;
+        }
+        // Every expected cost is a probability-weighted mix of settled costs (a direct cost
+        // and a share of the customer), the walk-away and the stalemate, plus the goodwill of
+        // a counter per round, plus (for tie-group members) a difference of direct costs.
+        let max_cost = g
+            .candidates
+            .iter()
+            .map(|c| approx(c.proposal.cost).abs())
+            .chain(
+                g.standing
+                    .iter()
+                    .flat_map(|b| b.accept_cost.iter().map(|x| approx(*x).abs())),
+            )
+            .fold(0f64, f64::max);
+        let cv = approx(g.customer_value).abs();
+        let largest = (max_cost + cv)
+            .max(approx(g.walk_cost).abs())
+            .max(approx(g.stalemate_cost).abs())
+            + self.depth as f64 * (cv * approx(g.countered)).abs()
+            + 2.0 * max_cost;
+        (largest.is_finite() && largest < APPROX_LIMIT).then_some(largest * APPROX_SHARE)
+    }
+}
+
+/// The expected cost of offering candidate `c` with chance of acceptance `a` in a round with
+/// terms `t`, given the expected cost `cont` of playing on after a counter.
+fn offer_cost(
+    c: &Candidate,
+    a: Decimal,
+    t: RoundTerms,
+    g: &Game,
+    cont: Money,
+) -> Result<Money, Overflow> {
+    let r = Replies::new(a, t.patience, c.fairness);
+    let kept = (c.fairness - t.decay).clamp(Decimal::ZERO, Decimal::ONE);
+    let settled = c.proposal.cost.add_or(
+        g.customer_value
+            .mul_or(Decimal::ONE - kept, "relationship loss")?,
+        "settled cost",
+    )?;
+    let next = cont.add_or(
+        c.countered_cost(g.customer_value, g.countered)?,
+        "counter cost",
+    )?;
+    r.accept
+        .mul_or(settled, "expected cost")?
+        .add_or(
+            r.walk.mul_or(g.walk_cost, "expected cost")?,
+            "expected cost",
+        )?
+        .add_or(r.counter.mul_or(next, "expected cost")?, "expected cost")
 }
 
 /// The expected cost of a tie-group member from its representative's: the same replies, so
@@ -362,213 +672,213 @@ impl Mode {
 fn tie_member_cost(
     member: &Candidate,
     rep: &Candidate,
+    accept: Decimal,
     rep_cost: Money,
 ) -> Result<Money, Overflow> {
     let extra = member
         .proposal
         .cost
         .sub_or(rep.proposal.cost, "expected cost")?;
-    rep_cost.add_or(
-        member.acceptance.mul_or(extra, "expected cost")?,
-        "expected cost",
-    )
-}
-
-/// The expected cost of offering a candidate (the representative of its tie group) in a round,
-/// given the expected cost `next` of playing best after a counter.
-fn expected_cost(
-    c: &Candidate,
-    terms: RoundTerms,
-    customer_value: Money,
-    walk_cost: Money,
-    countered: Decimal,
-    next: Money,
-) -> Result<Money, Overflow> {
-    let r = Replies::new(c.acceptance, terms.patience, c.fairness);
-    let kept = (c.fairness - terms.decay).clamp(Decimal::ZERO, Decimal::ONE);
-    let settled = c.proposal.cost.add_or(
-        customer_value.mul_or(Decimal::ONE - kept, "relationship loss")?,
-        "settled cost",
-    )?;
-    let next = next.add_or(c.countered_cost(customer_value, countered)?, "counter cost")?;
-    r.accept
-        .mul_or(settled, "expected cost")?
-        .add_or(r.walk.mul_or(walk_cost, "expected cost")?, "expected cost")?
-        .add_or(r.counter.mul_or(next, "expected cost")?, "expected cost")
+    rep_cost.add_or(accept.mul_or(extra, "expected cost")?, "expected cost")
 }
 
 impl Rollback {
     /// Rolls back the tree in a [`Mode`]. The game's candidates must be sorted by
     /// [`Candidate::perceived`] (ties by option order, then rung); it has one [`RoundTerms`]
-    /// per modelled round.
+    /// per modelled round, and a buyer's proposal, if any, has one accepting cost per round.
     pub fn solve(game: Game, mode: Mode) -> Result<Rollback, Overflow> {
-        let Game {
-            candidates,
-            rounds,
-            customer_value,
-            walk_cost,
-            stalemate_cost,
-            countered,
-        } = game;
-        let n = candidates.len();
-        let depth = rounds.len();
-        let mut floor = vec![0usize; n];
-        for i in 1..n {
-            floor[i] = if order(candidates[i].perceived, candidates[i - 1].perceived).is_eq() {
-                floor[i - 1]
-            } else {
-                i
-            };
-        }
-        // Candidates of equal value to the buyer get the same replies, fairness and floor; they
-        // differ only in direct cost. Each tie group's cheapest member (the earliest among
-        // equals) is rolled back in full; the others follow from it:
-        // Q(k, i) = Q(k, rep) + accept × (cost_i − cost_rep).
+        let n = game.candidates.len();
+        let depth = game.rounds.len();
+        // Candidates of equal value to the buyer get the same replies, fairness and bounds;
+        // they differ only in direct cost. Each tie group's cheapest member (the earliest among
+        // equals) is rolled back in full; the others follow from it.
         let mut rep = vec![0usize; n];
         let mut start = 0;
         while start < n {
-            let end = (start + 1..n).find(|&i| floor[i] != start).unwrap_or(n);
-            let cost = |i: usize| candidates[i].proposal.cost;
+            let end = (start + 1..n)
+                .find(|&i| {
+                    !order(
+                        game.candidates[i].perceived,
+                        game.candidates[start].perceived,
+                    )
+                    .is_eq()
+                })
+                .unwrap_or(n);
+            let cost = |i: usize| game.candidates[i].proposal.cost;
             let r = (start..end)
                 .min_by(|&a, &b| order(cost(a), cost(b)).then(a.cmp(&b)))
                 .unwrap_or(start);
             rep[start..end].fill(r);
             start = end;
         }
-        let mut s = Solver {
-            candidates: &candidates,
-            rounds: &rounds,
-            floor: &floor,
-            rep: &rep,
-            customer_value,
-            walk_cost,
-            stalemate_cost,
-            countered,
-            n,
-            estimate: Vec::new(),
-            tolerance: f64::INFINITY,
-            exact: vec![None; depth * n],
-            best: Cow::Owned(vec![vec![0usize; n]; depth]),
-        };
-        let estimated = mode.estimate && s.estimate_all()?;
-        if !estimated {
-            s.tolerance = f64::INFINITY;
-            for k in (0..depth).rev() {
-                s.choose(k)?;
-            }
+        if let Some(b) = &game.standing
+            && b.accept_cost.len() < depth
+        {
+            return Err(Overflow {
+                what: "accepting cost per round",
+            });
         }
-        let opening = match s.best.first().and_then(|b| b.first()) {
-            Some(&i) => Some((i, s.exact(0, i)?)),
-            None => None,
-        };
-        let mut by_remedy = [None; 6];
-        if depth > 0 && (mode.per_option || !estimated) {
-            for &remedy in Remedy::ALL.iter() {
-                by_remedy[remedy.index()] = s.cheapest(|c| c.proposal.remedy == remedy)?;
+        let (choices, root, by_remedy) = {
+            let mut s = Solver {
+                g: &game,
+                rep: &rep,
+                n,
+                depth,
+                est: vec![f64::NAN; game.states()],
+                choices: vec![None; game.states()],
+                tolerance: f64::INFINITY,
+                exact_v: HashMap::new(),
+                exact_q: HashMap::new(),
+                accept: HashMap::new(),
+            };
+            if mode.estimate
+                && let Some(t) = s.tolerance()
+            {
+                s.tolerance = t;
             }
-        }
-        let best = s.best.into_owned();
+            let mut root = None;
+            let mut by_remedy = [None; 6];
+            if depth > 0 {
+                let r = game.root();
+                s.ensure(r)?;
+                let choice = s.choices[game.state_index(r)].unwrap_or(Choice::Nothing);
+                root = Some((choice, s.exact_v(r)?));
+                if mode.per_option || !s.tolerance.is_finite() {
+                    for &remedy in Remedy::ALL.iter() {
+                        by_remedy[remedy.index()] = best_of_remedy(&mut s, r, remedy)?;
+                    }
+                }
+            }
+            (s.choices, root, by_remedy)
+        };
         Ok(Rollback {
-            candidates,
-            floor,
-            rounds,
-            customer_value,
-            walk_cost,
-            stalemate_cost,
-            countered,
-            best,
+            game,
             rep,
-            opening,
+            choices,
+            root,
             by_remedy,
         })
     }
 
-    /// The game this tree was rolled back from (to solve it again, changed or in another mode).
-    pub fn game(&self) -> Game {
-        Game {
-            candidates: self.candidates.clone(),
-            rounds: self.rounds.clone(),
-            customer_value: self.customer_value,
-            walk_cost: self.walk_cost,
-            stalemate_cost: self.stalemate_cost,
-            countered: self.countered,
+    /// The candidates.
+    pub fn candidates(&self) -> &[Candidate] {
+        &self.game.candidates
+    }
+
+    /// The per-round figures.
+    pub fn rounds(&self) -> &[RoundTerms] {
+        &self.game.rounds
+    }
+
+    /// The best move at the root and its expected cost, if any round is modelled.
+    pub fn best_root(&self) -> Option<(Choice, Money)> {
+        self.root
+    }
+
+    /// The best offer at the root and its expected cost, when the best move is an offer.
+    pub fn best_opening(&self) -> Option<(usize, Money)> {
+        match self.root {
+            Some((Choice::Offer(i), e)) => Some((i, e)),
+            _ => None,
         }
     }
 
-    /// The best opening offer and its expected cost, if there is any candidate.
-    pub fn best_opening(&self) -> Option<(usize, Money)> {
-        self.opening
-    }
-
-    /// The best offer of one option in the first round and its expected cost.
+    /// The best offer of one option at the root and its expected cost.
     pub fn best_of(&self, remedy: Remedy) -> Option<(usize, Money)> {
         self.by_remedy[remedy.index()]
     }
 
-    /// The decimal expected cost of offering candidate `i` in round `k`, playing best
-    /// afterwards, worked out along the best path (one step per later round). Past the last
-    /// modelled round, every offer ends in the stalemate.
-    pub fn expected(&self, k: usize, i: usize) -> Result<Money, Overflow> {
-        if k >= self.rounds.len() {
-            return Ok(self.stalemate_cost);
+    /// The choice the rollback made in a state it reached.
+    pub fn choice(&self, s: State) -> Option<Choice> {
+        if s.round >= self.game.rounds.len() {
+            return None;
         }
-        // The solver's own step, over the finished choices.
-        let n = self.candidates.len();
-        Solver {
-            candidates: &self.candidates,
-            rounds: &self.rounds,
-            floor: &self.floor,
-            rep: &self.rep,
-            customer_value: self.customer_value,
-            walk_cost: self.walk_cost,
-            stalemate_cost: self.stalemate_cost,
-            countered: self.countered,
-            n,
-            estimate: Vec::new(),
-            tolerance: f64::INFINITY,
-            exact: vec![None; self.rounds.len() * n],
-            best: Cow::Borrowed(&self.best),
-        }
-        .exact(k, i)
+        self.choices
+            .get(self.game.state_index(s))
+            .copied()
+            .flatten()
     }
 
-    /// The offers on the best path if the buyer keeps countering: one per modelled round.
-    pub fn plan_from(&self, first: usize) -> Vec<usize> {
-        let mut path = vec![first];
+    /// The chance the buyer accepts candidate `i` offered now.
+    pub fn acceptance(&self, i: usize) -> Result<Decimal, Overflow> {
+        self.game.acceptance(self.game.root(), i)
+    }
+
+    /// The decimal expected cost of move `m` in state `s`, playing best afterwards. Past the
+    /// last modelled round every state ends in the stalemate.
+    pub fn expected_in(&self, s: State, m: Choice) -> Result<Money, Overflow> {
+        if s.round >= self.game.rounds.len() {
+            return Ok(self.game.stalemate_cost);
+        }
+        let mut solver = Solver {
+            g: &self.game,
+            rep: &self.rep,
+            n: self.game.candidates.len(),
+            depth: self.game.rounds.len(),
+            est: vec![f64::NAN; self.game.states()],
+            choices: self.choices.clone(),
+            tolerance: f64::INFINITY,
+            exact_v: HashMap::new(),
+            exact_q: HashMap::new(),
+            accept: HashMap::new(),
+        };
+        match m {
+            Choice::Offer(i) if self.rep[i] != i => {
+                let r = self.rep[i];
+                let a = solver.acc(s, r)?;
+                let rep_cost = solver.exact_q(s, Choice::Offer(r))?;
+                tie_member_cost(
+                    &self.game.candidates[i],
+                    &self.game.candidates[r],
+                    a,
+                    rep_cost,
+                )
+            }
+            m => solver.exact_q(s, m),
+        }
+    }
+
+    /// The decimal expected cost of offering candidate `i` now, playing best afterwards.
+    pub fn expected(&self, i: usize) -> Result<Money, Overflow> {
+        self.expected_in(self.game.root(), Choice::Offer(i))
+    }
+
+    /// The moves on the best path if the buyer keeps turning our offers down and keeps its
+    /// proposal on the table: the first move, then one per later round until the path accepts
+    /// the buyer's proposal or has nothing left to offer.
+    pub fn plan_from(&self, first: usize) -> Vec<Choice> {
+        let mut path = vec![Choice::Offer(first)];
+        let mut s = self.game.root();
         let mut at = first;
-        for k in 1..self.rounds.len() {
-            at = self.best[k][self.floor[at]];
-            path.push(at);
+        loop {
+            s = self.game.after_counter(s, at, true);
+            match self.choice(s) {
+                Some(Choice::Offer(i)) => {
+                    path.push(Choice::Offer(i));
+                    at = i;
+                }
+                Some(Choice::Accept) => {
+                    path.push(Choice::Accept);
+                    break;
+                }
+                _ => break,
+            }
         }
         path
     }
 
     /// The tree as a graph. With `full`, every branch is expanded (exponential: for checks on
-    /// small trees); otherwise only the best path's counters are expanded and other counters
-    /// are leaves valued at their rolled-back cost.
-    ///
-    /// `root_moves` are the root's other moves (accepting the buyer's proposal, rejecting),
-    /// each a leaf at its expected cost, so the root's value is the advice's expected cost.
-    pub fn graph(
-        &self,
-        full: bool,
-        root_moves: &[(RootMove, Money)],
-    ) -> Result<TreeGraph, Overflow> {
+    /// small trees); otherwise only the best path's states are expanded and other states are
+    /// leaves valued at their rolled-back cost.
+    pub fn graph(&self, full: bool) -> Result<TreeGraph, Overflow> {
         let mut g = DiGraph::new();
+        let root_state = self.game.root();
         let root = g.add_node(Node::Decision {
-            round: 0,
-            floor: None,
+            state: root_state,
             entry: Decimal::ZERO,
         });
-        for (m, cost) in root_moves {
-            let leaf = g.add_node(Node::Leaf {
-                what: LeafKind::Root(*m),
-                cost: *cost,
-            });
-            g.add_edge(root, leaf, Edge::Root(*m));
-        }
         let mut tree = TreeGraph { graph: g, root };
-        self.expand(&mut tree, root, 0, 0, full, true)?;
+        self.expand(&mut tree, root, root_state, full, true)?;
         Ok(tree)
     }
 
@@ -576,25 +886,46 @@ impl Rollback {
         &self,
         tree: &mut TreeGraph,
         at: NodeIndex,
-        k: usize,
-        floor: usize,
+        s: State,
         full: bool,
         on_path: bool,
     ) -> Result<(), Overflow> {
-        let best_here = self.best[k].get(floor).copied();
-        for i in floor..self.candidates.len() {
-            let c = &self.candidates[i];
+        let g = &self.game;
+        let best_here = self.choice(s);
+        if s.table == OnTable::Open
+            && let Some(b) = &g.standing
+        {
+            let leaf = tree.graph.add_node(Node::Leaf {
+                what: LeafKind::AcceptedProposal,
+                cost: b.accept_cost[s.round],
+            });
+            tree.graph.add_edge(at, leaf, Edge::Accept);
+        }
+        let offers: Vec<usize> = (0..g.candidates.len())
+            .filter(|&i| g.allowed(s, i))
+            .collect();
+        if offers.is_empty() && !(s.table == OnTable::Open && g.standing.is_some()) {
+            let leaf = tree.graph.add_node(Node::Leaf {
+                what: LeafKind::NoOffer,
+                cost: g.walk_cost,
+            });
+            tree.graph.add_edge(at, leaf, Edge::Nothing);
+        }
+        for i in offers {
+            let c = &g.candidates[i];
+            let t = g.rounds[s.round];
+            let a = g.acceptance(s, i)?;
             let chance = tree.graph.add_node(Node::Chance {
-                round: k,
+                state: s,
                 candidate: i,
-                expected: self.expected(k, i)?,
+                expected: self.expected_in(s, Choice::Offer(i))?,
             });
             tree.graph
                 .add_edge(at, chance, Edge::Offer { candidate: i });
-            let r = Replies::new(c.acceptance, self.rounds[k].patience, c.fairness);
-            let kept = (c.fairness - self.rounds[k].decay).clamp(Decimal::ZERO, Decimal::ONE);
+            let r = Replies::new(a, t.patience, c.fairness);
+            let kept = (c.fairness - t.decay).clamp(Decimal::ZERO, Decimal::ONE);
             let settled = c.proposal.cost.add_or(
-                self.customer_value
+                g.customer_value
                     .mul_or(Decimal::ONE - kept, "relationship loss")?,
                 "settled cost",
             )?;
@@ -612,7 +943,7 @@ impl Rollback {
             );
             let walk = tree.graph.add_node(Node::Leaf {
                 what: LeafKind::Walked,
-                cost: self.walk_cost,
+                cost: g.walk_cost,
             });
             tree.graph.add_edge(
                 chance,
@@ -622,33 +953,54 @@ impl Rollback {
                     p: r.walk,
                 },
             );
-            let entry = c.countered_cost(self.customer_value, self.countered)?;
-            let counter = if k + 1 >= self.rounds.len() {
-                tree.graph.add_node(Node::Leaf {
-                    what: LeafKind::Stalemate,
-                    cost: self.stalemate_cost.add_or(entry, "counter cost")?,
+            let entry = c.countered_cost(g.customer_value, g.countered)?;
+            let on_best = on_path && best_here == Some(Choice::Offer(i));
+            let expand_here = full || on_best;
+            let branch = |tree: &mut TreeGraph, next: State| -> Result<NodeIndex, Overflow> {
+                Ok(if next.round >= g.rounds.len() {
+                    tree.graph.add_node(Node::Leaf {
+                        what: LeafKind::Stalemate,
+                        cost: g.stalemate_cost.add_or(entry, "counter cost")?,
+                    })
+                } else if expand_here {
+                    let d = tree.graph.add_node(Node::Decision { state: next, entry });
+                    self.expand(tree, d, next, full, on_best)?;
+                    d
+                } else {
+                    let m = self.choice(next).unwrap_or(Choice::Nothing);
+                    let v = self.expected_in(next, m)?;
+                    tree.graph.add_node(Node::Leaf {
+                        what: LeafKind::Continued,
+                        cost: v.add_or(entry, "counter cost")?,
+                    })
                 })
-            } else if full || (on_path && best_here == Some(i)) {
-                let d = tree.graph.add_node(Node::Decision {
-                    round: k + 1,
-                    floor: Some(i),
-                    entry,
-                });
-                self.expand(
-                    tree,
-                    d,
-                    k + 1,
-                    self.floor[i],
-                    full,
-                    on_path && best_here == Some(i),
-                )?;
-                d
+            };
+            let counter = if s.table == OnTable::Gone {
+                branch(tree, g.after_counter(s, i, true))?
             } else {
-                let v = self.expected(k + 1, self.best[k + 1][self.floor[i]])?;
-                tree.graph.add_node(Node::Leaf {
-                    what: LeafKind::Continued,
-                    cost: v.add_or(entry, "counter cost")?,
-                })
+                let split = tree.graph.add_node(Node::Withdrawal {
+                    state: s,
+                    candidate: i,
+                });
+                let keeps = branch(tree, g.after_counter(s, i, true))?;
+                let gone = branch(tree, g.after_counter(s, i, false))?;
+                tree.graph.add_edge(
+                    split,
+                    keeps,
+                    Edge::Proposal {
+                        withdrawn: false,
+                        p: Decimal::ONE - g.withdraws,
+                    },
+                );
+                tree.graph.add_edge(
+                    split,
+                    gone,
+                    Edge::Proposal {
+                        withdrawn: true,
+                        p: g.withdraws,
+                    },
+                );
+                split
             };
             tree.graph.add_edge(
                 chance,
@@ -663,35 +1015,80 @@ impl Rollback {
     }
 }
 
+/// The best offer of `remedy` in state `s`, tie-group members included, with its decimal cost.
+fn best_of_remedy(
+    s: &mut Solver<'_>,
+    st: State,
+    remedy: Remedy,
+) -> Result<Option<(usize, Money)>, Overflow> {
+    let g = s.g;
+    let mut best: Option<(usize, f64)> = None;
+    for i in 0..s.n {
+        let c = &g.candidates[i];
+        if c.proposal.remedy != remedy || !g.allowed(st, i) {
+            continue;
+        }
+        let r = s.rep[i];
+        let est = if s.tolerance.is_finite() {
+            let a = g.acceptance_est(st, i);
+            s.estimate_q(st, Choice::Offer(r))
+                + a * (approx(c.proposal.cost) - approx(g.candidates[r].proposal.cost))
+        } else {
+            f64::NAN
+        };
+        best = match best {
+            None => Some((i, est)),
+            Some((b, be)) => {
+                let d = est - be;
+                let less = if d.is_finite() && d < -s.tolerance {
+                    true
+                } else if d.is_finite() && d > s.tolerance {
+                    false
+                } else {
+                    member_cost(s, st, i)? < member_cost(s, st, b)?
+                };
+                if less { Some((i, est)) } else { Some((b, be)) }
+            }
+        };
+    }
+    best.map(|(i, _)| member_cost(s, st, i).map(|e| (i, e)))
+        .transpose()
+}
+
+fn member_cost(s: &mut Solver<'_>, st: State, i: usize) -> Result<Money, Overflow> {
+    let r = s.rep[i];
+    let rep_cost = s.exact_q(st, Choice::Offer(r))?;
+    if r == i {
+        return Ok(rep_cost);
+    }
+    let a = s.acc(st, r)?;
+    tie_member_cost(&s.g.candidates[i], &s.g.candidates[r], a, rep_cost)
+}
+
 /// A buyer's reply.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Reply {
     /// The buyer accepts.
     Accept,
-    /// The buyer counters.
+    /// The buyer counters (turns the offer down).
     Counter,
     /// The buyer walks away.
     Walk,
 }
 
-/// A root move outside the offer ladder.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RootMove {
-    /// Accept the buyer's standing proposal.
-    AcceptProposal,
-}
-
 /// What a leaf stands for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LeafKind {
-    /// A root move valued at its expected cost.
-    Root(RootMove),
+    /// We accept the buyer's proposal.
+    AcceptedProposal,
     /// The buyer accepted: direct cost plus relationship loss.
     Settled,
     /// The buyer walked away.
     Walked,
     /// Still countering after the last modelled round.
     Stalemate,
+    /// Nothing left to offer: no deal.
+    NoOffer,
     /// A branch off the best path, collapsed to its rolled-back value.
     Continued,
 }
@@ -699,23 +1096,28 @@ pub enum LeafKind {
 /// A node of the negotiation tree.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Node {
-    /// The seller chooses; offers must be worth at least the candidate `floor`.
+    /// The seller chooses.
     Decision {
-        /// The round, from 0.
-        round: usize,
-        /// The candidate whose value the next offer must at least match.
-        floor: Option<usize>,
+        /// The state.
+        state: State,
         /// Goodwill already lost by the counter that led here.
         entry: Money,
     },
     /// The buyer answers candidate `candidate`; `expected` is its rolled-back cost.
     Chance {
-        /// The round, from 0.
-        round: usize,
-        /// Index into [`Rollback::candidates`].
+        /// The state the offer is made in.
+        state: State,
+        /// Index into the candidates.
         candidate: usize,
         /// Its rolled-back cost.
         expected: Money,
+    },
+    /// After a counter, the buyer keeps or withdraws its proposal.
+    Withdrawal {
+        /// The state the countered offer was made in.
+        state: State,
+        /// The candidate countered.
+        candidate: usize,
     },
     /// An end of the tree.
     Leaf {
@@ -729,11 +1131,13 @@ pub enum Node {
 /// An edge of the negotiation tree.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Edge {
-    /// A root move outside the ladder.
-    Root(RootMove),
+    /// Accept the buyer's proposal.
+    Accept,
+    /// No move left.
+    Nothing,
     /// An offer of a candidate.
     Offer {
-        /// Index into [`Rollback::candidates`].
+        /// Index into the candidates.
         candidate: usize,
     },
     /// A buyer's reply with its probability.
@@ -741,6 +1145,13 @@ pub enum Edge {
         /// Which reply.
         reply: Reply,
         /// Its probability.
+        p: Decimal,
+    },
+    /// The buyer keeps or withdraws its proposal, with the probability.
+    Proposal {
+        /// Whether it withdraws it.
+        withdrawn: bool,
+        /// The probability.
         p: Decimal,
     },
 }
@@ -758,6 +1169,7 @@ impl TreeGraph {
     /// Rolls the graph back from its leaves: chance nodes take the probability-weighted sum,
     /// decision nodes the minimum. Independent of [`Rollback::solve`], so each checks the other.
     pub fn value(&self, at: NodeIndex) -> Result<Money, Overflow> {
+        use petgraph::visit::EdgeRef;
         match self.graph[at] {
             Node::Leaf { cost, .. } => Ok(cost),
             Node::Decision { entry, .. } => {
@@ -768,16 +1180,17 @@ impl TreeGraph {
                 }
                 best.unwrap_or(Decimal::ZERO).add_or(entry, "counter cost")
             }
-            Node::Chance { .. } => {
+            Node::Chance { .. } | Node::Withdrawal { .. } => {
                 let mut sum = Decimal::ZERO;
                 for e in self.graph.edges(at) {
-                    use petgraph::visit::EdgeRef;
-                    if let Edge::Reply { p, .. } = e.weight() {
-                        sum = sum.add_or(
-                            p.mul_or(self.value(e.target())?, "expected cost")?,
-                            "expected cost",
-                        )?;
-                    }
+                    let p = match e.weight() {
+                        Edge::Reply { p, .. } | Edge::Proposal { p, .. } => *p,
+                        _ => continue,
+                    };
+                    sum = sum.add_or(
+                        p.mul_or(self.value(e.target())?, "expected cost")?,
+                        "expected cost",
+                    )?;
                 }
                 Ok(sum)
             }
@@ -818,11 +1231,13 @@ impl TreeGraph {
                     self.collect(child, p, carried, out)?;
                 }
             }
-            Node::Chance { .. } => {
+            Node::Chance { .. } | Node::Withdrawal { .. } => {
                 for e in self.graph.edges(at) {
-                    if let Edge::Reply { p: q, .. } = e.weight() {
-                        self.collect(e.target(), p.mul_or(*q, "path probability")?, carried, out)?;
-                    }
+                    let q = match e.weight() {
+                        Edge::Reply { p, .. } | Edge::Proposal { p, .. } => *p,
+                        _ => continue,
+                    };
+                    self.collect(e.target(), p.mul_or(q, "path probability")?, carried, out)?;
                 }
             }
         }
@@ -852,24 +1267,35 @@ mod tests {
         }
     }
 
-    fn solve(candidates: Vec<Candidate>, exact: bool) -> Rollback {
-        let rounds = vec![
-            RoundTerms {
-                patience: Decimal::new(8, 1),
-                decay: Decimal::new(1, 2),
-            };
-            3
-        ];
-        let big = Decimal::new(10_000_000_000_000, 0);
-        let game = Game {
+    fn game(candidates: Vec<Candidate>, big: Decimal) -> Game {
+        Game {
             candidates,
-            rounds,
+            rounds: vec![
+                RoundTerms {
+                    patience: Decimal::new(8, 1),
+                    decay: Decimal::new(1, 2),
+                };
+                3
+            ],
             customer_value: big,
             walk_cost: big,
             stalemate_cost: big,
             countered: Decimal::new(1, 1),
-        };
-        Rollback::solve(game, if exact { Mode::EXACT } else { Mode::FULL }).unwrap()
+            refused: None,
+            upper: None,
+            standing: None,
+            refusal: Decimal::ONE,
+            withdraws: Decimal::new(25, 2),
+        }
+    }
+
+    fn solve(candidates: Vec<Candidate>, exact: bool) -> Rollback {
+        let big = Decimal::new(10_000_000_000_000, 0);
+        Rollback::solve(
+            game(candidates, big),
+            if exact { Mode::EXACT } else { Mode::FULL },
+        )
+        .unwrap()
     }
 
     /// Two offers whose expected costs differ in the fifteenth significant digit (one cent
@@ -879,19 +1305,20 @@ mod tests {
     fn near_ties_are_settled_in_decimal() {
         let base = Decimal::new(1_000_000_000_000_000, 2);
         let cent = Decimal::new(1, 2);
-        let half = Decimal::new(5, 1);
+        let one = Decimal::ONE;
         for (first, second) in [(base + cent, base), (base, base + cent)] {
+            // Both certain to be accepted: only their direct costs differ.
             let cands = vec![
-                candidate(Remedy::Refund, 100, first, half),
-                candidate(Remedy::Discount, 200, second, half),
+                candidate(Remedy::Refund, 100, first, one),
+                candidate(Remedy::Discount, 200, second, one),
             ];
             let fast = solve(cands.clone(), false);
             assert_eq!(fast, solve(cands, true));
             let (best, cost) = fast.best_opening().unwrap();
             let cheaper = if first < second { 0 } else { 1 };
             assert_eq!(best, cheaper, "{first} vs {second}");
-            assert_eq!(cost, fast.expected(0, cheaper).unwrap());
-            assert!(cost < fast.expected(0, 1 - cheaper).unwrap());
+            assert_eq!(cost, fast.expected(cheaper).unwrap());
+            assert!(cost < fast.expected(1 - cheaper).unwrap());
         }
     }
 
@@ -900,13 +1327,12 @@ mod tests {
     fn exact_ties_go_to_the_lower_index() {
         let cost = Decimal::new(12_345, 2);
         let cands = vec![
-            candidate(Remedy::Refund, 100, cost, Decimal::ZERO),
-            candidate(Remedy::Credit, 200, cost, Decimal::ZERO),
+            candidate(Remedy::Refund, 100, cost, Decimal::ONE),
+            candidate(Remedy::Credit, 200, cost, Decimal::ONE),
         ];
         let fast = solve(cands.clone(), false);
         assert_eq!(fast, solve(cands, true));
         assert_eq!(fast.best_opening().map(|(i, _)| i), Some(0));
-        assert_eq!(fast.best[0], vec![0, 1]);
     }
 
     /// Out-of-range figures turn estimates off; the result is the decimal one.
@@ -920,48 +1346,77 @@ mod tests {
         assert_eq!(solve(cands.clone(), false), solve(cands, true));
     }
 
-    /// The opening alone: the same best opening as the full rollback; the per-option bests
-    /// are skipped on the estimated path only, and kept (with their errors) on the decimal one.
+    /// An offer the buyer turned down keeps no chance; the next is conditional on it.
     #[test]
-    fn the_opening_alone_is_the_full_rollbacks_opening() {
-        let rounds = vec![
-            RoundTerms {
-                patience: Decimal::new(8, 1),
-                decay: Decimal::new(1, 2),
-            };
-            3
-        ];
-        let cv = Decimal::new(50_000, 0);
+    fn a_turned_down_offer_is_not_accepted_later_and_the_next_chance_is_conditional() {
         let half = Decimal::new(5, 1);
-        let both = |cands: Vec<Candidate>| {
-            let run = |mode: Mode| {
-                let game = Game {
-                    candidates: cands.clone(),
-                    rounds: rounds.clone(),
-                    customer_value: cv,
-                    walk_cost: cv,
-                    stalemate_cost: cv,
-                    countered: half,
-                };
-                Rollback::solve(game, mode).unwrap()
-            };
-            (run(Mode::FULL), run(Mode::OPENING))
-        };
-        let (full, opening) = both(vec![
-            candidate(Remedy::Refund, 100, Decimal::new(900, 0), half),
-            candidate(Remedy::Credit, 200, Decimal::new(150, 0), half),
-            candidate(Remedy::Discount, 300, Decimal::new(300, 0), half),
-        ]);
-        assert!(full.best_opening().is_some());
-        assert_eq!(opening.best_opening(), full.best_opening());
-        assert_eq!(opening.best, full.best);
-        assert!(full.best_of(Remedy::Refund).is_some());
-        assert!(Remedy::ALL.iter().all(|r| opening.best_of(*r).is_none()));
-        // An acceptance out of range turns estimates off: everything is worked out.
-        let (full, opening) = both(vec![
-            candidate(Remedy::Refund, 100, Decimal::ONE, Decimal::new(3, 0)),
-            candidate(Remedy::Discount, 200, Decimal::TWO, Decimal::ONE),
-        ]);
-        assert_eq!(opening, full);
+        let cands = vec![
+            candidate(
+                Remedy::Discount,
+                100,
+                Decimal::from(100),
+                Decimal::new(2, 1),
+            ),
+            candidate(Remedy::Discount, 200, Decimal::from(200), half),
+            candidate(
+                Remedy::Discount,
+                300,
+                Decimal::from(300),
+                Decimal::new(8, 1),
+            ),
+        ];
+        let mut g = game(cands, Decimal::from(1000));
+        g.refused = Some(g.candidates[0].point());
+        let root = g.root();
+        assert!(!g.allowed(root, 0), "the refused offer is not made again");
+        // (0.5 − 0.2) / (1 − 0.2) = 0.375
+        assert_eq!(g.acceptance(root, 1).unwrap(), Decimal::new(375, 3));
+        // Half as sure: (0.5 − 0.1) / (1 − 0.1)
+        g.refusal = half;
+        assert_eq!(
+            g.acceptance(root, 1).unwrap(),
+            (Decimal::new(4, 1) / Decimal::new(9, 1)).round_dp(ACCEPT_DP)
+        );
+    }
+
+    /// The buyer's proposal bounds its reservation value: an offer worth as much is certain,
+    /// and no offer costing more than accepting it is made while it is open.
+    #[test]
+    fn the_buyers_proposal_bounds_the_belief_and_the_offers() {
+        let cands = vec![
+            candidate(Remedy::Credit, 150, Decimal::from(60), Decimal::new(3, 1)),
+            candidate(Remedy::Refund, 150, Decimal::from(150), Decimal::new(3, 1)),
+            candidate(
+                Remedy::Discount,
+                250,
+                Decimal::from(250),
+                Decimal::new(6, 1),
+            ),
+        ];
+        let mut g = game(cands, Decimal::from(1000));
+        // A customer worth nothing: only direct costs count.
+        g.customer_value = Decimal::ZERO;
+        g.upper = Some(Point {
+            value: Decimal::from(150),
+            prior: Decimal::new(3, 1),
+        });
+        g.standing = Some(BuyerProposal {
+            proposal: candidate(Remedy::Refund, 150, Decimal::from(150), Decimal::new(3, 1))
+                .proposal,
+            open: true,
+            accept_cost: vec![Decimal::from(160); 3],
+        });
+        let root = g.root();
+        assert_eq!(root.table, OnTable::Open);
+        assert_eq!(g.acceptance(root, 0).unwrap(), Decimal::ONE);
+        assert!(g.allowed(root, 0), "the same value for less: a credit");
+        assert!(
+            !g.allowed(root, 1) && !g.allowed(root, 2),
+            "costs as much or more"
+        );
+        let rb = Rollback::solve(g.clone(), Mode::FULL).unwrap();
+        assert_eq!(rb, Rollback::solve(g, Mode::EXACT).unwrap());
+        // A credit of the same value, certain to be accepted at 60, beats accepting at 160.
+        assert_eq!(rb.best_root().map(|(c, _)| c), Some(Choice::Offer(0)));
     }
 }

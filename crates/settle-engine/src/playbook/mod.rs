@@ -319,6 +319,11 @@ pub struct BuyerModel {
     pub dispute: Param,
     /// Share of the unpaid balance the buyer withholds when it walks away.
     pub withhold: Param,
+    /// How sure an offer the buyer turned down makes us that its reservation value lies above
+    /// it: 1, certain (the prior below it is ruled out); less, that share of it is.
+    pub refusal: Param,
+    /// The chance the buyer withdraws its proposal when we counter it (seed 001).
+    pub withdraws: Param,
 }
 
 /// The shape of the negotiation tree.

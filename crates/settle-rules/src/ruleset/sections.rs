@@ -630,6 +630,54 @@ impl Builder {
             w.finish(&["award", "dispute", "withhold"], "[buyer.walkaway]", sink);
             Some((award?, dispute?, withhold?))
         });
+        // `[buyer.belief]` came with the belief about the buyer: a rule set written before it
+        // reads a turned-down offer as certain (refusal 1) and no withdrawals (0).
+        let belief = match t.take("belief") {
+            Some((k, n)) => Table::of(n, "buyer.belief", k.span.clone(), sink).and_then(|mut b| {
+                let refusal = self.param(
+                    &mut b,
+                    "refusal",
+                    "how sure a turned-down offer makes us that the buyer wants more (1: certain)",
+                    read::unit,
+                    sink,
+                );
+                let withdraws = self.param(
+                    &mut b,
+                    "withdraws",
+                    "chance the buyer withdraws its proposal when we counter it",
+                    read::unit,
+                    sink,
+                );
+                b.finish(&["refusal", "withdraws"], "[buyer.belief]", sink);
+                Some((refusal?, withdraws?))
+            }),
+            None => {
+                let mut unset = |name: &str, doc: &str, value: Decimal| {
+                    let saved = self.kind.replace(RuleKind::Parameter);
+                    let rule = self.register(
+                        format!("buyer.belief.{name}"),
+                        key.span.clone(),
+                        format!("{doc} (not set: {value})"),
+                        None,
+                        sink,
+                    );
+                    self.kind = saved;
+                    Param { value, rule }
+                };
+                Some((
+                    unset(
+                        "refusal",
+                        "how sure a turned-down offer makes us that the buyer wants more",
+                        Decimal::ONE,
+                    ),
+                    unset(
+                        "withdraws",
+                        "chance the buyer withdraws its proposal when we counter it",
+                        Decimal::ZERO,
+                    ),
+                ))
+            }
+        };
         t.finish(
             &[
                 "fair_weight",
@@ -640,6 +688,7 @@ impl Builder {
                 "days_per_round",
                 "appeal",
                 "walkaway",
+                "belief",
             ],
             "[buyer]",
             sink,
@@ -653,6 +702,7 @@ impl Builder {
             Some(d),
             Some(ap),
             Some((aw, di, wi)),
+            Some((refusal, withdraws)),
         ) = (
             fair_weight,
             by_ask,
@@ -662,6 +712,7 @@ impl Builder {
             days,
             appeal,
             walk,
+            belief,
         ) {
             self.buyer = Some(BuyerModel {
                 fair_weight: fw,
@@ -677,6 +728,8 @@ impl Builder {
                 award: aw,
                 dispute: di,
                 withhold: wi,
+                refusal,
+                withdraws,
             });
         }
     }

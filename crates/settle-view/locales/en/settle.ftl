@@ -136,12 +136,17 @@ kind-late-delivery = late_delivery
 kind-wrong-spec = wrong_spec
 kind-documents = documents
 kind-safety = safety
+list-separator = {"; "}
 a-manager = a manager
 
 ## advise
 
 advice-claim = Claim        { $claim } ({ $kind }), { $customer } asks { $ask } as { $remedy }
-advice-bottom-line = Bottom line  { $amount }: the most to pay: beyond it, granting the full ask, rejecting or letting the buyer walk away costs less
+advice-bottom-line = Bottom line  { $why }
+advice-buyer = The buyer    { $parts }
+belief-above = wants more than { $amount } (it turned that down)
+belief-at-most = would take { $amount } (its proposal)
+belief-pace = concedes { $share } of the gap per round
 advice-responsible = Responsible  seller { $seller }, buyer { $buyer }, carrier { $carrier }{ $unclear ->
     [yes] {" "}(unclear)
    *[no] {""}
@@ -152,7 +157,10 @@ advice-options = Options
 advice-why-not = Why not
 advice-rule = rule { $ids }
 advice-plan = Plan if the buyer counters
-advice-plan-step = round { $round }: offer { $offer } (costs { $cost })
+advice-plan-step = round { $round }: { $accepting ->
+    [yes] accept the buyer's proposal,
+   *[no] offer
+} { $offer } (costs { $cost })
 advice-warnings = Warnings
 advice-rules-behind = Rules behind the figures
 advice-rule-set = Rule set { $rules }
@@ -211,6 +219,8 @@ move-escalate-none = no offer lies within the bottom line.
 why-below-opening = worth less to the buyer than our opening offer ({ $opening }): it would low-ball the claim
 why-over-bottom-line = every offer of this option costs more than the bottom line
 why-no-value = no offer of this option has any value to the buyer here
+why-above-proposal = every offer of this option costs us at least what accepting the buyer's proposal costs ({ $cost })
+why-turned-down = the buyer has already turned down offers worth as much to it
 warning-reply-overdue = the buyer has waited { $days } days for an answer; answer within { $limit } day(s), calmly, before anything else (seed 002, step 1)
 warning-claim-above-value = the claim ({ $ask }) is above the goods' value ({ $value }): verify it before paying (seed 004)
 warning-notice-expired = notice came { $days } days after delivery, past the { $limit }-day limit: the buyer may have lost the right to rely on the defect (CISG art. 39(2))

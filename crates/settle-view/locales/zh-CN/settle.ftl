@@ -114,12 +114,17 @@ kind-late-delivery = 延迟交货
 kind-wrong-spec = 规格不符
 kind-documents = 单据问题
 kind-safety = 安全事故
+list-separator = ；
 a-manager = 经理
 
 ## advise
 
 advice-claim = 索赔          { $claim }（{ $kind }），{ $customer } 要求 { $ask }，方式：{ $remedy }
-advice-bottom-line = 底线          { $amount }：最多赔付这么多；超过它，全额满足要求、拒赔或让买方离开的代价都更低
+advice-bottom-line = 底线          最多赔付 { $why }
+advice-buyer = 买方          { $parts }
+belief-above = 想要多于 { $amount }（它拒绝了这个数）
+belief-at-most = 会接受 { $amount }（它自己的方案）
+belief-pace = 每轮让步差距的 { $share }
 advice-responsible = 责任          卖方 { $seller }，买方 { $buyer }，承运人 { $carrier }{ $unclear ->
     [yes] （尚不明确）
    *[no] {""}
@@ -130,7 +135,10 @@ advice-options = 方案
 advice-why-not = 为何不选
 advice-rule = 规则 { $ids }
 advice-plan = 买方还价时的计划
-advice-plan-step = 第 { $round } 轮：提出{ $offer }（成本 { $cost }）
+advice-plan-step = 第 { $round } 轮：{ $accepting ->
+    [yes] 接受买方的方案：
+   *[no] 提出
+}{ $offer }（成本 { $cost }）
 advice-warnings = 提醒
 advice-rules-behind = 各项数字依据的规则
 advice-rule-set = 规则集 { $rules }
@@ -189,6 +197,8 @@ move-escalate-none = 底线之内没有可行的方案。
 why-below-opening = 对买方的价值低于我方的首次报价（{ $opening }）：会显得压价
 why-over-bottom-line = 此方案的任何报价都超过底线
 why-no-value = 此方案在这里对买方没有价值
+why-above-proposal = 此方案的任何报价，成本都不低于接受买方方案的成本（{ $cost }）
+why-turned-down = 买方已经拒绝过对它价值相当的报价
 warning-reply-overdue = 买方已等待答复 { $days } 天；应在 { $limit } 天内冷静答复，先于其他一切（种子 002 第一步）
 warning-claim-above-value = 索赔金额（{ $ask }）高于货物价值（{ $value }）：赔付前先核实（种子 004）
 warning-notice-expired = 通知是在交货后 { $days } 天才发出的，超过 { $limit } 天的期限：买方可能已丧失就该缺陷主张权利的资格（CISG 第 39(2) 条）
