@@ -131,14 +131,12 @@ pub fn claims(files: &[std::path::PathBuf], format: OutputFormat) -> Result<u8> 
     })
 }
 
+/// Reply drafts, or every error that kept them from loading.
+pub type LoadedDrafts = Result<settle_view::draft::Drafts, Vec<Diagnostic>>;
+
 /// A rule set's reply drafts (`drafts/<lang>/*.j2`; the built-in ones for the built-in rules),
 /// loaded and checked, and their sources.
-pub fn load_drafts(
-    dir: Option<&Path>,
-) -> Result<(
-    Result<settle_view::draft::Drafts, Vec<Diagnostic>>,
-    Vec<SourceFile>,
-)> {
+pub fn load_drafts(dir: Option<&Path>) -> Result<(LoadedDrafts, Vec<SourceFile>)> {
     let sources = match dir {
         Some(d) => settle_rules::defaults::read_drafts(d)?,
         None => settle_rules::defaults::default_draft_sources(),

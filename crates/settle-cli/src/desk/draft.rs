@@ -47,14 +47,11 @@ pub struct Args {
 /// The drafts of a rule folder (the built-in ones when it has none), or every problem
 /// printed and `None`.
 pub fn load_drafts(dir: Option<&Path>) -> Result<Option<Drafts>> {
-    let mut sources = match dir {
-        Some(d) => settle_rules::defaults::read_drafts(d)?,
-        None => Vec::new(),
-    };
+    let (mut loaded, mut sources) = crate::check::load_drafts(dir)?;
     if sources.is_empty() {
-        sources = settle_rules::defaults::default_draft_sources();
+        (loaded, sources) = crate::check::load_drafts(None)?;
     }
-    Ok(report_drafts(Drafts::load(sources.clone()), &sources))
+    Ok(report_drafts(loaded, &sources))
 }
 
 /// Drafts, or their problems printed.
