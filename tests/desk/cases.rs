@@ -626,14 +626,15 @@ fn drafts(d: &Desk) -> Result<(), String> {
         "cabinets-wrong-size",
     ])?;
     let mut moves = std::collections::BTreeSet::new();
-    for (id, extra) in [
-        ("EX-TILES-TRANSIT", &[][..]),
-        ("EX-TILES-TRANSIT", &["--reply"][..]),
-        ("EX-001-TRIAL", &[][..]),
-        ("EX-FASTENERS-SHORT", &["--reply"][..]),
-        ("EX-004-GRINDER", &["--reply"][..]),
-        ("EX-003-BRACKETS", &["--reply"][..]),
-        ("EX-004-CABINETS", &["--reply"][..]),
+    // Each as of the day its example decides on.
+    for (id, day, extra) in [
+        ("EX-TILES-TRANSIT", "2024-03-11", &[][..]),
+        ("EX-TILES-TRANSIT", "2024-03-11", &["--reply"][..]),
+        ("EX-001-TRIAL", "2024-03-01", &[][..]),
+        ("EX-FASTENERS-SHORT", "2024-08-19", &["--reply"][..]),
+        ("EX-004-GRINDER", "2024-05-20", &["--reply"][..]),
+        ("EX-003-BRACKETS", "2024-09-16", &["--reply"][..]),
+        ("EX-004-CABINETS", "2024-07-03", &["--reply"][..]),
     ] {
         for lang in ["en", "zh-CN"] {
             let mut args = vec![
@@ -644,6 +645,8 @@ fn drafts(d: &Desk) -> Result<(), String> {
                 lang,
                 "--signature",
                 "Ana Li",
+                "--as-of",
+                day,
             ];
             args.extend_from_slice(extra);
             let json = d.ok(&[&args[..], &["--format", "json"]].concat())?;

@@ -494,7 +494,7 @@ schema! {
     claim {
         Id = "id" in Top => id: Kind::Text, Required, File, "your reference for the claim; it is quoted in all output";
         Received = "received" in Top => received: Kind::Date, Required, File, "the day the buyer raised the claim; the clock for patience and for the notice period starts here";
-        AsOf = "as_of" in Top => as_of: Kind::Date, Optional, File, "the day you are deciding. Default: the date of the last round, else `received`. Set it when time has passed since the last message: the buyer's patience and your reply deadline run on it";
+        AsOf = "as_of" in Top => as_of: Kind::Date, Optional, File, "the day you are deciding: the buyer's patience and your reply deadline run on it. `settle advise` and `explain` take `--as-of`, else this, else today; without either, the library decides on the date of the last round, else `received`";
         Currency = "currency" in Top => currency: Kind::Currency, Required, File, "the currency of every amount in the file, e.g. `USD`, `EUR`, `CNY`. Amounts are rounded in output to the currency's minor units (2 for USD, 0 for JPY, 3 for KWD)";
         CustomerName = "customer.name" in Customer => customer.name: Kind::Text, Required, File, "who the buyer is";
         CustomerRelationship = "customer.relationship" in Customer => customer.relationship: Kind::Vocab(Relationship::NAMES), Required, Claim, "how you stand with them. It sets how likely they are to order again each year, and so what keeping them is worth";
