@@ -96,7 +96,15 @@ pub fn run(
                     .rounds
                     .iter()
                     .any(|r| r.by == settle_engine::claim::Party::Seller),
-                reply_within_days: i64::from(playbook.buyer().days_per_round),
+                reply_by: {
+                    use settle_ledger::desk::{DeskLimits, claim_briefs, claim_dates, reply_by};
+                    let rounds = claim_briefs(&claim);
+                    reply_by(
+                        &claim_dates(&claim, None, &rounds),
+                        &DeskLimits::of(&playbook),
+                        claim.decision_date(),
+                    )
+                },
             };
             let ctx = settle_view::draft::DraftContext::of(&playbook, &claim, &advice, &request);
             match drafts.render(&ctx) {

@@ -193,8 +193,12 @@ impl<'a> Dates<'a> {
 
 /// A claim record's rounds in brief.
 pub fn briefs(r: &ClaimRecord) -> Vec<RoundBrief> {
-    r.claim
-        .rounds
+    claim_briefs(&r.claim)
+}
+
+/// A claim's rounds in brief.
+pub fn claim_briefs(c: &settle_engine::Claim) -> Vec<RoundBrief> {
+    c.rounds
         .iter()
         .map(|x| RoundBrief {
             by: x.by,
@@ -202,6 +206,32 @@ pub fn briefs(r: &ClaimRecord) -> Vec<RoundBrief> {
             on: x.on,
         })
         .collect()
+}
+
+/// The dates of an open claim (a claim file, or a ledger's claim with its acknowledgement).
+pub fn claim_dates<'a>(
+    c: &settle_engine::Claim,
+    acknowledged_on: Option<Date>,
+    rounds: &'a [RoundBrief],
+) -> Dates<'a> {
+    Dates {
+        closed: false,
+        received: c.received,
+        delivered: c.order.delivered,
+        claim_days: c.order.claim_days,
+        acknowledged_on,
+        rounds,
+    }
+}
+
+/// The day our reply is due on an open claim as of `today`: the desk's reply deadline, else a
+/// round's pace from today.
+pub fn reply_by(d: &Dates<'_>, limits: &DeskLimits, today: Date) -> Date {
+    desk(d, limits, today)
+        .due
+        .iter()
+        .find(|x| x.kind == DueKind::Reply)
+        .map_or_else(|| plus(today, limits.days_per_round), |x| x.by)
 }
 
 /// The days from `a` to `b`.

@@ -103,8 +103,14 @@ impl DeskView {
         }
     }
 
-    /// `Move: ours, the buyer has waited 3 days` and one line per due item.
+    /// `Move: ours, the buyer has waited 3 days` and one line per deadline of ours and per
+    /// notice limit the claim missed.
     pub fn text(&self, m: &Messages) -> String {
+        self.text_with(m, false)
+    }
+
+    /// [`DeskView::text`], with the notice limits the claim met too when `all`.
+    pub fn text_with(&self, m: &Messages, all: bool) -> String {
         let mut s = String::new();
         let _ = writeln!(
             s,
@@ -112,7 +118,8 @@ impl DeskView {
             pad(&m.text("label-move"), 12),
             turn_text(self.turn, self.waited_days, m)
         );
-        for (i, d) in self.due.iter().enumerate() {
+        let shown = self.due.iter().filter(|d| all || d.state != "met");
+        for (i, d) in shown.enumerate() {
             let label = if i == 0 {
                 m.text("label-due")
             } else {
@@ -601,7 +608,7 @@ impl ClaimShowView {
         if let Some(d) = &self.acknowledged_on {
             let _ = writeln!(s, "{}  {d}", pad(&m.text("label-acknowledged"), 12));
         }
-        s.push_str(&self.desk.text(m));
+        s.push_str(&self.desk.text_with(m, true));
         let _ = writeln!(s, "\n{}", m.text("label-rounds"));
         if self.rounds.is_empty() {
             let _ = writeln!(s, "  {}", m.text("none-yet"));

@@ -91,8 +91,8 @@ pub struct DraftRequest<'a> {
     pub rep: &'a str,
     /// We have not answered the buyer yet.
     pub first_answer: bool,
-    /// Days we promise the full reply within (the rules' `buyer.days_per_round`).
-    pub reply_within_days: i64,
+    /// The day we promise the full reply by (the desk's reply deadline).
+    pub reply_by: Date,
 }
 
 impl DraftContext {
@@ -106,7 +106,7 @@ impl DraftContext {
                 name,
                 lang: r.lang.to_string(),
                 today: r.today.to_string(),
-                reply_by: (r.today + time::Duration::days(r.reply_within_days.max(1))).to_string(),
+                reply_by: r.reply_by.max(r.today).to_string(),
                 rep: r.rep.to_string(),
                 fault: fault(advice),
                 first_answer: r.first_answer,
@@ -641,7 +641,7 @@ pub fn sample_contexts() -> Vec<DraftContext> {
                     today: claim.decision_date(),
                     rep: "Ana Li",
                     first_answer: claim.rounds.is_empty(),
-                    reply_within_days: 7,
+                    reply_by: claim.decision_date() + time::Duration::days(7),
                 };
                 out.push(DraftContext::of(&p, &claim, &advice, &r));
             }

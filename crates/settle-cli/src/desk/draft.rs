@@ -7,7 +7,9 @@ use crate::{EXIT_BAD_INPUT, EXIT_OK, OutputFormat};
 use anyhow::Result;
 use settle_engine::{Advice, Claim, Playbook};
 use settle_ledger::ClaimRecord;
-use settle_ledger::desk::{Dates, DeskLimits, DueKind, briefs, desk};
+use settle_ledger::desk::{
+    Dates, DeskLimits, DueKind, briefs, claim_briefs, claim_dates, desk, reply_by,
+};
 use settle_rules::SourceFile;
 use settle_view::draft::{DraftContext, DraftRequest, DraftView, Drafts};
 use settle_view::l10n::Messages;
@@ -94,7 +96,14 @@ pub fn write(
         today,
         rep,
         first_answer: !answered,
-        reply_within_days: DeskLimits::of(p).days_per_round,
+        reply_by: {
+            let rounds = claim_briefs(claim);
+            reply_by(
+                &claim_dates(claim, record.acknowledged_on, &rounds),
+                &DeskLimits::of(p),
+                today,
+            )
+        },
     };
     drafts.render(&DraftContext::of(p, claim, advice, &request))
 }
