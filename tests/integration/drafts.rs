@@ -227,6 +227,13 @@ fn advise_speaks_the_reps_language() {
     let o = settle(&root(), &["advise", claim, "--lang", "zh-CN"]);
     assert_eq!(o.status.code(), Some(0), "{}", whole(&o));
     assert_snapshot!("advise_text_zh", String::from_utf8_lossy(&o.stdout));
+    let o = settle(&root(), &["explain", claim, "--lang", "zh-CN"]);
+    assert_eq!(o.status.code(), Some(0), "{}", whole(&o));
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        text.starts_with("解释 EX-001-TRIAL") && text.contains("生效的成本参数"),
+        "{text}"
+    );
     // JSON is the same in every language.
     let en = settle(&root(), &["advise", claim, "--format", "json"]);
     let zh = settle(

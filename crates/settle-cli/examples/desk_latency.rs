@@ -61,7 +61,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let db = args
         .next()
         .ok_or("usage: desk_latency TARGET [COUNT] [ROUNDS]")?;
-    let count: usize = args.next().map(|c| c.parse()).transpose()?.unwrap_or(10_000);
+    let count: usize = args
+        .next()
+        .map(|c| c.parse())
+        .transpose()?
+        .unwrap_or(10_000);
     let rounds: usize = args.next().map(|c| c.parse()).transpose()?.unwrap_or(200);
     let target = Target::parse(&db)?;
     let path = concat!(
@@ -101,8 +105,18 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let r = run(
             &db,
             &[
-                "claim", "record", &id, "propose", "--by", "seller", "--remedy", "refund",
-                "--amount", &amount, "--on", "2024-10-20",
+                "claim",
+                "record",
+                &id,
+                "propose",
+                "--by",
+                "seller",
+                "--remedy",
+                "refund",
+                "--amount",
+                &amount,
+                "--on",
+                "2024-10-20",
             ],
         );
         let n = run(&db, &["claim", "next", &id, "--as-of", "2024-10-20"]);

@@ -11,6 +11,7 @@ pub fn run(
     rules: Option<&Path>,
     format: OutputFormat,
     as_of: Option<time::Date>,
+    m: &settle_view::l10n::Messages,
 ) -> Result<u8> {
     let Some(p) = rules_or_report(rules, "the rule set has errors; nothing explained")? else {
         return Ok(EXIT_BAD_INPUT);
@@ -27,7 +28,7 @@ pub fn run(
         .map_err(|e| anyhow::anyhow!("{}: {e}", claim_path.display()))?;
     let view = ExplainView::of(&p, &claim, &x);
     match format {
-        OutputFormat::Text => print!("{}", view.text()),
+        OutputFormat::Text => print!("{}", view.text_in(m)),
         OutputFormat::Json => println!("{}", serde_json::to_string_pretty(&view)?),
     }
     Ok(EXIT_OK)

@@ -256,7 +256,7 @@ fn main() -> ExitCode {
             rules,
             format,
             as_of,
-        } => explain_cmd::run(&claim, rules.as_deref(), format, as_of),
+        } => explain_cmd::run(&claim, rules.as_deref(), format, as_of, &m),
         Command::Claim {
             command: ClaimCommand::Desk(c),
         } => desk::run(c, &m),

@@ -2,7 +2,8 @@
 //! read, what it set; the costs in force; the figures; every offer weighed and why it is not
 //! the recommendation).
 
-use crate::advice::{BasisView, basis, basis_lines};
+use crate::advice::{BasisView, basis};
+use crate::l10n::Messages;
 use crate::{RuleSetRef, money, prob};
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -239,99 +240,123 @@ impl ExplainView {
         }
     }
 
-    /// The trace as a manager reads it in a terminal.
+    /// The trace as a manager reads it in a terminal, in English.
     pub fn text(&self) -> String {
+        self.text_in(&Messages::english())
+    }
+
+    /// The trace in the rep's language: the headings, verdicts, figures and offers; the rules'
+    /// ids, fields, values and the move's sentence stay as the rules and the engine state them.
+    pub fn text_in(&self, msg: &Messages) -> String {
         let m = |x: &str| money(&self.currency, x);
         let mut s = String::new();
-        let _ = writeln!(s, "Explain {} under {}", self.claim, self.rules.short());
+        let _ = writeln!(
+            s,
+            "{}",
+            msg.get(
+                "explain-head",
+                &[
+                    ("claim", self.claim.as_str().into()),
+                    ("rules", self.rules.short().into()),
+                ]
+            )
+        );
         let _ = writeln!(s, "{}", self.next.message);
         let mut section = "";
         for c in &self.consulted {
             if c.section != section {
                 section = c.section;
                 let title = match section {
-                    "responsibility" => {
-                        format!("Responsibility (hit policy {})", self.hit_policy)
-                    }
-                    "eligibility" => "Eligibility: rules that block options".to_string(),
-                    "cost adjustment" => "Cost adjustments".to_string(),
-                    "escalation" => "Escalation".to_string(),
-                    _ => "Evidence requests (made only when responsibility is unclear and the claim is material)".to_string(),
+                    "responsibility" => msg.get(
+                        "explain-section-responsibility",
+                        &[("policy", self.hit_policy.to_string().into())],
+                    ),
+                    "eligibility" => msg.text("explain-section-eligibility"),
+                    "cost adjustment" => msg.text("explain-section-cost-adjustment"),
+                    "escalation" => msg.text("explain-section-escalation"),
+                    _ => msg.text("explain-section-evidence"),
                 };
                 let _ = writeln!(s, "\n{title}");
             }
-            let verdict = match (c.matched, c.consulted) {
-                (true, true) => "MATCH",
-                (true, false) => "match (not consulted)",
-                (false, true) => "no",
-                (false, false) => "no (not consulted)",
-            };
-            let _ = writeln!(s, "  {:<6} {}  [{}]", verdict, c.id, c.at);
+            let verdict = msg.text(match (c.matched, c.consulted) {
+                (true, true) => "explain-match",
+                (true, false) => "explain-match-not-consulted",
+                (false, true) => "explain-no",
+                (false, false) => "explain-no-not-consulted",
+            });
+            let _ = writeln!(
+                s,
+                "  {} {}  [{}]",
+                crate::l10n::pad(&verdict, 6),
+                c.id,
+                c.at
+            );
             for r in &c.reads {
                 let _ = writeln!(
                     s,
-                    "           {} {} is {}   (needs {})",
+                    "           {} {}",
                     if r.passed { "✓" } else { "✗" },
-                    r.field,
-                    r.value,
-                    r.test
+                    msg.get(
+                        "explain-read",
+                        &[
+                            ("field", r.field.into()),
+                            ("value", r.value.as_str().into()),
+                            ("test", r.test.as_str().into()),
+                        ]
+                    )
                 );
             }
             if c.reads.is_empty() {
-                let _ = writeln!(s, "           always");
+                let _ = writeln!(s, "           {}", msg.text("explain-always"));
             }
             if c.matched {
                 let _ = writeln!(s, "           -> {}", c.sets);
             }
         }
-        let _ = writeln!(s, "\nCosts in force");
+        let _ = writeln!(s, "\n{}", msg.text("explain-costs"));
         for c in &self.costs {
             let _ = writeln!(s, "  {:<16} {:<8} {} [{}]", c.param, c.value, c.rule, c.at);
         }
-        let _ = writeln!(s, "\nFigures");
+        let _ = writeln!(s, "\n{}", msg.text("explain-figures"));
         let f = &self.figures;
-        for (name, v, how) in [
-            (
-                "loss basis",
-                &f.loss_basis,
-                "the ask, capped at costs.foreseeable x the order value (CISG art. 74)",
-            ),
-            ("fair share", &f.fair_share, "seller share x loss basis"),
-            (
-                "customer value",
-                &f.customer_value,
-                "annual purchases x margin x retention annuity",
-            ),
-            (
-                "walk-away cost",
-                &f.walk_cost,
-                "withheld balance + award + dispute + customer lost",
-            ),
-            (
-                "stalemate cost",
-                &f.stalemate_cost,
-                "granting the ask later + customer lost (seed 001)",
-            ),
-            (
-                "bottom line",
-                &f.bottom_line,
-                "least of: granting the ask, walking away, rejecting",
-            ),
+        for (id, v) in [
+            ("loss-basis", &f.loss_basis),
+            ("fair-share", &f.fair_share),
+            ("customer-value", &f.customer_value),
+            ("walk-cost", &f.walk_cost),
+            ("stalemate-cost", &f.stalemate_cost),
+            ("bottom-line", &f.bottom_line),
         ] {
-            let _ = writeln!(s, "  {name:<16} {:>18}  {how}", m(v));
+            let name = msg.text(&format!("explain-figure-{id}"));
+            let how = msg.text(&format!("explain-figure-{id}-how"));
+            let _ = writeln!(s, "  {} {:>18}  {how}", crate::l10n::pad(&name, 16), m(v));
         }
-        s.push_str(&basis_lines(&self.basis));
-        let _ = writeln!(s, "\nOptions: the offers weighed, and why not");
+        s.push_str(&crate::advice::basis_lines_in(&self.basis, msg));
+        let _ = writeln!(s, "\n{}", msg.text("explain-options"));
         for o in &self.options {
             let _ = writeln!(s, "  {}: {}", o.option, o.why_not);
             for c in &o.offers {
                 let _ = writeln!(
                     s,
-                    "      {}  cost {}  chance {}%  expected {}",
-                    c.description,
-                    m(&c.cost),
-                    (c.acceptance * Decimal::ONE_HUNDRED).round_dp(1),
-                    c.expected_cost.as_deref().map_or(String::new(), m)
+                    "      {}",
+                    msg.get(
+                        "explain-offer",
+                        &[
+                            ("offer", c.description.as_str().into()),
+                            ("cost", m(&c.cost).into()),
+                            (
+                                "chance",
+                                (c.acceptance * Decimal::ONE_HUNDRED)
+                                    .round_dp(1)
+                                    .to_string()
+                                    .into()
+                            ),
+                            (
+                                "expected",
+                                c.expected_cost.as_deref().map_or(String::new(), m).into()
+                            ),
+                        ]
+                    )
                 );
             }
         }

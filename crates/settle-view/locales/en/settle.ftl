@@ -228,6 +228,37 @@ warning-notice-late = notice came { $days } days after delivery, later than { $l
 warning-no-responsibility-rule = no responsibility rule covers this claim: shared evenly and marked unclear
 warning-no-approval-limit = the rule set has no approval limit for { $currency }
 
+## explain
+
+explain-head = Explain { $claim } under { $rules }
+explain-section-responsibility = Responsibility (hit policy { $policy })
+explain-section-eligibility = Eligibility: rules that block options
+explain-section-cost-adjustment = Cost adjustments
+explain-section-escalation = Escalation
+explain-section-evidence = Evidence requests (made only when responsibility is unclear and the claim is material)
+explain-match = MATCH
+explain-match-not-consulted = match (not consulted)
+explain-no = no
+explain-no-not-consulted = no (not consulted)
+explain-read = { $field } is { $value }   (needs { $test })
+explain-always = always
+explain-costs = Costs in force
+explain-figures = Figures
+explain-figure-loss-basis = loss basis
+explain-figure-loss-basis-how = the ask, capped at costs.foreseeable x the order value (CISG art. 74)
+explain-figure-fair-share = fair share
+explain-figure-fair-share-how = seller share x loss basis
+explain-figure-customer-value = customer value
+explain-figure-customer-value-how = annual purchases x margin x retention annuity
+explain-figure-walk-cost = walk-away cost
+explain-figure-walk-cost-how = withheld balance + award + dispute + customer lost
+explain-figure-stalemate-cost = stalemate cost
+explain-figure-stalemate-cost-how = granting the ask later + customer lost (seed 001)
+explain-figure-bottom-line = bottom line
+explain-figure-bottom-line-how = least of: granting the ask, walking away, rejecting
+explain-options = Options: the offers weighed, and why not
+explain-offer = { $offer }  cost { $cost }  chance { $chance }%  expected { $expected }
+
 ## claim new: the questions
 
 prompt-intro = A new claim: answer what you know; Enter takes the default in brackets.

@@ -206,6 +206,37 @@ warning-notice-late = 通知是在交货后 { $days } 天发出的，晚于 { $l
 warning-no-responsibility-rule = 没有责任规则覆盖此索赔：平均分摊并标记为不明确
 warning-no-approval-limit = 规则集中没有 { $currency } 的审批限额
 
+## explain
+
+explain-head = 解释 { $claim }，规则集 { $rules }
+explain-section-responsibility = 责任（命中策略 { $policy }）
+explain-section-eligibility = 可选性：排除方案的规则
+explain-section-cost-adjustment = 成本调整
+explain-section-escalation = 升级
+explain-section-evidence = 索取证据（仅在责任不明且索赔金额重大时提出）
+explain-match = 命中
+explain-match-not-consulted = 命中（未采用）
+explain-no = 否
+explain-no-not-consulted = 否（未采用）
+explain-read = { $field } 为 { $value }   （要求 { $test }）
+explain-always = 始终适用
+explain-costs = 生效的成本参数
+explain-figures = 数字
+explain-figure-loss-basis = 损失基数
+explain-figure-loss-basis-how = 索赔金额，以 costs.foreseeable × 订单金额为上限（CISG 第 74 条）
+explain-figure-fair-share = 合理份额
+explain-figure-fair-share-how = 卖方责任比例 × 损失基数
+explain-figure-customer-value = 客户价值
+explain-figure-customer-value-how = 年采购额 × 毛利率 × 留存年金
+explain-figure-walk-cost = 买方离开的代价
+explain-figure-walk-cost-how = 扣留的余款 + 裁决赔付 + 争议费用 + 失去的客户
+explain-figure-stalemate-cost = 僵局的代价
+explain-figure-stalemate-cost-how = 日后满足索赔 + 失去的客户（种子 001）
+explain-figure-bottom-line = 底线
+explain-figure-bottom-line-how = 取最小者：满足索赔、买方离开、拒赔
+explain-options = 方案：权衡过的报价，以及为何不选
+explain-offer = { $offer }  成本 { $cost }  接受概率 { $chance }%  预期 { $expected }
+
 ## claim new：提问
 
 prompt-intro = 新建索赔：填写您知道的信息；直接按回车采用方括号中的默认值。
