@@ -55,6 +55,11 @@ pub const ALL: &[(&str, Backends, Case)] = &[
         concurrent,
     ),
     (
+        "killed_recorders_leave_the_ledger_whole",
+        Backends::Both,
+        killed,
+    ),
+    (
         "next_advises_on_the_ledger_and_logs_it",
         Backends::Both,
         next_logs,
@@ -510,6 +515,75 @@ fn concurrent(d: &Desk) -> Result<(), String> {
     let n = shown["rounds"].as_array().map_or(0, Vec::len);
     check(n == 1 + 5, || {
         format!("the round of the file and five more: {n}")
+    })
+}
+
+/// `settle claim record` killed (SIGKILL) at any point of its run leaves the claim as before
+/// or after the round, never between: one event per version, rounds without gaps, each round
+/// written with its event.
+fn killed(d: &Desk) -> Result<(), String> {
+    d.enter(&["tiles-transit-damage"])?;
+    let id = "EX-TILES-TRANSIT";
+    // How long a run takes here (a whole one, which lands), so that the kills fall across it.
+    let started = std::time::Instant::now();
+    d.ok(&[
+        "claim", "record", id, "propose", "--by", "seller", "--remedy", "refund", "--amount", "9",
+    ])?;
+    let run = started.elapsed().as_micros() as u64;
+    let mut landed = 0;
+    for i in 0..30u64 {
+        let before = d.version(id)?;
+        let by = if i % 2 == 0 { "buyer" } else { "seller" };
+        let amount = format!("{}", 10 + i);
+        let v = before.to_string();
+        let args = [
+            "claim",
+            "record",
+            id,
+            "propose",
+            "--by",
+            by,
+            "--remedy",
+            "refund",
+            "--amount",
+            &amount,
+            "--version",
+            &v,
+        ];
+        let mut child = d
+            .cmd(&args)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .map_err(|e| e.to_string())?;
+        // Kill it somewhere between its start and its end (a run takes some tens of ms).
+        std::thread::sleep(std::time::Duration::from_micros(run * (i + 1) / 15));
+        let _ = child.kill();
+        let _ = child.wait();
+        let shown = d.show(id)?;
+        let version = shown["version"].as_u64().unwrap_or(0);
+        check(version == before || version == before + 1, || {
+            format!("kill {i}: version {before} became {version}")
+        })?;
+        landed += version - before;
+        let rounds = shown["rounds"].as_array().cloned().unwrap_or_default();
+        let events = shown["events"].as_array().cloned().unwrap_or_default();
+        check(events.len() as u64 == version, || {
+            format!("kill {i}: {} events for version {version}", events.len())
+        })?;
+        check(rounds.len() as u64 == version, || {
+            format!("kill {i}: {} rounds at version {version}", rounds.len())
+        })?;
+        for (n, r) in rounds.iter().enumerate() {
+            check(r["seq"] == n as u64 + 1, || {
+                format!("kill {i}: round {n} has seq {}", r["seq"])
+            })?;
+        }
+    }
+    // Some runs were killed before they wrote, some after: both happened, or the test
+    // exercised nothing.
+    check(landed > 0 && landed < 30, || {
+        format!("{landed} of 30 killed runs wrote their round")
     })
 }
 
