@@ -8,8 +8,7 @@ use crate::table::render;
 use serde::Serialize;
 use serde_json::Value;
 use settle_engine::Claim;
-use settle_engine::claim::{Party, RoundKind as ClaimRoundKind};
-use settle_ledger::desk::{Desk, Due, DueKind, DueState, Turn};
+use settle_ledger::desk::{Desk, Due, DueState};
 use settle_ledger::{ClaimRecord, ClaimSummary, Event, LoggedAdvice, RoundKind, RoundRecord};
 use std::fmt::Write;
 use time::Date;
@@ -831,26 +830,3 @@ impl NextOnLedgerView {
         s
     }
 }
-
-/// Whose party name a round's `by` is, in the rep's words (for prompts and messages).
-pub fn party_text(p: Party, m: &Messages) -> String {
-    m.text(&format!("party-{}", p.as_str()))
-}
-
-/// A round kind in the rep's words.
-pub fn round_kind_text(k: ClaimRoundKind, m: &Messages) -> String {
-    m.text(&format!("kind-round-{}", k.as_str().replace('_', "-")))
-}
-
-/// The due kinds, for documentation and tests.
-pub const DUE_KINDS: [DueKind; 6] = [
-    DueKind::FirstAnswer,
-    DueKind::Reply,
-    DueKind::Execute,
-    DueKind::ClaimPeriod,
-    DueKind::PromptNotice,
-    DueKind::NoticeLimit,
-];
-
-/// The turns, for documentation and tests.
-pub const TURNS: [Turn; 4] = [Turn::Ours, Turn::Buyers, Turn::Settled, Turn::Closed];

@@ -285,14 +285,11 @@ pub fn record(a: RecordArgs, m: &Messages) -> Result<u8> {
         return Ok(EXIT_BAD_INPUT);
     };
     let proposal = a.kind == KindArg::Propose;
-    if proposal != (a.remedy.is_some() && a.amount.is_some())
-        && (proposal || a.remedy.is_some() || a.amount.is_some())
-    {
-        return Ok(refuse(if proposal {
-            "a proposal needs --remedy and --amount"
-        } else {
-            "only a proposal takes --remedy and --amount"
-        }));
+    if proposal && (a.remedy.is_none() || a.amount.is_none()) {
+        return Ok(refuse("a proposal needs --remedy and --amount"));
+    }
+    if !proposal && (a.remedy.is_some() || a.amount.is_some()) {
+        return Ok(refuse("only a proposal takes --remedy and --amount"));
     }
     if !a.evidence.is_empty() && a.kind != KindArg::Evidence {
         return Ok(refuse("only an evidence round takes --evidence"));

@@ -105,12 +105,6 @@ round-refuse = { $who } refused
 round-withdraw = { $who } withdrew
 round-request-evidence = { $who } asked for evidence
 round-evidence = { $who } sent evidence
-kind-round-propose = proposal
-kind-round-accept = acceptance
-kind-round-refuse = refusal
-kind-round-withdraw = withdrawal
-kind-round-request-evidence = request for evidence
-kind-round-evidence = evidence
 
 ## Writes
 

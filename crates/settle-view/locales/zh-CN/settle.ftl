@@ -83,12 +83,6 @@ round-refuse = { $who }拒绝
 round-withdraw = { $who }撤回
 round-request-evidence = { $who }要求提供证据
 round-evidence = { $who }提供了证据
-kind-round-propose = 提议
-kind-round-accept = 接受
-kind-round-refuse = 拒绝
-kind-round-withdraw = 撤回
-kind-round-request-evidence = 索取证据
-kind-round-evidence = 证据
 
 ## 写入
 
