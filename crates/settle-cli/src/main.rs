@@ -10,6 +10,7 @@ mod history_cmd;
 mod lint_cmd;
 mod replay_cmd;
 mod ruletest_cmd;
+mod simulate_cmd;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -101,6 +102,8 @@ enum Command {
     },
     /// Replay a history under new rules against a baseline: what would change, in money
     Replay(replay_cmd::Args),
+    /// Play the advice against simulated buyers, round by round, beside two fixed-curve sellers
+    Simulate(simulate_cmd::Args),
 }
 
 #[derive(Subcommand)]
@@ -268,6 +271,7 @@ fn main() -> ExitCode {
             command: HistoryCommand::Import { dir, out, format },
         } => history_cmd::import(&dir, out.as_deref(), format.map(Into::into)),
         Command::Replay(args) => replay_cmd::run(args),
+        Command::Simulate(args) => simulate_cmd::run(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

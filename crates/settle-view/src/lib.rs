@@ -17,6 +17,7 @@ pub mod html;
 pub mod replay;
 pub mod ruletest;
 pub mod schema;
+pub mod sim;
 pub mod table;
 
 use rust_decimal::Decimal;
