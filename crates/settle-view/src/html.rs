@@ -41,9 +41,11 @@ pub fn render(name: &str, view: &impl Serialize) -> Result<String, Error> {
 #[derive(Serialize)]
 struct SimBar {
     seller: &'static str,
-    settled: String,
+    /// Pixels (a drawing position, not a figure).
+    settled: f64,
     settled_text: String,
-    cost: String,
+    /// Pixels.
+    cost: f64,
     cost_text: String,
 }
 
@@ -101,17 +103,13 @@ pub fn sim_page(view: &crate::sim::SimView) -> Result<String, Error> {
                     .zip(&v.sellers)
                     .map(|(t, s)| SimBar {
                         seller: s,
-                        settled: (share(&t.settled_where_deal) * Decimal::from(240))
-                            .round_dp(1)
-                            .to_string(),
+                        settled: pixels(share(&t.settled_where_deal) * Decimal::from(240)),
                         settled_text: t
                             .settled_where_deal
                             .as_deref()
                             .map(pct)
                             .unwrap_or_else(|| "-".into()),
-                        cost: (share(&t.mean_cost) / top * Decimal::from(240))
-                            .round_dp(1)
-                            .to_string(),
+                        cost: pixels(share(&t.mean_cost) / top * Decimal::from(240)),
                         cost_text: t.mean_cost.clone().unwrap_or_else(|| "-".into()),
                     })
                     .collect(),
@@ -131,6 +129,12 @@ pub fn sim_page(view: &crate::sim::SimView) -> Result<String, Error> {
             colors: ["#2f6db5", "#c98a2b", "#6aa06a"],
         },
     )
+}
+
+/// A length in pixels, to one decimal place.
+fn pixels(d: rust_decimal::Decimal) -> f64 {
+    use rust_decimal::prelude::ToPrimitive;
+    d.round_dp(1).to_f64().unwrap_or(0.0)
 }
 
 fn pct(x: &str) -> String {

@@ -79,7 +79,7 @@ pub(crate) fn standing(
     if prop.cost > bottom_line {
         return Ok(None);
     }
-    let depth = p.tree().rounds.max(1);
+    let depth = super::buyer::depth(p, super::belief::rounds_held(claim));
     let per_round = i64::from(p.buyer().days_per_round);
     let accept_cost = (0..depth)
         .map(|k| {
