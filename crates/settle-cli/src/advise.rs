@@ -32,8 +32,8 @@ pub fn run(
     }
     let view = AdviceView::of(&playbook, &claim, &advice);
     match format {
-        OutputFormat::Json => println!("{}", serde_json::to_string_pretty(&view)?),
-        OutputFormat::Text => print!("{}", view.text()),
+        OutputFormat::Json => outln!("{}", serde_json::to_string_pretty(&view)?),
+        OutputFormat::Text => out!("{}", view.text()),
     }
     Ok(EXIT_OK)
 }

@@ -17,8 +17,8 @@ pub fn run(claim_path: &Path, rules: Option<&Path>, format: OutputFormat) -> Res
         .map_err(|e| anyhow::anyhow!("{}: {e}", claim_path.display()))?;
     let view = ExplainView::of(&p, &claim, &x);
     match format {
-        OutputFormat::Text => print!("{}", view.text()),
-        OutputFormat::Json => println!("{}", serde_json::to_string_pretty(&view)?),
+        OutputFormat::Text => out!("{}", view.text()),
+        OutputFormat::Json => outln!("{}", serde_json::to_string_pretty(&view)?),
     }
     Ok(EXIT_OK)
 }

@@ -1,6 +1,17 @@
 //! `settle`: the command line. It parses arguments, reads and writes files, and formats;
 //! every decision is made by `settle-engine` and every file is read by `settle-rules`.
 
+/// `print!` through [`emit`].
+macro_rules! out {
+    ($($t:tt)*) => { $crate::emit(format_args!($($t)*)) };
+}
+
+/// `println!` through [`emit`].
+macro_rules! outln {
+    () => { $crate::emit(format_args!("\n")) };
+    ($($t:tt)*) => { $crate::emit(format_args!("{}\n", format_args!($($t)*))) };
+}
+
 mod advise;
 mod check;
 mod diff_cmd;
@@ -18,6 +29,20 @@ use std::process::ExitCode;
 
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+/// Writes to standard output; a reader that has gone away (`settle advise | head`) ends the
+/// command quietly with success, as every command-line tool does.
+pub fn emit(text: std::fmt::Arguments<'_>) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = out.write_fmt(text).and_then(|()| out.flush()) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(i32::from(EXIT_OK));
+        }
+        eprintln!("error: cannot write to standard output: {e}");
+        std::process::exit(i32::from(EXIT_BAD_INPUT));
+    }
+}
 
 /// Exit codes, documented in the README: 0 success, 1 a policy result to act on, 2 bad input.
 pub const EXIT_OK: u8 = 0;
@@ -275,6 +300,15 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(code) => ExitCode::from(code),
+        // A reader that went away mid-stream (a history written to `| head`).
+        Err(e)
+            if e.chain().any(|c| {
+                c.downcast_ref::<std::io::Error>()
+                    .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            }) =>
+        {
+            ExitCode::from(EXIT_OK)
+        }
         Err(e) => {
             eprintln!("error: {e:#}");
             ExitCode::from(EXIT_BAD_INPUT)

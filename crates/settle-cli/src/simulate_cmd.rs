@@ -143,8 +143,8 @@ pub fn run(args: Args) -> Result<u8> {
         std::fs::write(path, page).with_context(|| format!("cannot write {}", path.display()))?;
     }
     match args.format {
-        OutputFormat::Json => println!("{}", serde_json::to_string_pretty(&view)?),
-        OutputFormat::Text => print!("{}", view.text()),
+        OutputFormat::Json => outln!("{}", serde_json::to_string_pretty(&view)?),
+        OutputFormat::Text => out!("{}", view.text()),
     }
     Ok(EXIT_OK)
 }
