@@ -12,5 +12,6 @@ mod replay;
 mod roundtrip;
 mod scoring;
 mod shipped;
+mod simulate;
 mod snapshots;
 mod workbench;

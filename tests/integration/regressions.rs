@@ -89,3 +89,32 @@ expect = {{ action = "ofer", not_option = ["refnd"], not_fired = ["no-such-rule"
     }
     assert_eq!(stdout(&out), "");
 }
+
+/// `settle advise | head` used to panic ("failed printing to stdout: Broken pipe") and exit
+/// 101: a reader that goes away ends every command quietly, with success.
+#[test]
+fn a_closed_pipe_ends_a_command_quietly() {
+    use std::process::{Command, Stdio};
+    for args in [
+        &["history", "gen", "--count", "20000", "--seed", "1"][..],
+        &["explain", "examples/claims/brackets-late-vessel.toml"][..],
+        &["simulate", "examples/claims", "--runs", "1"][..],
+    ] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_settle"))
+            .args(args)
+            .current_dir(crate::common::root())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Close our end before the command writes: its first write meets a broken pipe.
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {err}");
+        assert!(
+            !err.contains("panicked") && !err.contains("Broken pipe"),
+            "{args:?}: {err}"
+        );
+    }
+}

@@ -255,6 +255,29 @@ fn recommended_value(p: &Playbook, a: &Advice) -> Option<Decimal> {
         .map(|x| x.amount * p.buyer().appeal[x.remedy.index()].value)
 }
 
+/// The claim after the rep makes the advice's offer on the decision date and the buyer turns it
+/// down, without a counter-proposal, one modelled round later: the answer the plan assumed.
+fn refused_as_planned(p: &Playbook, c: &Claim, a: &Advice) -> Option<Claim> {
+    use settle_engine::claim::{Party, Round, RoundKind};
+    let offer = a.next.proposal.as_ref()?;
+    let d0 = c.decision_date();
+    if c.rounds.last().is_some_and(|r| r.on > d0) {
+        return None;
+    }
+    let d1 = d0 + time::Duration::days(i64::from(p.buyer().days_per_round));
+    let mut next = c.clone();
+    next.rounds.push(Round::propose(
+        d0,
+        Party::Seller,
+        offer.remedy,
+        offer.amount,
+    ));
+    next.rounds
+        .push(Round::answer(d1, Party::Buyer, RoundKind::Refuse));
+    next.as_of = Some(d1);
+    Some(next)
+}
+
 proptest! {
     #![proptest_config(crate::common::config(200))]
 
@@ -262,6 +285,25 @@ proptest! {
     fn advice_keeps_its_invariants(c in valid_claim()) {
         let a = advise(playbook(), &c).unwrap();
         assert_invariants(playbook(), &c, &a);
+    }
+
+    /// A policy the engine keeps: when the buyer answers as the plan assumed (it turns the
+    /// offer down and keeps talking), the next advice is the plan's next step.
+    #[test]
+    fn the_next_advice_is_the_plans_next_step(c in valid_claim()) {
+        let p = playbook();
+        let a = advise(p, &c).unwrap();
+        if a.next.action != Action::Offer || a.plan.len() < 2 {
+            return Ok(());
+        }
+        let Some(next) = refused_as_planned(p, &c, &a) else { return Ok(()) };
+        let b = advise(p, &next).unwrap();
+        let step = &a.plan[1];
+        let want = if step.accepts_proposal { Action::Accept } else if step.proposal.remedy == Remedy::Reject { Action::Reject } else { Action::Offer };
+        prop_assert_eq!(b.next.action, want, "plan {:?}, then {:?}", a.plan, b.next);
+        prop_assert_eq!(b.next.proposal.as_ref(), Some(&step.proposal));
+        // And an offer the buyer turned down is never made again.
+        prop_assert_ne!(b.next.proposal.as_ref(), a.next.proposal.as_ref().filter(|x| x.remedy != Remedy::Reject));
     }
 
     #[test]
@@ -417,4 +459,56 @@ fn the_move_alone_is_the_full_advices_move_on_generated_histories() {
     }
     // The sweep reaches the evidence branch, whose inner advice is the move alone too.
     assert!(requests > 0);
+}
+
+/// The plan is kept on real claims: on every example and casebook claim the advice offers, the
+/// rep makes the offer, the buyer turns it down as the plan assumed, and the next advice is the
+/// plan's next step, to the end of the plan; no offer is ever made twice.
+#[test]
+fn the_plan_is_kept_on_every_example_and_casebook_claim() {
+    let p = playbook();
+    let mut claims: Vec<String> = crate::common::files("examples/claims", &[".toml", ".json"]);
+    claims.extend(crate::common::files("casebook/shared/cases", &[".toml"]));
+    claims.extend(crate::common::files("casebook/found/cases", &[".toml"]));
+    let mut steps_checked = 0;
+    for path in &claims {
+        let mut c = crate::common::claim(path);
+        let mut a = advise(p, &c).unwrap();
+        if a.next.action != Action::Offer {
+            continue;
+        }
+        let mut made = vec![a.next.proposal.clone().unwrap()];
+        while a.plan.len() >= 2 && a.next.action == Action::Offer {
+            let Some(next) = refused_as_planned(p, &c, &a) else {
+                break;
+            };
+            let b = advise(p, &next).unwrap();
+            let step = &a.plan[1];
+            assert_eq!(
+                b.next.proposal.as_ref(),
+                Some(&step.proposal),
+                "{path}: plan {:?}, then {:?}",
+                a.plan,
+                b.next
+            );
+            assert_eq!(
+                b.next.action == Action::Accept,
+                step.accepts_proposal,
+                "{path}"
+            );
+            steps_checked += 1;
+            if let Some(x) = &b.next.proposal
+                && b.next.action == Action::Offer
+            {
+                assert!(!made.contains(x), "{path}: {x:?} offered twice");
+                made.push(x.clone());
+            }
+            c = next;
+            a = b;
+        }
+    }
+    assert!(
+        steps_checked >= 20,
+        "only {steps_checked} plan steps were checked"
+    );
 }

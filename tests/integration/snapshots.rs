@@ -339,6 +339,7 @@ fn help_of_every_command() {
         &["history", "gen"],
         &["history", "import"],
         &["replay"],
+        &["simulate"],
     ];
     for c in commands {
         let mut args: Vec<&str> = c.to_vec();
@@ -350,4 +351,30 @@ fn help_of_every_command() {
         };
         assert_cmd_snapshot!(name, settle(&args));
     }
+}
+
+#[test]
+fn simulate_text_json_and_html() {
+    let args = [
+        "simulate",
+        "examples/claims/brackets-late-vessel.toml",
+        "examples/claims/towels-cosmetic-defect.json",
+        "--runs",
+        "2",
+        "--seed",
+        "5",
+        "--buyers",
+        "boulware,withdrawer,noisy",
+    ];
+    assert_cmd_snapshot!("simulate_text", settle(&args));
+    let mut json = args.to_vec();
+    json.extend(["--format", "json"]);
+    assert_cmd_snapshot!("simulate_json", settle(&json));
+    let scratch = Scratch::new();
+    let mut html = args.to_vec();
+    let page = scratch.path().join("sim.html");
+    html.extend(["--html", page.to_str().unwrap()]);
+    let out = settle(&html).output().unwrap();
+    assert!(out.status.success());
+    insta::assert_snapshot!("simulate_html", std::fs::read_to_string(&page).unwrap());
 }

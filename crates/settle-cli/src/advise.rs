@@ -118,13 +118,13 @@ pub fn run(
         _ => None,
     };
     match (format, written) {
-        (OutputFormat::Json, None) => println!("{}", serde_json::to_string_pretty(&view)?),
-        (OutputFormat::Text, None) => print!("{}", view.text_in(m)),
-        (OutputFormat::Json, Some(d)) => println!(
+        (OutputFormat::Json, None) => outln!("{}", serde_json::to_string_pretty(&view)?),
+        (OutputFormat::Text, None) => out!("{}", view.text_in(m)),
+        (OutputFormat::Json, Some(d)) => outln!(
             "{}",
             serde_json::to_string_pretty(&serde_json::json!({ "advice": view, "draft": d }))?
         ),
-        (OutputFormat::Text, Some(d)) => print!("{}\n{}", view.text_in(m), d.text),
+        (OutputFormat::Text, Some(d)) => out!("{}\n{}", view.text_in(m), d.text),
     }
     Ok(EXIT_OK)
 }

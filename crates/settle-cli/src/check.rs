@@ -116,12 +116,12 @@ pub fn claims(files: &[std::path::PathBuf], format: OutputFormat) -> Result<u8> 
         files: report,
     };
     match format {
-        OutputFormat::Json => println!("{}", serde_json::to_string_pretty(&view)?),
+        OutputFormat::Json => outln!("{}", serde_json::to_string_pretty(&view)?),
         OutputFormat::Text => {
             let sources: Vec<&SourceFile> = all.iter().filter_map(|(_, s)| s.as_ref()).collect();
             let diags: Vec<Diagnostic> = all.iter().map(|(d, _)| d.clone()).collect();
             print_diagnostics(&diags, &sources);
-            println!("{}", view.summary(diags.len()));
+            outln!("{}", view.summary(diags.len()));
         }
     }
     Ok(if invalid == 0 {
@@ -173,8 +173,8 @@ pub fn rules(dir: Option<&Path>, format: OutputFormat) -> Result<u8> {
         Ok(p) => {
             let view = RulesOk::of(&p, &shown, draft_names);
             match format {
-                OutputFormat::Text => print!("{}", view.text()),
-                OutputFormat::Json => println!("{}", serde_json::to_string_pretty(&view)?),
+                OutputFormat::Text => out!("{}", view.text()),
+                OutputFormat::Json => outln!("{}", serde_json::to_string_pretty(&view)?),
             }
             Ok(EXIT_OK)
         }
@@ -188,9 +188,9 @@ pub fn rules(dir: Option<&Path>, format: OutputFormat) -> Result<u8> {
                 OutputFormat::Text => {
                     let refs: Vec<&SourceFile> = sources.iter().collect();
                     print_diagnostics(&diags, &refs);
-                    println!("{}", view.summary());
+                    outln!("{}", view.summary());
                 }
-                OutputFormat::Json => println!("{}", serde_json::to_string_pretty(&view)?),
+                OutputFormat::Json => outln!("{}", serde_json::to_string_pretty(&view)?),
             }
             Ok(EXIT_BAD_INPUT)
         }

@@ -57,8 +57,8 @@ pub fn run(
         report.as_ref(),
     );
     match format {
-        OutputFormat::Json => println!("{}", serde_json::to_string_pretty(&view)?),
-        OutputFormat::Text => print!("{}", view.text()),
+        OutputFormat::Json => outln!("{}", serde_json::to_string_pretty(&view)?),
+        OutputFormat::Text => out!("{}", view.text()),
     }
     if let Some(r) = &report
         && r.totals.skipped > 0

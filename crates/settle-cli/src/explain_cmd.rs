@@ -28,8 +28,8 @@ pub fn run(
         .map_err(|e| anyhow::anyhow!("{}: {e}", claim_path.display()))?;
     let view = ExplainView::of(&p, &claim, &x);
     match format {
-        OutputFormat::Text => print!("{}", view.text_in(m)),
-        OutputFormat::Json => println!("{}", serde_json::to_string_pretty(&view)?),
+        OutputFormat::Text => out!("{}", view.text_in(m)),
+        OutputFormat::Json => outln!("{}", serde_json::to_string_pretty(&view)?),
     }
     Ok(EXIT_OK)
 }

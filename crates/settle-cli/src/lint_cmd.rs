@@ -30,11 +30,11 @@ pub fn run(dir: Option<&Path>, deny: Option<Deny>, format: OutputFormat) -> Resu
         warnings: DiagnosticView::all(&warnings),
     };
     match format {
-        OutputFormat::Json => println!("{}", serde_json::to_string_pretty(&view)?),
+        OutputFormat::Json => outln!("{}", serde_json::to_string_pretty(&view)?),
         OutputFormat::Text => {
             let refs: Vec<_> = sources.iter().collect();
             print_diagnostics(&warnings, &refs);
-            println!("{}", view.summary());
+            outln!("{}", view.summary());
         }
     }
     Ok(if deny.is_some() && !warnings.is_empty() {

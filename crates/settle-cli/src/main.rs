@@ -1,6 +1,17 @@
 //! `settle`: the command line. It parses arguments, reads and writes files, and formats;
 //! every decision is made by `settle-engine` and every file is read by `settle-rules`.
 
+/// `print!` through [`emit`].
+macro_rules! out {
+    ($($t:tt)*) => { $crate::emit(format_args!($($t)*)) };
+}
+
+/// `println!` through [`emit`].
+macro_rules! outln {
+    () => { $crate::emit(format_args!("\n")) };
+    ($($t:tt)*) => { $crate::emit(format_args!("{}\n", format_args!($($t)*))) };
+}
+
 mod advise;
 mod check;
 mod desk;
@@ -11,6 +22,7 @@ mod history_cmd;
 mod lint_cmd;
 mod replay_cmd;
 mod ruletest_cmd;
+mod simulate_cmd;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -18,6 +30,20 @@ use std::process::ExitCode;
 
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+/// Writes to standard output; a reader that has gone away (`settle advise | head`) ends the
+/// command quietly with success, as every command-line tool does.
+pub fn emit(text: std::fmt::Arguments<'_>) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = out.write_fmt(text).and_then(|()| out.flush()) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(i32::from(EXIT_OK));
+        }
+        eprintln!("error: cannot write to standard output: {e}");
+        std::process::exit(i32::from(EXIT_BAD_INPUT));
+    }
+}
 
 /// Exit codes, documented in the README: 0 success, 1 a policy result to act on, 2 bad input.
 pub const EXIT_OK: u8 = 0;
@@ -120,6 +146,8 @@ enum Command {
     },
     /// Replay a history under new rules against a baseline: what would change, in money
     Replay(replay_cmd::Args),
+    /// Play the advice against simulated buyers, round by round, beside two fixed-curve sellers
+    Simulate(simulate_cmd::Args),
 }
 
 #[derive(Subcommand)]
@@ -314,9 +342,19 @@ fn main() -> ExitCode {
             command: HistoryCommand::Import { dir, out, format },
         } => history_cmd::import(&dir, out.as_deref(), format.map(Into::into)),
         Command::Replay(args) => replay_cmd::run(args),
+        Command::Simulate(args) => simulate_cmd::run(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),
+        // A reader that went away mid-stream (a history written to `| head`).
+        Err(e)
+            if e.chain().any(|c| {
+                c.downcast_ref::<std::io::Error>()
+                    .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            }) =>
+        {
+            ExitCode::from(EXIT_OK)
+        }
         Err(e) => {
             eprintln!("error: {e:#}");
             ExitCode::from(EXIT_BAD_INPUT)

@@ -158,9 +158,9 @@ pub fn run(args: Args) -> Result<u8> {
                 "max_changed": args.max_changed,
                 "failures": failures,
             });
-            println!("{}", serde_json::to_string_pretty(&v)?);
+            outln!("{}", serde_json::to_string_pretty(&v)?);
         }
-        OutputFormat::Text => print!("{}", view.text()),
+        OutputFormat::Text => out!("{}", view.text()),
     }
     let mut out = std::io::stdout();
     out.flush()?;

@@ -50,8 +50,8 @@ pub fn run(dir: Option<&Path>, coverage_min: Option<Decimal>, format: OutputForm
         coverage_min,
     );
     match format {
-        OutputFormat::Json => println!("{}", serde_json::to_string_pretty(&view)?),
-        OutputFormat::Text => print!("{}", view.text()),
+        OutputFormat::Json => outln!("{}", serde_json::to_string_pretty(&view)?),
+        OutputFormat::Text => out!("{}", view.text()),
     }
     let below = view.below_minimum(coverage_min);
     if view.failed > 0 || below {
@@ -121,8 +121,8 @@ pub fn casebooks(
     );
     let view = CasebookRunView::of(&p, &rules_dir, &scored, min_agreement);
     match format {
-        OutputFormat::Json => println!("{}", serde_json::to_string_pretty(&view)?),
-        OutputFormat::Text => print!("{}", view.text()),
+        OutputFormat::Json => outln!("{}", serde_json::to_string_pretty(&view)?),
+        OutputFormat::Text => out!("{}", view.text()),
     }
     if view.below_minimum() {
         // The text says so itself; JSON goes to a program, and the person running it reads stderr.

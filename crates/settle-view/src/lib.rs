@@ -20,6 +20,7 @@ pub mod l10n;
 pub mod replay;
 pub mod ruletest;
 pub mod schema;
+pub mod sim;
 pub mod table;
 pub mod words;
 

@@ -185,8 +185,8 @@ pub fn print<V: serde::Serialize>(
     text: impl FnOnce() -> String,
 ) -> Result<()> {
     match format {
-        OutputFormat::Json => println!("{}", serde_json::to_string_pretty(view)?),
-        OutputFormat::Text => print!("{}", text()),
+        OutputFormat::Json => outln!("{}", serde_json::to_string_pretty(view)?),
+        OutputFormat::Text => out!("{}", text()),
     }
     Ok(())
 }

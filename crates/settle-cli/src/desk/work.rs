@@ -468,7 +468,7 @@ pub fn next(a: NextArgs, m: &Messages) -> Result<u8> {
     };
     match (a.format, drafts) {
         (OutputFormat::Json, None) => print(&out, a.format, String::new)?,
-        (OutputFormat::Text, None) => print!("{}", out.text(m)),
+        (OutputFormat::Text, None) => out!("{}", out.text(m)),
         (format, Some(drafts)) => {
             let rep = a.signature.clone().unwrap_or_else(|| a.ledger.actor());
             let d = match super::draft::write(
@@ -489,11 +489,11 @@ pub fn next(a: NextArgs, m: &Messages) -> Result<u8> {
                 }
             };
             match format {
-                OutputFormat::Json => println!(
+                OutputFormat::Json => outln!(
                     "{}",
                     serde_json::to_string_pretty(&serde_json::json!({ "next": out, "draft": d }))?
                 ),
-                OutputFormat::Text => print!("{}\n{}", out.text(m), d.text),
+                OutputFormat::Text => out!("{}\n{}", out.text(m), d.text),
             }
         }
     }

@@ -56,6 +56,10 @@ pub struct Belief {
     pub upper: Option<Point>,
     /// The round of that proposal.
     pub proposal_round: Option<usize>,
+    /// That proposal may be accepted now (we have not countered it since).
+    pub open: bool,
+    /// Our offers the buyer turned down: their option and amount.
+    pub refused_offers: Vec<(Remedy, Money)>,
     /// Each round's effect, oldest first.
     pub steps: Vec<BeliefStep>,
     /// How fast the buyer concedes: the share of the gap between its previous proposal and our
@@ -172,9 +176,16 @@ impl Belief {
             },
             None => None,
         };
+        let refused_offers = n
+            .refused
+            .iter()
+            .filter_map(|&i| claim.rounds[i].terms())
+            .collect();
         Ok(Belief {
             refused,
             upper,
+            open: bound_round.is_some() && n.acceptable() == bound_round,
+            refused_offers,
             proposal_round: bound_round,
             steps,
             pace: pace(p, claim)?,

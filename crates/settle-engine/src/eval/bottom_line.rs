@@ -63,6 +63,7 @@ pub(crate) fn cheapest_grant(
     claim: &Claim,
     costs: &Costs,
     basis: &Basis,
+    refused_offers: &[(Remedy, Money)],
     allows: impl Fn(Remedy) -> bool,
 ) -> Result<Option<Proposal>, Overflow> {
     let ask = &claim.ask;
@@ -74,11 +75,8 @@ pub(crate) fn cheapest_grant(
     let mut best: Option<Proposal> = None;
     // An option the buyer turned down at the whole value of its ask does not grant it.
     let refused = |r: Remedy| -> Result<bool, Overflow> {
-        for &i in &claim.negotiation().refused {
-            if let Some((remedy, amount)) = claim.rounds[i].terms()
-                && remedy == r
-                && amount.mul_or(appeal(r), "value of an offer")? >= value
-            {
+        for &(remedy, amount) in refused_offers {
+            if remedy == r && amount.mul_or(appeal(r), "value of an offer")? >= value {
                 return Ok(true);
             }
         }
@@ -121,6 +119,7 @@ pub(crate) fn no_deal(
     buyer: &Buyer<'_>,
     decay: &Decay<'_>,
     days_open: i64,
+    refused_offers: &[(Remedy, Money)],
     allows: impl Fn(Remedy) -> bool,
 ) -> Result<NoDeal, Overflow> {
     let reject_allowed = allows(Remedy::Reject);
@@ -182,9 +181,12 @@ pub(crate) fn no_deal(
     };
     // Where our rules allow no option that grants the ask, the bottom line is still never above
     // what granting it would cost.
-    let (grant, allowed) = match cheapest_grant(p, claim, costs, basis, &allows)? {
+    let (grant, allowed) = match cheapest_grant(p, claim, costs, basis, refused_offers, &allows)? {
         Some(g) => (Some(g), true),
-        None => (cheapest_grant(p, claim, costs, basis, |_| true)?, false),
+        None => (
+            cheapest_grant(p, claim, costs, basis, refused_offers, |_| true)?,
+            false,
+        ),
     };
     let (bottom_line, why) = match grant {
         Some(g) if g.cost <= no_deal => (

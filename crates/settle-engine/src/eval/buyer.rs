@@ -89,6 +89,13 @@ fn patience_at(b: &BuyerModel, round_index: u32, days: i64) -> Decimal {
         .round_dp(PROB_DP)
 }
 
+/// The rounds the tree looks ahead: what is left of the negotiation's `tree.rounds` after the
+/// rounds held, and at least one. A fixed horizon, not a rolling one, so that the plan the tree
+/// prints is the advice it gives when the buyer answers as the plan assumed.
+pub(crate) fn depth(p: &Playbook, rounds_so_far: u32) -> u32 {
+    p.tree().rounds.saturating_sub(rounds_so_far).max(1)
+}
+
 /// Each modelled round's patience and loyalty decay: round `k` comes `k × days_per_round` days
 /// after the decision.
 pub(crate) fn round_terms(
@@ -98,7 +105,7 @@ pub(crate) fn round_terms(
     decay: &Decay<'_>,
 ) -> Vec<RoundTerms> {
     let b = p.buyer();
-    let depth = p.tree().rounds.max(1);
+    let depth = depth(p, rounds_so_far);
     (0..depth)
         .map(|k| {
             let days = days_open + i64::from(k) * i64::from(b.days_per_round);

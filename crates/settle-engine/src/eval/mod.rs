@@ -188,6 +188,7 @@ pub(crate) fn run<'c>(
         &buyer,
         &decay,
         days_open,
+        &belief.refused_offers,
         |r| eligible.allows(r),
     )?;
     let bottom_line = no_deal.bottom_line;
@@ -213,6 +214,7 @@ pub(crate) fn run<'c>(
         &decay,
         days_open,
         belief.proposal_round,
+        belief.open,
     )?;
     let standing = proposal
         .as_ref()

@@ -34,6 +34,7 @@ pub(crate) fn standing(
     decay: &Decay<'_>,
     days_open: i64,
     proposal_round: Option<usize>,
+    open: bool,
 ) -> Result<Option<BuyerProposal>, Overflow> {
     let ask = claim.ask.amount;
     let Some((remedy, amount)) = proposal_round.and_then(|i| claim.rounds[i].terms()) else {
@@ -78,7 +79,7 @@ pub(crate) fn standing(
     if prop.cost > bottom_line {
         return Ok(None);
     }
-    let depth = p.tree().rounds.max(1);
+    let depth = super::buyer::depth(p, super::belief::rounds_held(claim));
     let per_round = i64::from(p.buyer().days_per_round);
     let accept_cost = (0..depth)
         .map(|k| {
@@ -92,7 +93,7 @@ pub(crate) fn standing(
         })
         .collect::<Result<Vec<Money>, Overflow>>()?;
     Ok(Some(BuyerProposal {
-        open: claim.standing_proposal().is_some(),
+        open,
         proposal: prop,
         accept_cost,
     }))
@@ -358,6 +359,26 @@ fn evidence_requests<'p>(
     }
     requests.sort_by(|a, b| p.rule(a.rule).id.cmp(&p.rule(b.rule).id));
     requests
+}
+
+/// The claim as it reads once the evidence asked for by these requests has come, as the rules
+/// expect it to read (each request's `assume`); a request that only verifies (`verify = true`)
+/// is answered by an independent inspection and photos that bear the claim out.
+pub fn with_evidence(p: &Playbook, claim: &Claim, requests: &[RuleRef]) -> Claim {
+    let mut out = claim.clone();
+    for r in p.evidence_requests() {
+        if !requests.contains(&r.rule) {
+            continue;
+        }
+        if r.verify {
+            out.evidence.buyer_photos = true;
+            out.evidence.inspection = crate::claim::Inspection::ThirdParty;
+        }
+        for (field, value) in &r.assume {
+            assume(&mut out, *field, *value);
+        }
+    }
+    out
 }
 
 /// Applies an evidence request's assumption to a copy of the claim.

@@ -27,7 +27,6 @@ use crate::fast::order;
 use crate::money::{Checked, Money, Overflow};
 use petgraph::graph::{DiGraph, NodeIndex};
 use rust_decimal::Decimal;
-use std::collections::HashMap;
 
 /// Conditional chances of acceptance are rounded to twelve places: far finer than any rule
 /// figure, and coarse enough that the estimates' error (well under 10⁻¹⁵) stays far inside the
@@ -271,9 +270,146 @@ pub struct Rollback {
     by_remedy: [Option<(usize, Money)>; 6],
 }
 
+/// A memo of the few decimal figures a rollback works out (along the best path and at near
+/// ties): a short list searched in order, cheaper than hashing for a few dozen entries.
+struct Memo<K, V>(Vec<(K, V)>);
+
+impl<K, V> Default for Memo<K, V> {
+    fn default() -> Self {
+        Memo(Vec::new())
+    }
+}
+
+impl<K: PartialEq, V: Copy> Memo<K, V> {
+    fn get(&self, k: &K) -> Option<&V> {
+        self.0.iter().find(|(x, _)| x == k).map(|(_, v)| v)
+    }
+
+    fn insert(&mut self, k: K, v: V) {
+        self.0.push((k, v));
+    }
+}
+
+/// The game's figures as estimates and its comparisons worked out once, for the estimated
+/// choices (each agrees with the decimal [`Game`] method of the same name).
+struct Fast {
+    cost: Vec<f64>,
+    prior: Vec<f64>,
+    fairness: Vec<f64>,
+    /// The tie group of each candidate: groups rise with the value to the buyer.
+    group: Vec<usize>,
+    reject: Vec<bool>,
+    /// Worth more than the offer the buyer turned down before the tree (all, if none).
+    above_refused: Vec<bool>,
+    /// Worth at least the buyer's proposal (none, if it has none).
+    covers_upper: Vec<bool>,
+    /// Costs less than accepting the buyer's proposal (all, if none).
+    under_standing: Vec<bool>,
+    refused_prior: Option<f64>,
+    upper_prior: Option<f64>,
+    refusal: f64,
+    withdraws: f64,
+    patience: Vec<f64>,
+    decay: Vec<f64>,
+    accept_cost: Vec<f64>,
+    customer_value: f64,
+    walk_cost: f64,
+    stalemate_cost: f64,
+    countered: f64,
+}
+
+impl Fast {
+    fn of(g: &Game) -> Fast {
+        let c = &g.candidates;
+        let mut group = vec![0usize; c.len()];
+        for i in 1..c.len() {
+            group[i] =
+                group[i - 1] + usize::from(!order(c[i].perceived, c[i - 1].perceived).is_eq());
+        }
+        Fast {
+            cost: c.iter().map(|x| approx(x.proposal.cost)).collect(),
+            prior: c.iter().map(|x| approx(x.acceptance)).collect(),
+            fairness: c.iter().map(|x| approx(x.fairness)).collect(),
+            group,
+            reject: c
+                .iter()
+                .map(|x| x.proposal.remedy == Remedy::Reject)
+                .collect(),
+            above_refused: c
+                .iter()
+                .map(|x| g.refused.is_none_or(|r| x.perceived > r.value))
+                .collect(),
+            covers_upper: c
+                .iter()
+                .map(|x| g.upper.is_some_and(|u| x.perceived >= u.value))
+                .collect(),
+            under_standing: c
+                .iter()
+                .map(|x| {
+                    g.standing
+                        .as_ref()
+                        .is_none_or(|b| x.proposal.cost < b.proposal.cost)
+                })
+                .collect(),
+            refused_prior: g.refused.map(|r| approx(r.prior)),
+            upper_prior: g.upper.map(|u| approx(u.prior)),
+            refusal: approx(g.refusal),
+            withdraws: approx(g.withdraws),
+            patience: g.rounds.iter().map(|t| approx(t.patience)).collect(),
+            decay: g.rounds.iter().map(|t| approx(t.decay)).collect(),
+            accept_cost: g
+                .standing
+                .iter()
+                .flat_map(|b| b.accept_cost.iter().map(|x| approx(*x)))
+                .collect(),
+            customer_value: approx(g.customer_value),
+            walk_cost: approx(g.walk_cost),
+            stalemate_cost: approx(g.stalemate_cost),
+            countered: approx(g.countered),
+        }
+    }
+
+    /// [`Game::allowed`].
+    fn allowed(&self, s: State, i: usize, standing: bool) -> bool {
+        if self.reject[i] {
+            return true;
+        }
+        let above = match s.last {
+            Some(j) => self.group[i] > self.group[j],
+            None => self.above_refused[i],
+        };
+        above && (s.table != OnTable::Open || !standing || self.under_standing[i])
+    }
+
+    /// [`Game::acceptance`], estimated; `NaN` where only decimal can decide the branch.
+    fn acceptance(&self, s: State, i: usize) -> f64 {
+        let upper = if s.table == OnTable::Gone {
+            None
+        } else {
+            self.upper_prior
+        };
+        if upper.is_some() && self.covers_upper[i] {
+            return 1.0;
+        }
+        let f_low = match s.last {
+            Some(j) => self.refusal * self.prior[j],
+            None => self.refused_prior.map_or(0.0, |p| self.refusal * p),
+        };
+        let den = upper.unwrap_or(1.0) - f_low;
+        // The decimal path decides by the exact sign of the denominator; an estimate must
+        // take the same branch, so a denominator within rounding of zero is left to decimal.
+        if den > 1e-12 {
+            ((self.prior[i] - f_low) / den).clamp(0.0, 1.0)
+        } else {
+            f64::NAN
+        }
+    }
+}
+
 /// The rollback's working state.
 struct Solver<'a> {
     g: &'a Game,
+    fast: Fast,
     rep: &'a [usize],
     n: usize,
     depth: usize,
@@ -283,9 +419,9 @@ struct Solver<'a> {
     /// Estimates closer than this are compared in decimal; infinite when there are no
     /// estimates (every comparison is then decimal).
     tolerance: f64,
-    exact_v: HashMap<usize, Money>,
-    exact_q: HashMap<(usize, Choice), Money>,
-    accept: HashMap<(usize, usize), Decimal>,
+    exact_v: Memo<usize, Money>,
+    exact_q: Memo<(usize, Choice), Money>,
+    accept: Memo<(usize, usize), Decimal>,
 }
 
 impl Game {
@@ -380,28 +516,6 @@ impl Game {
         Ok(a.clamp(Decimal::ZERO, Decimal::ONE).round_dp(ACCEPT_DP))
     }
 
-    fn acceptance_est(&self, s: State, i: usize) -> f64 {
-        let c = &self.candidates[i];
-        let upper = self.upper(s);
-        if let Some(u) = upper
-            && c.perceived >= u.value
-        {
-            return 1.0;
-        }
-        let lower = self.lower(s);
-        let f_low = lower.map_or(0.0, |l| approx(self.refusal) * approx(l.prior));
-        let f_up = upper.map_or(1.0, |u| approx(u.prior));
-        let den = f_up - f_low;
-        // The decimal path decides by the exact sign of the denominator; an estimate must
-        // take the same branch, so a denominator within rounding of zero is left to decimal.
-        let a = if den > 1e-12 {
-            (approx(c.acceptance) - f_low) / den
-        } else {
-            return f64::NAN;
-        };
-        a.clamp(0.0, 1.0)
-    }
-
     /// The state after the buyer counters candidate `i` in state `s`, keeping (`true`) or
     /// withdrawing its proposal.
     fn after_counter(&self, s: State, i: usize, keeps: bool) -> State {
@@ -434,40 +548,41 @@ impl Solver<'_> {
         Ok(a)
     }
 
-    /// The moves of state `s`, in the order ties are broken: accepting the buyer's proposal
-    /// first, then offers by candidate order.
-    fn moves(&self, s: State) -> Vec<Choice> {
-        let mut v = Vec::new();
-        if s.table == OnTable::Open && self.g.standing.is_some() {
-            v.push(Choice::Accept);
-        }
-        v.extend(
-            (0..self.n)
-                .filter(|&i| self.rep[i] == i && self.g.allowed(s, i))
-                .map(Choice::Offer),
-        );
-        v
+    /// Whether candidate `i` is a move of state `s` (tie groups are rolled back by their
+    /// cheapest member).
+    fn offers(&self, s: State, i: usize) -> bool {
+        self.rep[i] == i && self.fast.allowed(s, i, self.g.standing.is_some())
     }
 
-    /// Makes the choice of state `s` (and of every state after it).
+    /// Makes the choice of state `s` (and of every state after it). Ties go to accepting the
+    /// buyer's proposal, then to offers by candidate order.
     fn ensure(&mut self, s: State) -> Result<(), Overflow> {
         let idx = self.g.state_index(s);
         if self.choices[idx].is_some() {
             return Ok(());
         }
-        let moves = self.moves(s);
-        for m in &moves {
-            if let Choice::Offer(i) = m
-                && s.round + 1 < self.depth
-            {
-                self.ensure(self.g.after_counter(s, *i, true))?;
-                if s.table != OnTable::Gone {
-                    self.ensure(self.g.after_counter(s, *i, false))?;
+        if s.round + 1 < self.depth {
+            for i in 0..self.n {
+                if self.offers(s, i) {
+                    self.ensure(self.g.after_counter(s, i, true))?;
+                    if s.table != OnTable::Gone {
+                        self.ensure(self.g.after_counter(s, i, false))?;
+                    }
                 }
             }
         }
         let mut best: Option<(Choice, f64)> = None;
+        let accept = s.table == OnTable::Open && self.g.standing.is_some();
+        let moves = accept
+            .then_some(Choice::Accept)
+            .into_iter()
+            .chain((0..self.n).map(Choice::Offer));
         for m in moves {
+            if let Choice::Offer(i) = m
+                && !self.offers(s, i)
+            {
+                continue;
+            }
             let e = if self.tolerance.is_finite() {
                 self.estimate_q(s, m)
             } else {
@@ -512,39 +627,34 @@ impl Solver<'_> {
     /// The estimated expected cost of move `m` in state `s`; `NaN` when the estimate cannot be
     /// trusted to follow the decimal path (decimal then decides).
     fn estimate_q(&self, s: State, m: Choice) -> f64 {
-        let g = self.g;
+        let f = &self.fast;
         match m {
-            Choice::Accept => g
-                .standing
-                .as_ref()
-                .map_or(f64::NAN, |b| approx(b.accept_cost[s.round])),
-            Choice::Nothing => approx(g.walk_cost),
+            Choice::Accept => f.accept_cost.get(s.round).copied().unwrap_or(f64::NAN),
+            Choice::Nothing => f.walk_cost,
             Choice::Offer(i) => {
-                let c = &g.candidates[i];
-                let t = g.rounds[s.round];
-                let a = g.acceptance_est(s, i);
-                let fairness = approx(c.fairness);
+                let a = f.acceptance(s, i);
+                let fairness = f.fairness[i];
                 let rest = 1.0 - a;
-                let walked = rest * (1.0 - approx(t.patience)) * (1.0 - fairness);
-                let kept = (fairness - approx(t.decay)).clamp(0.0, 1.0);
-                let cv = approx(g.customer_value);
-                let settled = approx(c.proposal.cost) + cv * (1.0 - kept);
+                let walked = rest * (1.0 - f.patience[s.round]) * (1.0 - fairness);
+                let kept = (fairness - f.decay[s.round]).clamp(0.0, 1.0);
+                let cv = f.customer_value;
+                let settled = f.cost[i] + cv * (1.0 - kept);
                 let next = |st: State| {
                     if st.round < self.depth {
                         self.estimate_v(st)
                     } else {
-                        approx(g.stalemate_cost)
+                        f.stalemate_cost
                     }
                 };
-                let keep = next(g.after_counter(s, i, true));
+                let keep = next(self.g.after_counter(s, i, true));
                 let cont = if s.table == OnTable::Gone {
                     keep
                 } else {
-                    let w = approx(g.withdraws);
-                    (1.0 - w) * keep + w * next(g.after_counter(s, i, false))
+                    let w = f.withdraws;
+                    (1.0 - w) * keep + w * next(self.g.after_counter(s, i, false))
                 };
-                let cont = cont + cv * approx(g.countered) * (1.0 - fairness);
-                a * settled + walked * approx(g.walk_cost) + (rest - walked) * cont
+                let cont = cont + cv * f.countered * (1.0 - fairness);
+                a * settled + walked * f.walk_cost + (rest - walked) * cont
             }
         }
     }
@@ -721,15 +831,16 @@ impl Rollback {
         let (choices, root, by_remedy) = {
             let mut s = Solver {
                 g: &game,
+                fast: Fast::of(&game),
                 rep: &rep,
                 n,
                 depth,
                 est: vec![f64::NAN; game.states()],
                 choices: vec![None; game.states()],
                 tolerance: f64::INFINITY,
-                exact_v: HashMap::new(),
-                exact_q: HashMap::new(),
-                accept: HashMap::new(),
+                exact_v: Memo::default(),
+                exact_q: Memo::default(),
+                accept: Memo::default(),
             };
             if mode.estimate
                 && let Some(t) = s.tolerance()
@@ -812,15 +923,16 @@ impl Rollback {
         }
         let mut solver = Solver {
             g: &self.game,
+            fast: Fast::of(&self.game),
             rep: &self.rep,
             n: self.game.candidates.len(),
             depth: self.game.rounds.len(),
             est: vec![f64::NAN; self.game.states()],
             choices: self.choices.clone(),
             tolerance: f64::INFINITY,
-            exact_v: HashMap::new(),
-            exact_q: HashMap::new(),
-            accept: HashMap::new(),
+            exact_v: Memo::default(),
+            exact_q: Memo::default(),
+            accept: Memo::default(),
         };
         match m {
             Choice::Offer(i) if self.rep[i] != i => {
@@ -1030,7 +1142,7 @@ fn best_of_remedy(
         }
         let r = s.rep[i];
         let est = if s.tolerance.is_finite() {
-            let a = g.acceptance_est(st, i);
+            let a = s.fast.acceptance(st, i);
             s.estimate_q(st, Choice::Offer(r))
                 + a * (approx(c.proposal.cost) - approx(g.candidates[r].proposal.cost))
         } else {
