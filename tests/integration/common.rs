@@ -22,6 +22,10 @@ pub fn settle(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_settle"))
         .args(args)
         .current_dir(root())
+        // English whatever the machine's locale: the rep's language comes from it.
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env_remove("LANG")
         .output()
         .expect("run settle")
 }

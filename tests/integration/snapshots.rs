@@ -12,6 +12,10 @@ use std::process::Command;
 fn settle(args: &[&str]) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_settle"));
     c.args(args).current_dir(root());
+    // English whatever the machine's locale: the rep's language comes from it.
+    for k in ["LC_ALL", "LC_MESSAGES", "LANG"] {
+        c.env_remove(k);
+    }
     c
 }
 
@@ -42,6 +46,9 @@ impl Scratch {
     fn settle(&self, args: &[&str]) -> Command {
         let mut c = Command::new(env!("CARGO_BIN_EXE_settle"));
         c.args(args).current_dir(self.path());
+        for k in ["LC_ALL", "LC_MESSAGES", "LANG"] {
+            c.env_remove(k);
+        }
         c
     }
 }
