@@ -127,10 +127,38 @@ pub struct ExplainView {
     pub figures: FiguresView,
     /// The options and the offers weighed.
     pub options: Vec<WhyNotView>,
+    /// How each round moved the belief about the buyer.
+    pub belief: BeliefTraceView,
     /// The rules behind each figure.
     pub basis: Vec<BasisView>,
     #[serde(skip)]
     currency: String,
+}
+
+/// One round's effect on the belief about the buyer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BeliefStepView {
+    /// The round, from 1.
+    pub round: usize,
+    /// What it told us, in words.
+    pub signal: String,
+    /// The lower bound after it: the most valuable offer the buyer turned down.
+    pub above: Option<String>,
+    /// The upper bound after it: the buyer's proposal on the table.
+    pub at_most: Option<String>,
+}
+
+/// The belief about the buyer, round by round, and what it does to the advised offer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BeliefTraceView {
+    /// Each round's effect.
+    pub steps: Vec<BeliefStepView>,
+    /// The advised offer's chance of acceptance before any round (the acceptance curves).
+    pub prior: Option<Decimal>,
+    /// Its chance now, given the rounds.
+    pub now: Option<Decimal>,
+    /// The rules that set the belief.
+    pub rules: Vec<String>,
 }
 
 /// Why an option is not the recommendation, in words.
@@ -234,6 +262,7 @@ impl ExplainView {
                         .collect(),
                 })
                 .collect(),
+            belief: belief_trace(p, claim, a),
             basis: basis(p, a),
             currency: cur.code().to_string(),
         }
@@ -320,6 +349,31 @@ impl ExplainView {
         ] {
             let _ = writeln!(s, "  {name:<16} {:>18}  {how}", m(v));
         }
+        let b = &self.belief;
+        if !b.steps.is_empty() {
+            let _ = writeln!(
+                s,
+                "\nThe buyer, round by round (what it will accept: more than the offers it turned down, at most its proposal)"
+            );
+            for st in &b.steps {
+                let bounds = match (&st.above, &st.at_most) {
+                    (Some(l), Some(u)) => format!("more than {}, at most {}", m(l), m(u)),
+                    (Some(l), None) => format!("more than {}", m(l)),
+                    (None, Some(u)) => format!("at most {}", m(u)),
+                    (None, None) => "nothing known yet".to_string(),
+                };
+                let _ = writeln!(s, "  round {:<2} {:<44} -> {bounds}", st.round, st.signal);
+            }
+            if let (Some(p0), Some(p1)) = (b.prior, b.now) {
+                let _ = writeln!(
+                    s,
+                    "  the advised offer: {}% before any round, {}% now  [{}]",
+                    (p0 * Decimal::ONE_HUNDRED).round_dp(1),
+                    (p1 * Decimal::ONE_HUNDRED).round_dp(1),
+                    b.rules.join(", ")
+                );
+            }
+        }
         s.push_str(&basis_lines(&self.basis));
         let _ = writeln!(s, "\nOptions: the offers weighed, and why not");
         for o in &self.options {
@@ -336,5 +390,57 @@ impl ExplainView {
             }
         }
         s
+    }
+}
+
+/// How each round moved the belief, and the advised offer's chance before and after.
+fn belief_trace(p: &Playbook, claim: &Claim, a: &settle_engine::Advice) -> BeliefTraceView {
+    use settle_engine::eval::belief::Signal;
+    let cur = &claim.currency;
+    let r = |m: Decimal| cur.round_string(m);
+    let steps = a
+        .belief
+        .steps
+        .iter()
+        .map(|st| {
+            let round = &claim.rounds[st.round];
+            let who = round.by.as_str();
+            let signal = match &st.signal {
+                Signal::Claim(v) => format!("the buyer's claim, worth {}", cur.format(*v)),
+                Signal::Offered(v) => format!("we offered {} of value", cur.format(*v)),
+                Signal::TurnedDown(v) => {
+                    format!("the buyer turned down our {} offer", cur.format(*v))
+                }
+                Signal::Proposed(v) => format!("the buyer proposed {}", cur.format(*v)),
+                Signal::Withdrew => "the buyer withdrew its proposal".to_string(),
+                Signal::Nothing => format!("{who}: {}", round.kind().as_str()),
+            };
+            BeliefStepView {
+                round: st.round + 1,
+                signal,
+                above: st.lower.map(r),
+                at_most: st.upper.map(r),
+            }
+        })
+        .collect();
+    let offered = a
+        .next
+        .proposal
+        .as_ref()
+        .and_then(|x| a.tree.candidates().iter().position(|c| &c.proposal == x));
+    let b = p.buyer();
+    BeliefTraceView {
+        steps,
+        prior: offered.map(|i| a.tree.candidates()[i].acceptance),
+        now: offered.and_then(|i| a.tree.acceptance(i).ok()),
+        rules: [
+            b.by_ask_rule,
+            b.by_fair_rule,
+            b.refusal.rule,
+            b.withdraws.rule,
+        ]
+        .iter()
+        .map(|x| p.rule(*x).id.clone())
+        .collect(),
     }
 }
