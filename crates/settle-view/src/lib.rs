@@ -13,6 +13,7 @@ pub mod casebook;
 pub mod check;
 pub mod diff;
 pub mod explain;
+pub mod fit;
 pub mod html;
 pub mod replay;
 pub mod ruletest;
