@@ -712,3 +712,78 @@ fn the_report_is_the_same_whatever_the_batch_size() {
         assert_eq!(run(batch), whole, "batch {batch}");
     }
 }
+
+/// `settle rules fit` on a generated history (whose buyers follow the documented buyer model)
+/// lowers the Brier score, writes a rule set that loads, and a replay under that rule set scores
+/// the acceptance model as the fit said it would.
+#[test]
+fn rules_fit_lowers_the_brier_score_and_the_replay_agrees() {
+    let dir = tempfile::tempdir().unwrap();
+    let history = dir.path().join("h.jsonl");
+    let out = settle(&[
+        "history",
+        "gen",
+        "--count",
+        "1500",
+        "--seed",
+        "4",
+        "--out",
+        history.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let fitted = dir.path().join("fitted");
+    let out = settle(&[
+        "rules",
+        "fit",
+        history.to_str().unwrap(),
+        "--out",
+        fitted.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let fit: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let before = fit["brier_before"].as_f64().unwrap();
+    let after = fit["brier_after"].as_f64().unwrap();
+    assert!(fit["offers"].as_u64().unwrap() > 1000, "{fit}");
+    assert!(after < 0.25 && after < before * 0.6, "{before} -> {after}");
+    let out = settle(&["rules", "check", fitted.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let out = settle(&[
+        "replay",
+        history.to_str().unwrap(),
+        "--rules",
+        fitted.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let r: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let brier = |side: &str| {
+        r["outcomes"][side]["brier"]
+            .as_str()
+            .unwrap()
+            .parse::<f64>()
+            .unwrap()
+    };
+    assert!(
+        (brier("baseline") - before).abs() < 0.002,
+        "{} vs {before}",
+        brier("baseline")
+    );
+    assert!(
+        (brier("new") - after).abs() < 0.002,
+        "{} vs {after}",
+        brier("new")
+    );
+    // A second run into the same folder is refused: nothing is overwritten.
+    let again = settle(&[
+        "rules",
+        "fit",
+        history.to_str().unwrap(),
+        "--out",
+        fitted.to_str().unwrap(),
+    ]);
+    assert_eq!(again.status.code(), Some(2));
+    assert!(stderr(&again).contains("is not empty"));
+}

@@ -342,6 +342,7 @@ fn help_of_every_command() {
         &["rules", "test"],
         &["rules", "graph"],
         &["rules", "diff"],
+        &["rules", "fit"],
         &["history"],
         &["history", "gen"],
         &["history", "import"],

@@ -17,6 +17,7 @@ mod check;
 mod desk;
 mod diff_cmd;
 mod explain_cmd;
+mod fit_cmd;
 mod graph_cmd;
 mod history_cmd;
 mod lint_cmd;
@@ -239,6 +240,20 @@ enum RulesCommand {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Fit the buyer rules (acceptance curves, patience) to what buyers did in a history, and
+    /// show the fit before and after
+    Fit {
+        /// The history: JSON Lines, or CSV with a .csv name
+        history: PathBuf,
+        /// The rule-set folder to fit (default: the built-in rules/default)
+        #[arg(long)]
+        rules: Option<PathBuf>,
+        /// Write the rule set with the fitted values to this new folder
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        #[arg(long, value_enum, default_value = "text")]
+        format: OutputFormat,
+    },
     /// What changed between two rule sets, rule by rule; with --history, which changes move money
     Diff {
         old: PathBuf,
@@ -329,6 +344,15 @@ fn main() -> ExitCode {
                     allow_skipped,
                 },
         } => diff_cmd::run(&old, &new, history.as_deref(), format, allow_skipped),
+        Command::Rules {
+            command:
+                RulesCommand::Fit {
+                    history,
+                    rules,
+                    out,
+                    format,
+                },
+        } => fit_cmd::run(&history, rules.as_deref(), out.as_deref(), format),
         Command::History {
             command:
                 HistoryCommand::Gen {

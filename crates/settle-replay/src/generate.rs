@@ -10,6 +10,129 @@ use settle_engine::Claim;
 use settle_engine::Currency;
 use settle_engine::claim::*;
 
+/// The past seller of a generated history: offers in the option the buyer asked for (a
+/// discount where it asked for replacement goods, a repair or nothing), climbing from 30-70% of
+/// the ask by 10-25% of it a round, up to the ask; it accepts the buyer's proposal when it asks
+/// no more than its own next offer. The buyer answers as a `settle_sim` buyer (docs/model.md,
+/// "Simulation"): a Boulware, linear, conceder, hardliner or tit-for-tat buyer with a reserve of
+/// 30-95% of its ask, patient, normal or impatient. Four claims in five end (a deal, or a
+/// walk-away recorded as an outcome of `reject`); the others are still open after one to three
+/// rounds. Every round is dated 2-12 days after the one before.
+fn negotiate(
+    r: &mut ChaCha8Rng,
+    received: time::Date,
+    ask_remedy: Remedy,
+    ask: Decimal,
+    minor: u32,
+) -> (Vec<Round>, Option<Outcome>) {
+    use settle_sim::buyer::{Answer, Buyer, Patience, Style};
+    let mut rounds = vec![Round::propose(received, Party::Buyer, ask_remedy, ask)];
+    let style = pick(
+        r,
+        &[
+            (Style::Boulware, 25),
+            (Style::Linear, 25),
+            (Style::Conceder, 20),
+            (Style::Hardliner, 15),
+            (Style::TitForTat, 15),
+        ],
+    );
+    let patience = pick(
+        r,
+        &[
+            (Patience::Patient, 30),
+            (Patience::Normal, 45),
+            (Patience::Impatient, 25),
+        ],
+    );
+    let reserve = share(ask, r.random_range(30..96), minor);
+    let mut buyer = Buyer::with_reserve(style, patience, ask, reserve);
+    let offer_remedy = match ask_remedy {
+        Remedy::Refund | Remedy::Discount | Remedy::Credit => ask_remedy,
+        _ => Remedy::Discount,
+    };
+    let open = chance(r, 20);
+    let stop_after = if open { r.random_range(1..4) } else { u32::MAX };
+    let mut offer = share(ask, r.random_range(30..71), minor);
+    let mut on = received;
+    let mut buyer_proposal: Option<Decimal> = None;
+    let step = |on: &mut time::Date, r: &mut ChaCha8Rng| {
+        *on += time::Duration::days(r.random_range(2..13));
+        *on
+    };
+    let settle = |r: &mut ChaCha8Rng, remedy: Remedy, amount: Decimal, closed: time::Date| {
+        let cost = if remedy == Remedy::Credit {
+            share(amount, r.random_range(40..70), minor)
+        } else {
+            share(amount, r.random_range(90..110), minor)
+        };
+        let keep = if ask.is_zero() {
+            50
+        } else {
+            (amount * Decimal::from(60) / ask)
+                .round()
+                .try_into()
+                .unwrap_or(30i64)
+                + 30
+        };
+        Outcome {
+            remedy,
+            amount,
+            cost,
+            closed: closed + time::Duration::days(r.random_range(3..30)),
+            retained: r.random_range(0..100) < keep,
+        }
+    };
+    for k in 0..8u32 {
+        if k >= stop_after {
+            return (rounds, None);
+        }
+        // Take the buyer's proposal when it asks no more than our next offer.
+        if let Some(d) = buyer_proposal
+            && d <= offer
+        {
+            let day = step(&mut on, r);
+            rounds.push(Round::answer(day, Party::Seller, RoundKind::Accept));
+            let o = settle(r, ask_remedy, d, day);
+            return (rounds, Some(o));
+        }
+        let day = step(&mut on, r);
+        rounds.push(Round::propose(day, Party::Seller, offer_remedy, offer));
+        let weeks = (day - received).whole_days() as f64 / 7.0;
+        let answer = buyer.answer(offer, weeks, r);
+        let day = step(&mut on, r);
+        match answer {
+            Answer::Accept => {
+                rounds.push(Round::answer(day, Party::Buyer, RoundKind::Accept));
+                let o = settle(r, offer_remedy, offer, day);
+                return (rounds, Some(o));
+            }
+            Answer::Walk => {
+                let o = Outcome {
+                    remedy: Remedy::Reject,
+                    amount: Decimal::ZERO,
+                    cost: Decimal::ZERO,
+                    closed: day,
+                    retained: false,
+                };
+                return (rounds, (!open).then_some(o));
+            }
+            Answer::Refuse => rounds.push(Round::answer(day, Party::Buyer, RoundKind::Refuse)),
+            Answer::Counter(d) => {
+                buyer_proposal = Some(d);
+                rounds.push(Round::propose(day, Party::Buyer, ask_remedy, d));
+            }
+            Answer::WithdrawAndRaise(d) => {
+                buyer_proposal = Some(d);
+                rounds.push(Round::answer(day, Party::Buyer, RoundKind::Withdraw));
+                rounds.push(Round::propose(day, Party::Buyer, ask_remedy, d));
+            }
+        }
+        offer = (offer + share(ask, r.random_range(10..26), minor)).min(ask);
+    }
+    (rounds, None)
+}
+
 /// Makes claims one at a time from a seed.
 pub struct Generator {
     rng: ChaCha8Rng,
@@ -301,87 +424,10 @@ impl Generator {
         };
         let ask_amount = share(base, ask_pct, minor).max(Decimal::new(1, 0));
 
-        let mut rounds = vec![Round::propose(
-            received,
-            Party::Buyer,
-            ask_remedy,
-            ask_amount,
-        )];
-        let mut on = received;
-        let extra = pick(r, &[(0usize, 55), (1, 20), (2, 20), (3, 5)]);
-        for k in 0..extra {
-            on += time::Duration::days(r.random_range(2..25));
-            let by = if k % 2 == 0 {
-                Party::Seller
-            } else {
-                Party::Buyer
-            };
-            let pct = if by == Party::Seller {
-                r.random_range(30..80)
-            } else {
-                r.random_range(50..95)
-            };
-            let remedy = if chance(r, 70) {
-                ask_remedy
-            } else {
-                pick(
-                    r,
-                    &[
-                        (Remedy::Discount, 1),
-                        (Remedy::Credit, 1),
-                        (Remedy::Refund, 1),
-                    ],
-                )
-            };
-            rounds.push(Round::propose(
-                on,
-                by,
-                remedy,
-                share(ask_amount, pct, minor),
-            ));
-        }
-        let last = on;
-        let as_of =
-            Some(last + time::Duration::days(r.random_range(0..4))).filter(|_| chance(r, 40));
-
-        let outcome = if chance(r, 80) {
-            let remedy = if chance(r, 55) {
-                ask_remedy
-            } else {
-                pick(
-                    r,
-                    &[
-                        (Remedy::Refund, 25),
-                        (Remedy::Discount, 30),
-                        (Remedy::Credit, 20),
-                        (Remedy::Reship, 15),
-                        (Remedy::Reject, 10),
-                    ],
-                )
-            };
-            let (amount, cost) = if remedy == Remedy::Reject {
-                (Decimal::ZERO, Decimal::ZERO)
-            } else {
-                let a = share(ask_amount, r.random_range(30..105), minor);
-                (a, share(a, r.random_range(60..115), minor))
-            };
-            let settled = amount.min(ask_amount);
-            let keep = if ask_amount.is_zero() {
-                50
-            } else {
-                (settled * Decimal::from(60) / ask_amount)
-                    .round()
-                    .try_into()
-                    .unwrap_or(30i64)
-                    + 30
-            };
-            Some(Outcome {
-                remedy,
-                amount,
-                cost,
-                closed: last + time::Duration::days(r.random_range(3..120)),
-                retained: r.random_range(0..100) < keep,
-            })
+        let (rounds, outcome) = negotiate(r, received, ask_remedy, ask_amount, minor);
+        let last = rounds.last().map_or(received, |x| x.on);
+        let as_of = if outcome.is_none() {
+            Some(last + time::Duration::days(r.random_range(0..4))).filter(|_| chance(r, 40))
         } else {
             None
         };

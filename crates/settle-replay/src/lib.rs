@@ -8,6 +8,7 @@
 #![deny(missing_docs)]
 
 pub mod fast;
+pub mod fit;
 pub mod generate;
 pub mod history;
 pub mod replay;

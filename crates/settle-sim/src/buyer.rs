@@ -215,6 +215,14 @@ impl Buyer {
         }
     }
 
+    /// A buyer whose reserve is `reserve` of value (any value up to its ask).
+    pub fn with_reserve(style: Style, patience: Patience, ask: Decimal, reserve: Decimal) -> Buyer {
+        Buyer {
+            reserve: reserve.clamp(Decimal::ZERO, ask),
+            ..Buyer::new(style, patience, ask, Reserve::Low)
+        }
+    }
+
     /// Its demand on the table.
     pub fn demand(&self) -> Decimal {
         self.demand

@@ -128,10 +128,38 @@ pub struct ExplainView {
     pub figures: FiguresView,
     /// The options and the offers weighed.
     pub options: Vec<WhyNotView>,
+    /// How each round moved the belief about the buyer.
+    pub belief: BeliefTraceView,
     /// The rules behind each figure.
     pub basis: Vec<BasisView>,
     #[serde(skip)]
     currency: String,
+}
+
+/// One round's effect on the belief about the buyer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BeliefStepView {
+    /// The round, from 1.
+    pub round: usize,
+    /// What it told us, in words.
+    pub signal: String,
+    /// The lower bound after it: the most valuable offer the buyer turned down.
+    pub above: Option<String>,
+    /// The upper bound after it: the buyer's proposal on the table.
+    pub at_most: Option<String>,
+}
+
+/// The belief about the buyer, round by round, and what it does to the advised offer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BeliefTraceView {
+    /// Each round's effect.
+    pub steps: Vec<BeliefStepView>,
+    /// The advised offer's chance of acceptance before any round (the acceptance curves).
+    pub prior: Option<Decimal>,
+    /// Its chance now, given the rounds.
+    pub now: Option<Decimal>,
+    /// The rules that set the belief.
+    pub rules: Vec<String>,
 }
 
 /// Why an option is not the recommendation, in words.
@@ -235,6 +263,7 @@ impl ExplainView {
                         .collect(),
                 })
                 .collect(),
+            belief: belief_trace(p, claim, a),
             basis: basis(p, a),
             currency: cur.code().to_string(),
         }
@@ -331,6 +360,55 @@ impl ExplainView {
             let how = msg.text(&format!("explain-figure-{id}-how"));
             let _ = writeln!(s, "  {} {:>18}  {how}", crate::l10n::pad(&name, 16), m(v));
         }
+        let b = &self.belief;
+        if !b.steps.is_empty() {
+            let _ = writeln!(s, "\n{}", msg.text("explain-belief"));
+            for st in &b.steps {
+                let bounds = match (&st.above, &st.at_most) {
+                    (Some(l), Some(u)) => msg.get(
+                        "explain-belief-between",
+                        &[("above", m(l).into()), ("at_most", m(u).into())],
+                    ),
+                    (Some(l), None) => msg.get("explain-belief-above", &[("above", m(l).into())]),
+                    (None, Some(u)) => {
+                        msg.get("explain-belief-at-most", &[("at_most", m(u).into())])
+                    }
+                    (None, None) => msg.text("explain-belief-nothing"),
+                };
+                let _ = writeln!(
+                    s,
+                    "  {} {:<44} -> {bounds}",
+                    crate::l10n::pad(
+                        &msg.get(
+                            "explain-belief-round",
+                            &[("round", st.round.to_string().into())]
+                        ),
+                        8
+                    ),
+                    st.signal
+                );
+            }
+            if let (Some(p0), Some(p1)) = (b.prior, b.now) {
+                let _ = writeln!(
+                    s,
+                    "  {}",
+                    msg.get(
+                        "explain-belief-chance",
+                        &[
+                            (
+                                "before",
+                                (p0 * Decimal::ONE_HUNDRED).round_dp(1).to_string().into()
+                            ),
+                            (
+                                "now",
+                                (p1 * Decimal::ONE_HUNDRED).round_dp(1).to_string().into()
+                            ),
+                            ("rules", b.rules.join(", ").into()),
+                        ]
+                    )
+                );
+            }
+        }
         s.push_str(&crate::advice::basis_lines_in(&self.basis, msg));
         let _ = writeln!(s, "\n{}", msg.text("explain-options"));
         for o in &self.options {
@@ -361,5 +439,57 @@ impl ExplainView {
             }
         }
         s
+    }
+}
+
+/// How each round moved the belief, and the advised offer's chance before and after.
+fn belief_trace(p: &Playbook, claim: &Claim, a: &settle_engine::Advice) -> BeliefTraceView {
+    use settle_engine::eval::belief::Signal;
+    let cur = &claim.currency;
+    let r = |m: Decimal| cur.round_string(m);
+    let steps = a
+        .belief
+        .steps
+        .iter()
+        .map(|st| {
+            let round = &claim.rounds[st.round];
+            let who = round.by.as_str();
+            let signal = match &st.signal {
+                Signal::Claim(v) => format!("the buyer's claim, worth {}", cur.format(*v)),
+                Signal::Offered(v) => format!("we offered {} of value", cur.format(*v)),
+                Signal::TurnedDown(v) => {
+                    format!("the buyer turned down our {} offer", cur.format(*v))
+                }
+                Signal::Proposed(v) => format!("the buyer proposed {}", cur.format(*v)),
+                Signal::Withdrew => "the buyer withdrew its proposal".to_string(),
+                Signal::Nothing => format!("{who}: {}", round.kind().as_str()),
+            };
+            BeliefStepView {
+                round: st.round + 1,
+                signal,
+                above: st.lower.map(r),
+                at_most: st.upper.map(r),
+            }
+        })
+        .collect();
+    let offered = a
+        .next
+        .proposal
+        .as_ref()
+        .and_then(|x| a.tree.candidates().iter().position(|c| &c.proposal == x));
+    let b = p.buyer();
+    BeliefTraceView {
+        steps,
+        prior: offered.map(|i| a.tree.candidates()[i].acceptance),
+        now: offered.and_then(|i| a.tree.acceptance(i).ok()),
+        rules: [
+            b.by_ask_rule,
+            b.by_fair_rule,
+            b.refusal.rule,
+            b.withdraws.rule,
+        ]
+        .iter()
+        .map(|x| p.rule(*x).id.clone())
+        .collect(),
     }
 }

@@ -15,6 +15,7 @@ pub mod desk;
 pub mod diff;
 pub mod draft;
 pub mod explain;
+pub mod fit;
 pub mod html;
 pub mod l10n;
 pub mod replay;

@@ -555,14 +555,14 @@ fn outcomes_section(r: &Report) -> Section {
             .map(|b| {
                 vec![
                     b.range.clone(),
-                    b.claims.to_string(),
+                    b.offers.to_string(),
                     b.predicted.to_string(),
                     b.observed.to_string(),
                 ]
             })
             .collect();
         blocks.push(table(
-            Table::new(&["chance", "claims", "predicted", "observed"], rows),
+            Table::new(&["chance", "offers", "predicted", "observed"], rows),
             "    ",
         ));
         blocks.push(line(
@@ -607,8 +607,8 @@ fn calibration(r: &Report) -> Chart {
                 .map(|b| Point {
                     x: format!("{:.1}", f(b.predicted) * 340.0),
                     y: format!("{:.1}", 340.0 - f(b.observed) * 340.0),
-                    r: format!("{:.1}", 3.0 + (b.claims as f64).log10().max(0.0) * 2.0),
-                    label: format!("{}: {} claims", b.range, b.claims),
+                    r: format!("{:.1}", 3.0 + (b.offers as f64).log10().max(0.0) * 2.0),
+                    label: format!("{}: {} offers", b.range, b.offers),
                 })
                 .collect();
             let path = points

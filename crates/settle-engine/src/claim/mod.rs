@@ -627,6 +627,25 @@ impl Claim {
         (!opening_claim).then_some(round)
     }
 
+    /// The claim as it stood when we first answered it: its rounds before our first proposal,
+    /// decided on the day of that proposal. A claim we have not answered yet is unchanged.
+    /// A replay advises a past claim here: what came after depended on the answer given.
+    pub fn at_first_decision(&self) -> Claim {
+        let first = self
+            .rounds
+            .iter()
+            .position(|r| r.by == Party::Seller && r.kind() == RoundKind::Propose);
+        match first {
+            None => self.clone(),
+            Some(i) => {
+                let mut c = self.clone();
+                c.as_of = Some(self.rounds[i].on);
+                c.rounds.truncate(i);
+                c
+            }
+        }
+    }
+
     /// The invoice price of one unit (`value / quantity`), zero for an empty order.
     pub fn unit_price(&self) -> Money {
         if self.order.quantity == 0 {

@@ -23,6 +23,10 @@ use crate::playbook::Playbook;
 /// What one round told us.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Signal {
+    /// The buyer's claim itself (its first proposal, the ask): not a bound.
+    Claim(Money),
+    /// We offered this much (worth this to the buyer).
+    Offered(Money),
     /// The buyer turned down our offer worth this much to it.
     TurnedDown(Money),
     /// The buyer proposed terms worth this much to it.
@@ -100,6 +104,12 @@ impl Belief {
                 && claim.rounds[i].terms() == Some((claim.ask.remedy, claim.ask.amount))
         };
         let bound_round = n.buyer_standing.filter(|&i| !opening(i));
+        // In the steps, the buyer's first proposal, when it is the ask, is its claim.
+        let first_buyer = n.buyer_proposals.first().copied();
+        let is_claim = |i: usize| {
+            Some(i) == first_buyer
+                && claim.rounds[i].terms() == Some((claim.ask.remedy, claim.ask.amount))
+        };
         // Walk the rounds once more for the steps shown in `explain`.
         let mut steps = Vec::with_capacity(claim.rounds.len());
         let mut lower: Option<Money> = None;
@@ -109,7 +119,7 @@ impl Belief {
             let signal = match (r.by, r.kind()) {
                 (Party::Seller, RoundKind::Propose) => {
                     ours = value(i)?;
-                    Signal::Nothing
+                    ours.map_or(Signal::Nothing, Signal::Offered)
                 }
                 (Party::Seller, RoundKind::Withdraw) => {
                     ours = None;
@@ -127,10 +137,12 @@ impl Belief {
                     }
                     if r.kind() == RoundKind::Propose {
                         let v = value(i)?.unwrap_or_default();
-                        if !opening(i) {
+                        if is_claim(i) {
+                            Signal::Claim(v)
+                        } else {
                             upper = Some(v);
+                            Signal::Proposed(v)
                         }
-                        Signal::Proposed(v)
                     } else {
                         turned.map_or(Signal::Nothing, Signal::TurnedDown)
                     }

@@ -18,6 +18,7 @@
 pub mod belief;
 pub mod bottom_line;
 pub mod buyer;
+pub mod calibration;
 pub mod candidates;
 pub mod costs;
 pub mod eligibility;
@@ -126,34 +127,7 @@ pub(crate) fn run<'c>(
     // 3. Pricing: the costs in force, and the claim's pricing basis.
     let in_force = costs::in_force(p, &facts, trace);
     let costs = &in_force.costs;
-    let ask = claim.ask.amount;
-    let foreseeable = claim.order.value.mul_or(
-        costs.get(crate::playbook::CostParam::Foreseeable),
-        "foreseeable loss",
-    )?;
-    // The loss the shares apply to: the ask, capped at the foreseeable loss (CISG 74); of what
-    // lies beyond the price of the affected goods, only the `damages` share counts (less where
-    // the buyer had to mitigate, CISG 77; none under an impediment, CISG 79).
-    let damages = costs.get(crate::playbook::CostParam::Damages);
-    let reduction = costs.get(crate::playbook::CostParam::Reduction);
-    let mut capped = ask.min(foreseeable);
-    if reduction < Decimal::ONE
-        && let Ok(b) = &prepared.basis
-    {
-        // Goods the buyer keeps and uses: the loss is the price reduction in proportion.
-        capped = capped.min(b.affected_value.mul_or(reduction, "price reduction")?);
-    }
-    let loss_basis = if damages >= Decimal::ONE {
-        capped
-    } else {
-        let price = prepared
-            .basis
-            .as_ref()
-            .map_or(Decimal::ZERO, |b| b.paid_affected)
-            .min(capped);
-        price.add_or((capped - price).mul_or(damages, "damages")?, "loss basis")?
-    };
-    let fair = loss_basis.mul_or(finding.shares.seller(), "fair share")?;
+    let (loss_basis, fair) = loss_and_fair(prepared, &finding, costs)?;
     // 4. Relationship value.
     let customer_value = relationship::customer_value(p, claim, costs)?;
     let retention = p
@@ -171,10 +145,7 @@ pub(crate) fn run<'c>(
     let round_terms = buyer::round_terms(p, rounds_so_far, days_open, &decay);
     // The ask as the buyer values it (a repair asked for is worth its appeal's share of the
     // amount): the top of the ladder and the yardstick of the buyer's acceptance.
-    let ask_value = match p.buyer().appeal[claim.ask.remedy.index()].value {
-        a if a > Decimal::ZERO => ask.mul_or(a, "value of the ask")?,
-        _ => ask,
-    };
+    let ask_value = ask_value(p, claim)?;
     let buyer = buyer::Buyer::new(p, ask_value, fair)?;
     let belief = belief::Belief::of(p, claim, &buyer)?;
     // 6. No deal, and the bottom line.
@@ -271,6 +242,54 @@ pub(crate) fn run<'c>(
         plan: decided.plan,
         escalations: decided.escalations,
     })
+}
+
+/// The loss the shares apply to, and our fair share of it. The loss is the ask, capped at the
+/// foreseeable loss (CISG 74), and, for goods the buyer keeps and uses, at the price reduction
+/// in proportion (CISG 50); of what lies beyond the price of the affected goods, only the
+/// `damages` share counts (less where the buyer had to mitigate, CISG 77; none under an
+/// impediment, CISG 79).
+pub(crate) fn loss_and_fair(
+    prepared: &Prepared<'_>,
+    finding: &Finding,
+    costs: &Costs,
+) -> Result<(Money, Money), Overflow> {
+    let claim = prepared.claim;
+    let ask = claim.ask.amount;
+    let foreseeable = claim.order.value.mul_or(
+        costs.get(crate::playbook::CostParam::Foreseeable),
+        "foreseeable loss",
+    )?;
+    let damages = costs.get(crate::playbook::CostParam::Damages);
+    let reduction = costs.get(crate::playbook::CostParam::Reduction);
+    let mut capped = ask.min(foreseeable);
+    if reduction < Decimal::ONE
+        && let Ok(b) = &prepared.basis
+    {
+        capped = capped.min(b.affected_value.mul_or(reduction, "price reduction")?);
+    }
+    let loss_basis = if damages >= Decimal::ONE {
+        capped
+    } else {
+        let price = prepared
+            .basis
+            .as_ref()
+            .map_or(Decimal::ZERO, |b| b.paid_affected)
+            .min(capped);
+        price.add_or((capped - price).mul_or(damages, "damages")?, "loss basis")?
+    };
+    let fair = loss_basis.mul_or(finding.shares.seller(), "fair share")?;
+    Ok((loss_basis, fair))
+}
+
+/// The value of the ask to the buyer (its amount times its option's appeal; the amount itself
+/// for an ask with no appeal).
+pub(crate) fn ask_value(p: &Playbook, claim: &Claim) -> Result<Money, Overflow> {
+    let ask = claim.ask.amount;
+    match p.buyer().appeal[claim.ask.remedy.index()].value {
+        a if a > Decimal::ZERO => ask.mul_or(a, "value of the ask"),
+        _ => Ok(ask),
+    }
 }
 
 /// An evaluation's result: the advice, and the trace when it was asked for.

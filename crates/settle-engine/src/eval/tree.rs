@@ -77,6 +77,40 @@ pub struct RoundTerms {
     pub decay: Decimal,
 }
 
+/// The chance the buyer accepts an offer at `at` (its value and the prior there), given that it
+/// turned down `lower` (the prior's mass below it kept in `1 − refusal` share) and would take
+/// `upper`: the prior conditional on what the rounds showed. Where the prior has no mass between
+/// the bounds, the chance rises evenly between them.
+pub fn conditional(
+    at: Point,
+    lower: Option<Point>,
+    upper: Option<Point>,
+    refusal: Decimal,
+) -> Result<Decimal, Overflow> {
+    if let Some(u) = upper
+        && at.value >= u.value
+    {
+        return Ok(Decimal::ONE);
+    }
+    let f_low = match lower {
+        Some(l) => refusal.mul_or(l.prior, "acceptance")?,
+        None => Decimal::ZERO,
+    };
+    let f_up = upper.map_or(Decimal::ONE, |u| u.prior);
+    let den = f_up - f_low;
+    let a = if den > Decimal::ZERO {
+        (at.prior - f_low).div_or(den, "acceptance")?
+    } else {
+        let lo = lower.map_or(Decimal::ZERO, |l| l.value);
+        match upper {
+            Some(u) if u.value > lo => (at.value - lo).div_or(u.value - lo, "acceptance")?,
+            _ if at.value > lo => Decimal::ONE,
+            _ => Decimal::ZERO,
+        }
+    };
+    Ok(a.clamp(Decimal::ZERO, Decimal::ONE).round_dp(ACCEPT_DP))
+}
+
 /// A value to the buyer, with the prior chance that the buyer accepts that much.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Point {
@@ -490,30 +524,7 @@ impl Game {
     /// bounds, the chance rises evenly between them.
     pub fn acceptance(&self, s: State, i: usize) -> Result<Decimal, Overflow> {
         let c = &self.candidates[i];
-        let upper = self.upper(s);
-        if let Some(u) = upper
-            && c.perceived >= u.value
-        {
-            return Ok(Decimal::ONE);
-        }
-        let lower = self.lower(s);
-        let f_low = match lower {
-            Some(l) => self.refusal.mul_or(l.prior, "acceptance")?,
-            None => Decimal::ZERO,
-        };
-        let f_up = upper.map_or(Decimal::ONE, |u| u.prior);
-        let den = f_up - f_low;
-        let a = if den > Decimal::ZERO {
-            (c.acceptance - f_low).div_or(den, "acceptance")?
-        } else {
-            let lo = lower.map_or(Decimal::ZERO, |l| l.value);
-            match upper {
-                Some(u) if u.value > lo => (c.perceived - lo).div_or(u.value - lo, "acceptance")?,
-                _ if c.perceived > lo => Decimal::ONE,
-                _ => Decimal::ZERO,
-            }
-        };
-        Ok(a.clamp(Decimal::ZERO, Decimal::ONE).round_dp(ACCEPT_DP))
+        conditional(c.point(), self.lower(s), self.upper(s), self.refusal)
     }
 
     /// The state after the buyer counters candidate `i` in state `s`, keeping (`true`) or

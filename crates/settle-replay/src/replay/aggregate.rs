@@ -93,8 +93,11 @@ impl Calibration {
             entry(&mut self.saved, currency),
             o.cost.saturating_sub(d.cost),
         );
-        if let Some(p) = d.acceptance {
-            let accepted = d.option == Some(o.remedy) && o.amount <= d.amount;
+    }
+
+    /// The acceptance model against every offer of ours the buyer answered.
+    fn observe(&mut self, observed: &[(Decimal, bool)]) {
+        for &(p, accepted) in observed {
             let y = if accepted {
                 Decimal::ONE
             } else {
@@ -121,7 +124,7 @@ impl Calibration {
             matched: self.matched,
             match_rate: ratio(Decimal::from(self.matched), claims),
             brier: ratio(self.brier, self.predicted),
-            predicted_claims: self.predicted,
+            offers_observed: self.predicted,
             reliability: self
                 .bins
                 .iter()
@@ -129,7 +132,7 @@ impl Calibration {
                 .filter(|(_, b)| b.0 > 0)
                 .map(|(i, b)| Bin {
                     range: format!("{:.1}-{:.1}", i as f64 / 10.0, (i + 1) as f64 / 10.0),
-                    claims: b.0,
+                    offers: b.0,
                     predicted: (b.1 / Decimal::from(b.0)).round_dp(4),
                     observed: (Decimal::from(b.2) / Decimal::from(b.0)).round_dp(4),
                 })
@@ -257,6 +260,9 @@ impl<'a> Aggregator<'a> {
             .entry((e.baseline.label(), e.new.label()))
             .or_default();
         cell.add(currency, e.delta(), &e.claim.id, self.options.samples);
+        // The acceptance model against every offer the buyer answered, open claims included.
+        self.cal_base.observe(&e.observed_base);
+        self.cal_new.observe(&e.observed_new);
         if let Some(o) = &e.claim.outcome {
             self.outcome_claims += 1;
             self.cal_base.add(&e.baseline, o, currency);

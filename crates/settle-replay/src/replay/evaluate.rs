@@ -3,6 +3,7 @@
 use crate::history::{self, BadRecord, RawRecord};
 use rust_decimal::Decimal;
 use settle_engine::claim::Remedy;
+use settle_engine::eval::calibration::{Answer, observations};
 use settle_engine::playbook::RuleRef;
 use settle_engine::{Action, Claim, Money, Playbook};
 use settle_engine::{Move, Prepared, advise_move};
@@ -84,6 +85,11 @@ pub struct Evaluation {
     pub baseline: Decision,
     /// What the new rule set advised.
     pub new: Decision,
+    /// Each offer of ours the buyer answered in the claim's rounds: the chance the baseline's
+    /// acceptance model gave it, and whether the buyer accepted.
+    pub observed_base: Vec<(Decimal, bool)>,
+    /// The same under the new rule set.
+    pub observed_new: Vec<(Decimal, bool)>,
 }
 
 impl Evaluation {
@@ -113,15 +119,34 @@ pub fn evaluate(raw: &RawRecord, baseline: &Playbook, new: &Playbook) -> Evaluat
         Ok(c) => c,
         Err(bad) => return Evaluated::Skipped(bad),
     };
-    // The claim's rule-independent figures, worked out once for both rule sets.
-    let prepared = Prepared::new(&claim);
-    let both =
-        advise_move(baseline, &prepared).and_then(|a| advise_move(new, &prepared).map(|b| (a, b)));
+    // The acceptance model against what the buyer did with each offer we made.
+    let observed = |p: &Playbook| -> Result<Vec<(Decimal, bool)>, settle_engine::Overflow> {
+        if !claim
+            .rounds
+            .iter()
+            .any(|r| r.by == settle_engine::claim::Party::Seller)
+        {
+            return Ok(Vec::new());
+        }
+        Ok(observations(p, &claim)?
+            .into_iter()
+            .map(|o| (o.predicted, o.answer == Answer::Accepted))
+            .collect())
+    };
+    // The advice on the claim as it stood when we first answered it; the claim's
+    // rule-independent figures worked out once for both rule sets.
+    let first = claim.at_first_decision();
+    let prepared = Prepared::new(&first);
+    let both = advise_move(baseline, &prepared)
+        .and_then(|a| advise_move(new, &prepared).map(|b| (a, b)))
+        .and_then(|(a, b)| Ok((a, b, observed(baseline)?, observed(new)?)));
     match both {
-        Ok((a, b)) => Evaluated::Done(Box::new(Evaluation {
+        Ok((a, b, ob, on)) => Evaluated::Done(Box::new(Evaluation {
             line: raw.line(),
             baseline: Decision::of(a),
             new: Decision::of(b),
+            observed_base: ob,
+            observed_new: on,
             claim,
         })),
         Err(e) => Evaluated::Skipped(BadRecord {

@@ -146,11 +146,11 @@ pub struct Rules {
 pub struct Bin {
     /// The bin's range of predicted chances, e.g. `0.7-0.8`.
     pub range: String,
-    /// Claims whose prediction falls in this bin.
-    pub claims: u64,
+    /// Offers (of ours, answered by the buyer) whose predicted chance falls in this bin.
+    pub offers: u64,
     /// Mean predicted chance of acceptance.
     pub predicted: Decimal,
-    /// Share of those claims that settled on the advised option for no more than its amount.
+    /// Share of those offers the buyer accepted.
     pub observed: Decimal,
 }
 
@@ -161,11 +161,13 @@ pub struct Against {
     pub matched: u64,
     /// `matched` as a share of claims with a known outcome (null when there are none).
     pub match_rate: Option<Decimal>,
-    /// Mean squared error of the predicted acceptance (lower is better), over claims with a prediction.
+    /// Mean squared error of the predicted acceptance (lower is better), over every offer of
+    /// ours the buyer answered in the history's rounds (predicted as the advice would have seen
+    /// it then).
     pub brier: Option<Decimal>,
-    /// Claims the Brier score and the reliability table are computed over.
-    pub predicted_claims: u64,
-    /// Predicted chance of acceptance against observed settlement, in tenths.
+    /// Offers the Brier score and the reliability table are computed over.
+    pub offers_observed: u64,
+    /// Predicted chance of acceptance against what buyers did, in tenths.
     pub reliability: Vec<Bin>,
     /// Real cost − the advice's direct cost, per currency: what following the advice would have saved.
     pub saved: Vec<Amount>,

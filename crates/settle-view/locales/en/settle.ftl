@@ -250,6 +250,13 @@ explain-figure-stalemate-cost = stalemate cost
 explain-figure-stalemate-cost-how = granting the ask later + customer lost (seed 001)
 explain-figure-bottom-line = bottom line
 explain-figure-bottom-line-how = least of: granting the ask, walking away, rejecting
+explain-belief = The buyer, round by round (what it will accept: more than the offers it turned down, at most its proposal)
+explain-belief-round = round { $round }
+explain-belief-between = more than { $above }, at most { $at_most }
+explain-belief-above = more than { $above }
+explain-belief-at-most = at most { $at_most }
+explain-belief-nothing = nothing known yet
+explain-belief-chance = the advised offer: { $before }% before any round, { $now }% now  [{ $rules }]
 explain-options = Options: the offers weighed, and why not
 explain-offer = { $offer }  cost { $cost }  chance { $chance }%  expected { $expected }
 

@@ -228,6 +228,13 @@ explain-figure-stalemate-cost = 僵局的代价
 explain-figure-stalemate-cost-how = 日后满足索赔 + 失去的客户（种子 001）
 explain-figure-bottom-line = 底线
 explain-figure-bottom-line-how = 取最小者：满足索赔、买方离开、拒赔
+explain-belief = 买方逐轮的情况（它会接受的：高于它拒绝过的报价，不超过它自己的方案）
+explain-belief-round = 第 { $round } 轮
+explain-belief-between = 高于 { $above }，不超过 { $at_most }
+explain-belief-above = 高于 { $above }
+explain-belief-at-most = 不超过 { $at_most }
+explain-belief-nothing = 尚无信息
+explain-belief-chance = 建议的报价：任何一轮之前 { $before }%，现在 { $now }%  [{ $rules }]
 explain-options = 方案：权衡过的报价，以及为何不选
 explain-offer = { $offer }  成本 { $cost }  接受概率 { $chance }%  预期 { $expected }
 
