@@ -19,7 +19,7 @@ use time::{Date, OffsetDateTime};
 /// A connection to a claim ledger. Each operation is one transaction; a `Ledger` is one
 /// connection, so give each thread (or each request of a server) its own.
 pub struct Ledger {
-    conn: Conn,
+    pub(crate) conn: Conn,
 }
 
 impl std::fmt::Debug for Ledger {
@@ -577,7 +577,7 @@ impl Iterator for ClosedClaims<'_> {
     }
 }
 
-fn check_actor(actor: &str) -> Result<()> {
+pub(crate) fn check_actor(actor: &str) -> Result<()> {
     if actor.is_empty() {
         return Err(Error::invalid(
             "actor",
@@ -594,12 +594,12 @@ fn not_negative(m: Money, field: &str) -> Result<()> {
     Ok(())
 }
 
-fn to_i64(v: u64) -> i64 {
+pub(crate) fn to_i64(v: u64) -> i64 {
     i64::try_from(v).unwrap_or(i64::MAX)
 }
 
 /// The claim's row, as a write sees it after taking the claim.
-struct Locked {
+pub(crate) struct Locked {
     document: String,
     assigned_to: Option<String>,
     acknowledged_on: Option<Date>,
@@ -609,7 +609,12 @@ struct Locked {
 /// [`Error::Conflict`] if another write got there first, [`Error::Closed`]. On PostgreSQL the
 /// `UPDATE` holds the claim's row lock until the transaction ends, so a second writer that read
 /// the same version waits here and then finds the version moved.
-fn claim_for_write(tx: &mut dyn Tx, id: &str, expected: u64, at: &str) -> Result<Locked> {
+pub(crate) fn claim_for_write(
+    tx: &mut dyn Tx,
+    id: &str,
+    expected: u64,
+    at: &str,
+) -> Result<Locked> {
     let expected_i = i64::try_from(expected).unwrap_or(-1);
     let rows = tx.query(
         "UPDATE claims SET version = version + 1, updated_at = $3 \
@@ -820,7 +825,7 @@ fn round_detail(r: &RoundEntry, on: &str) -> Map<String, Json> {
     d
 }
 
-fn insert_event(
+pub(crate) fn insert_event(
     tx: &mut dyn Tx,
     id: &str,
     version: u64,
@@ -847,7 +852,7 @@ fn stored_date(text: &str) -> Result<Date> {
     date(text).ok_or_else(|| Error::Corrupt(format!("`{text}` is not a stored date")))
 }
 
-fn stored_money(text: &str) -> Result<Money> {
+pub(crate) fn stored_money(text: &str) -> Result<Money> {
     document::money(text).ok_or_else(|| Error::Corrupt(format!("`{text}` is not a stored amount")))
 }
 
@@ -855,7 +860,7 @@ fn party(text: &str) -> Result<Party> {
     Party::parse(text).ok_or_else(|| Error::Corrupt(format!("`{text}` is not a party")))
 }
 
-fn remedy(text: &str) -> Result<Remedy> {
+pub(crate) fn remedy(text: &str) -> Result<Remedy> {
     Remedy::parse(text).ok_or_else(|| Error::Corrupt(format!("`{text}` is not a remedy")))
 }
 
@@ -908,7 +913,7 @@ fn round_record(r: &Row) -> Result<RoundRecord> {
     })
 }
 
-fn read_record(tx: &mut dyn Tx, id: &str) -> Result<ClaimRecord> {
+pub(crate) fn read_record(tx: &mut dyn Tx, id: &str) -> Result<ClaimRecord> {
     let rows = tx.query(
         "SELECT version, status, document, assigned_to, created_at, created_by, updated_at, \
          closed_at, outcome, acknowledged_on FROM claims WHERE id = $1",

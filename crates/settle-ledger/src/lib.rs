@@ -22,6 +22,7 @@ pub mod migrate;
 pub mod model;
 mod store;
 pub mod target;
+pub mod team;
 
 pub use error::{Error, Result};
 pub use ledger::{ClosedClaims, Ledger};
@@ -31,3 +32,4 @@ pub use model::{
     RoundKind, RoundRecord, RulesetId, Status,
 };
 pub use target::Target;
+pub use team::{Approval, ApprovalRequest, ApprovalStatus, Role, Session, User};

@@ -27,10 +27,16 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0002_acknowledged.sql"),
         postgres: include_str!("../migrations/postgres/0002_acknowledged.sql"),
     },
+    Migration {
+        version: 3,
+        name: "users, sessions and approvals of the web desk",
+        sqlite: include_str!("../migrations/sqlite/0003_team.sql"),
+        postgres: include_str!("../migrations/postgres/0003_team.sql"),
+    },
 ];
 
 /// The newest schema version this build knows.
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 3;
 
 const SCHEMA_TABLE_SQLITE: &str = "CREATE TABLE IF NOT EXISTS settle_schema (
     version    INTEGER NOT NULL PRIMARY KEY,

@@ -70,6 +70,11 @@ pub const ALL: &[(&str, Test)] = &[
     ),
     ("acknowledging_stops_the_first_answer_clock", acknowledging),
     ("lists_carry_the_rounds_in_brief", lists_carry_rounds),
+    ("users_and_sessions_of_the_web_desk", users_and_sessions),
+    (
+        "approvals_are_asked_once_and_decided_once",
+        approvals_are_asked_once_and_decided_once,
+    ),
 ];
 
 pub const REP: &str = "rep.ana";
@@ -1126,5 +1131,136 @@ fn lists_carry_rounds(db: &Db) -> Result<(), Failed> {
         }
     }
     assert_eq!(ok(l.list(Filter::Closed, None)).len(), 0);
+    Ok(())
+}
+
+fn users_and_sessions(db: &Db) -> Result<(), Failed> {
+    use settle_ledger::Role;
+    let mut l = db.open();
+    let ana = ok(l.add_user("rep.ana", Role::Rep, "$argon2id$v=19$fake", "admin", at(0)));
+    assert_eq!((ana.role, ana.disabled), (Role::Rep, false));
+    ok(l.add_user(
+        "boss",
+        Role::Manager,
+        "$argon2id$v=19$other",
+        "admin",
+        at(1),
+    ));
+    // A taken name, a name that is not plain, an empty hash: refused, nothing written.
+    for (name, hash) in [
+        ("rep.ana", "h"),
+        ("'; DROP TABLE users; --", "h"),
+        ("x", ""),
+    ] {
+        match l.add_user(name, Role::Analyst, hash, "admin", at(2)) {
+            Err(Error::Invalid { field, .. }) => assert!(field.starts_with("user."), "{field}"),
+            other => panic!("{name}: {other:?}"),
+        }
+    }
+    let names: Vec<String> = ok(l.users()).into_iter().map(|u| u.name).collect();
+    assert_eq!(names, ["boss", "rep.ana"]);
+    let (u, hash) = ok(l.credentials("rep.ana")).expect("the user");
+    assert_eq!(
+        (u.name.as_str(), hash.as_str()),
+        ("rep.ana", "$argon2id$v=19$fake")
+    );
+    assert!(ok(l.credentials("nobody")).is_none());
+    // Sessions: live until they expire, gone when ended or when the user is disabled.
+    ok(l.create_session("hash-1", "rep.ana", "csrf-1", at(10), at(70)));
+    ok(l.create_session("hash-2", "rep.ana", "csrf-2", at(10), at(70)));
+    let s = ok(l.session("hash-1", at(20))).expect("a live session");
+    assert_eq!(
+        (s.user.name.as_str(), s.csrf.as_str()),
+        ("rep.ana", "csrf-1")
+    );
+    assert!(ok(l.session("hash-1", at(70))).is_none(), "expired");
+    assert!(ok(l.session("no-such", at(20))).is_none());
+    ok(l.end_session("hash-1"));
+    assert!(ok(l.session("hash-1", at(20))).is_none(), "ended");
+    ok(l.set_user_lang("rep.ana", "zh-CN"));
+    let u = ok(l.set_user_disabled("rep.ana", true, "admin", at(30)));
+    assert!(u.disabled);
+    assert_eq!(u.lang.as_deref(), Some("zh-CN"));
+    assert!(
+        ok(l.session("hash-2", at(31))).is_none(),
+        "disabled users lose their sessions"
+    );
+    assert!(
+        l.create_session("hash-3", "rep.ana", "c", at(31), at(90))
+            .is_err()
+    );
+    assert!(
+        l.create_session("hash-3", "nobody", "c", at(31), at(90))
+            .is_err()
+    );
+    assert!(
+        l.set_user_disabled("nobody", true, "admin", at(32))
+            .is_err()
+    );
+    // Who did it is in the audit log, never the hash.
+    let count = |sql: &str| db.raw_int(sql);
+    assert_eq!(
+        count("SELECT COUNT(*) FROM events WHERE actor = 'admin' AND action = 'user_add'"),
+        2
+    );
+    assert_eq!(
+        count("SELECT COUNT(*) FROM events WHERE actor = 'admin' AND action = 'user_disable'"),
+        1
+    );
+    assert_eq!(
+        count("SELECT COUNT(*) FROM events WHERE detail LIKE '%argon2%'"),
+        0
+    );
+    Ok(())
+}
+
+fn approvals_are_asked_once_and_decided_once(db: &Db) -> Result<(), Failed> {
+    use settle_ledger::{ApprovalRequest, ApprovalStatus};
+    let mut l = db.open();
+    let c = trial_claim();
+    let rec = ok(l.create_claim(&c, REP, at(0)));
+    let request = ApprovalRequest {
+        action: "offer".into(),
+        remedy: Remedy::Refund,
+        amount: money("30000.00"),
+        cost: money("30000.00"),
+        limit: money("25000.00"),
+        approver: "sales manager".into(),
+        rule: "approval-limit".into(),
+    };
+    // A stale version conflicts and writes nothing.
+    assert!(matches!(
+        l.request_approval(&c.id, rec.version + 5, &request, REP, at(1)),
+        Err(Error::Conflict { .. })
+    ));
+    let (rec, a) = ok(l.request_approval(&c.id, rec.version, &request, REP, at(1)));
+    assert_eq!(
+        (rec.version, a.on_version, a.status),
+        (2, 2, ApprovalStatus::Pending)
+    );
+    assert_eq!(a.request, request);
+    // One pending per claim.
+    assert!(matches!(
+        l.request_approval(&c.id, rec.version, &request, REP, at(2)),
+        Err(Error::Invalid { .. })
+    ));
+    let (pending, decided) = ok(l.approvals(10));
+    assert_eq!((pending.len(), decided.len()), (1, 0));
+    let d = ok(l.decide_approval(a.id, true, "ok; a good customer", "boss", at(3)));
+    assert_eq!(d.status, ApprovalStatus::Approved);
+    assert_eq!(d.decided_by.as_deref(), Some("boss"));
+    assert_eq!(d.comment.as_deref(), Some("ok; a good customer"));
+    // Decided once.
+    assert!(l.decide_approval(a.id, false, "no", "boss", at(4)).is_err());
+    assert!(
+        l.decide_approval(a.id + 100, false, "no", "boss", at(4))
+            .is_err()
+    );
+    assert_eq!(ok(l.get(&c.id)).version, 3);
+    let events: Vec<String> = ok(l.events(&c.id)).into_iter().map(|e| e.action).collect();
+    assert_eq!(events, ["create", "approval_request", "approval_decision"]);
+    let (pending, decided) = ok(l.approvals(10));
+    assert_eq!((pending.len(), decided.len()), (0, 1));
+    assert_eq!(ok(l.claim_approvals(&c.id)), vec![d]);
     Ok(())
 }
