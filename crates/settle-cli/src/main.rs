@@ -23,6 +23,7 @@ mod history_cmd;
 mod lint_cmd;
 mod replay_cmd;
 mod ruletest_cmd;
+mod serve_cmd;
 mod simulate_cmd;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -149,6 +150,14 @@ enum Command {
     Replay(replay_cmd::Args),
     /// Play the advice against simulated buyers, round by round, beside two fixed-curve sellers
     Simulate(simulate_cmd::Args),
+    /// The web desk: pages for reps, managers and analysts over the ledger (local mode: this
+    /// machine, no login; --team: users and roles)
+    Serve(serve_cmd::ServeArgs),
+    /// The web desk's users (team mode)
+    User {
+        #[command(subcommand)]
+        command: serve_cmd::UserCommand,
+    },
 }
 
 #[derive(Subcommand)]
@@ -367,6 +376,8 @@ fn main() -> ExitCode {
         } => history_cmd::import(&dir, out.as_deref(), format.map(Into::into)),
         Command::Replay(args) => replay_cmd::run(args),
         Command::Simulate(args) => simulate_cmd::run(args),
+        Command::Serve(args) => serve_cmd::serve(args),
+        Command::User { command } => serve_cmd::user(command),
     };
     match result {
         Ok(code) => ExitCode::from(code),

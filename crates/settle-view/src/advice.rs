@@ -723,3 +723,197 @@ fn percent_str(x: &str) -> String {
         .map(|d| format!("{}%", (d * rust_decimal::Decimal::ONE_HUNDRED).round_dp(0)))
         .unwrap_or_else(|_| x.to_string())
 }
+
+/// Why one option is not offered, in the rep's language, with the rules that say so.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct WhyNotLine {
+    /// The option, in the rep's language.
+    pub option: String,
+    /// The reasons.
+    pub reasons: Vec<String>,
+    /// The rules behind them.
+    pub rules: Vec<Cite>,
+}
+
+/// The rules behind one figure, the figure named in the rep's language.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BasisLine {
+    /// The figure.
+    pub figure: String,
+    /// The rules.
+    pub rules: Vec<Cite>,
+}
+
+/// The advice as a page shows it: the sections of [`AdviceView::text_in`] as separate values in
+/// the rep's language (sentences from the same messages and words), so that a page can lay them
+/// out and link each rule, and shows the same figures as the terminal.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AdvicePage {
+    /// The next move in one sentence.
+    pub message: String,
+    /// The claim in one line.
+    pub claim: String,
+    /// The bottom line.
+    pub bottom_line: String,
+    /// What the buyer's moves say about it, when they say anything.
+    pub buyer: Option<String>,
+    /// Who is responsible, in one line.
+    pub responsibility: String,
+    /// The rule behind the responsibility split.
+    pub responsibility_rule: Option<Cite>,
+    /// The fair share, the loss and the customer's worth.
+    pub fair_share: String,
+    /// The options at their true cost.
+    pub options: Table,
+    /// Why the others are not offered.
+    pub why_not: Vec<WhyNotLine>,
+    /// The plan if the buyer counters.
+    pub plan: Vec<String>,
+    /// Warnings.
+    pub warnings: Vec<String>,
+    /// The rules behind each figure.
+    pub basis: Vec<BasisLine>,
+    /// The rule set, `name version (hash)`.
+    pub rule_set: String,
+}
+
+impl AdviceView {
+    /// The advice's sections in the rep's language, for a page.
+    pub fn page_in(&self, m: &Messages) -> AdvicePage {
+        let en = m.lang() == Lang::En;
+        let message = if en {
+            self.next.message.clone()
+        } else {
+            crate::words::next_move(&self.next, &self.currency, m)
+        };
+        let claim = m.get(
+            "advice-claim",
+            &[
+                ("claim", self.claim.as_str().into()),
+                ("kind", crate::words::kind(self.about.kind, m).into()),
+                ("customer", self.about.customer.as_str().into()),
+                ("ask", self.money(&self.about.ask_amount).into()),
+                (
+                    "remedy",
+                    crate::words::remedy(self.about.ask_remedy, m).into(),
+                ),
+            ],
+        );
+        let bottom = if en {
+            self.bottom_line_why.clone()
+        } else {
+            self.money(&self.bottom_line)
+        };
+        let bottom_line = m.get("advice-bottom-line", &[("why", bottom.into())]);
+        let b = &self.belief;
+        let buyer = (b.above.is_some() || b.at_most.is_some()).then(|| {
+            let mut parts = Vec::new();
+            if let Some(x) = &b.above {
+                parts.push(m.get("belief-above", &[("amount", self.money(x).into())]));
+            }
+            if let Some(x) = &b.at_most {
+                parts.push(m.get("belief-at-most", &[("amount", self.money(x).into())]));
+            }
+            if let Some(x) = &b.pace {
+                parts.push(m.get("belief-pace", &[("share", percent_str(x).into())]));
+            }
+            m.get(
+                "advice-buyer",
+                &[("parts", parts.join(&m.text("list-separator")).into())],
+            )
+        });
+        let r = &self.responsibility;
+        let responsibility = m.get(
+            "advice-responsible",
+            &[
+                ("seller", percent(r.shares[0]).into()),
+                ("buyer", percent(r.shares[1]).into()),
+                ("carrier", percent(r.shares[2]).into()),
+                ("unclear", if r.unclear { "yes" } else { "no" }.into()),
+            ],
+        );
+        let fair_share = m.get(
+            "advice-fair-share",
+            &[
+                ("fair", self.money(&self.fair_share).into()),
+                ("loss", self.money(&self.loss_basis).into()),
+                ("worth", self.money(&self.customer_value).into()),
+            ],
+        );
+        let why_not = self
+            .options
+            .iter()
+            .filter(|o| !o.eligible || o.proposal.is_none())
+            .map(|o| WhyNotLine {
+                option: crate::words::remedy(o.option, m),
+                reasons: if en {
+                    o.reasons.clone()
+                } else {
+                    crate::words::reasons(o, &self.currency, m)
+                },
+                rules: o.blocked_by.clone(),
+            })
+            .collect();
+        let plan = self
+            .plan
+            .iter()
+            .map(|step| {
+                let description = if en {
+                    step.description.clone()
+                } else {
+                    crate::words::plan_step(step, &self.currency, m)
+                };
+                m.get(
+                    "advice-plan-step",
+                    &[
+                        ("round", Arg::Num(i64::from(step.round))),
+                        (
+                            "accepting",
+                            if step.accepts_proposal { "yes" } else { "no" }.into(),
+                        ),
+                        ("offer", description.into()),
+                        ("cost", self.money(&step.cost).into()),
+                    ],
+                )
+            })
+            .collect();
+        let warnings = self
+            .warnings
+            .iter()
+            .map(|w| {
+                if en {
+                    w.message.clone()
+                } else {
+                    crate::words::warning(w, m)
+                }
+            })
+            .collect();
+        let basis = self
+            .basis
+            .iter()
+            .map(|b| BasisLine {
+                figure: if en {
+                    b.figure.to_string()
+                } else {
+                    m.text(&format!("figure-{}", b.figure.replace(' ', "-")))
+                },
+                rules: b.rules.clone(),
+            })
+            .collect();
+        AdvicePage {
+            message,
+            claim,
+            bottom_line,
+            buyer,
+            responsibility,
+            responsibility_rule: r.basis.first().cloned(),
+            fair_share,
+            options: self.options_table_in(m),
+            why_not,
+            plan,
+            warnings,
+            basis,
+            rule_set: self.rules.short(),
+        }
+    }
+}

@@ -137,7 +137,8 @@ impl DeskView {
 
 use crate::l10n::pad;
 
-fn turn_text(turn: &str, waited: Option<i64>, m: &Messages) -> String {
+/// Whose move it is, in words: `ours: the buyer has waited 3 days`.
+pub fn turn_text(turn: &str, waited: Option<i64>, m: &Messages) -> String {
     match (turn, waited) {
         ("ours", Some(n)) => m.get("turn-ours-waited", &[("n", Arg::Num(n))]),
         (t, _) => m.text(&format!("turn-{t}")),
@@ -829,4 +830,50 @@ impl NextOnLedgerView {
         s.push_str(&self.advice.text_in(m));
         s
     }
+}
+
+/// The dates of a claim record the desk reads.
+fn record_dates<'a>(
+    r: &ClaimRecord,
+    rounds: &'a [settle_ledger::RoundBrief],
+) -> settle_ledger::desk::Dates<'a> {
+    settle_ledger::desk::Dates {
+        closed: r.status == settle_ledger::Status::Closed,
+        received: r.claim.received,
+        delivered: r.claim.order.delivered,
+        claim_days: r.claim.order.claim_days,
+        acknowledged_on: r.acknowledged_on,
+        rounds,
+    }
+}
+
+impl DeskView {
+    /// The desk of a claim record under a rule set's deadlines, as of `today`.
+    pub fn of_record(
+        r: &ClaimRecord,
+        p: &settle_engine::Playbook,
+        today: Date,
+        m: &Messages,
+    ) -> DeskView {
+        use settle_ledger::desk::{DeskLimits, briefs, desk};
+        let rounds = briefs(r);
+        DeskView::of(
+            &desk(&record_dates(r, &rounds), &DeskLimits::of(p), today),
+            today,
+            m,
+        )
+    }
+}
+
+/// Whether the first answer (the acknowledgement) is still due on an open claim as of `today`:
+/// then the draft to write is the acknowledgement.
+pub fn first_answer_due(r: &ClaimRecord, p: &settle_engine::Playbook, today: Date) -> bool {
+    use settle_ledger::desk::{DeskLimits, DueKind, briefs, desk};
+    let rounds = briefs(r);
+    let mut dates = record_dates(r, &rounds);
+    dates.closed = false;
+    desk(&dates, &DeskLimits::of(p), today)
+        .due
+        .iter()
+        .any(|d| d.kind == DueKind::FirstAnswer)
 }

@@ -659,3 +659,39 @@ pub fn variables() -> Vec<String> {
     let (known, _) = known_paths(&serde_json::to_value(first).unwrap_or(Value::Object(Map::new())));
     known.into_iter().collect()
 }
+
+/// Writes the draft for a claim the ledger holds: `acknowledge`, or the advice's move when
+/// `name` is `None`; `claim` is the record's claim as advised (its decision date set).
+#[allow(clippy::too_many_arguments)]
+pub fn for_record(
+    drafts: &Drafts,
+    p: &Playbook,
+    record: &settle_ledger::ClaimRecord,
+    claim: &Claim,
+    advice: &Advice,
+    name: Option<&str>,
+    lang: &str,
+    today: Date,
+    rep: &str,
+) -> Result<DraftView, DraftError> {
+    use settle_ledger::desk::{DeskLimits, claim_briefs, claim_dates, reply_by};
+    let answered = record.acknowledged_on.is_some()
+        || claim
+            .rounds
+            .iter()
+            .any(|r| r.by == settle_engine::claim::Party::Seller);
+    let rounds = claim_briefs(claim);
+    let request = DraftRequest {
+        name,
+        lang,
+        today,
+        rep,
+        first_answer: !answered,
+        reply_by: reply_by(
+            &claim_dates(claim, record.acknowledged_on, &rounds),
+            &DeskLimits::of(p),
+            today,
+        ),
+    };
+    drafts.render(&DraftContext::of(p, claim, advice, &request))
+}

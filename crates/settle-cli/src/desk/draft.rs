@@ -7,11 +7,8 @@ use crate::{EXIT_BAD_INPUT, EXIT_OK, OutputFormat};
 use anyhow::Result;
 use settle_engine::{Advice, Claim, Playbook};
 use settle_ledger::ClaimRecord;
-use settle_ledger::desk::{
-    Dates, DeskLimits, DueKind, briefs, claim_briefs, claim_dates, desk, reply_by,
-};
 use settle_rules::SourceFile;
-use settle_view::draft::{DraftContext, DraftRequest, DraftView, Drafts};
+use settle_view::draft::{DraftView, Drafts};
 use settle_view::l10n::Messages;
 use std::path::{Path, PathBuf};
 use time::Date;
@@ -85,27 +82,7 @@ pub fn write(
     today: Date,
     rep: &str,
 ) -> Result<DraftView, settle_view::draft::DraftError> {
-    let answered = record.acknowledged_on.is_some()
-        || claim
-            .rounds
-            .iter()
-            .any(|r| r.by == settle_engine::claim::Party::Seller);
-    let request = DraftRequest {
-        name,
-        lang,
-        today,
-        rep,
-        first_answer: !answered,
-        reply_by: {
-            let rounds = claim_briefs(claim);
-            reply_by(
-                &claim_dates(claim, record.acknowledged_on, &rounds),
-                &DeskLimits::of(p),
-                today,
-            )
-        },
-    };
-    drafts.render(&DraftContext::of(p, claim, advice, &request))
+    settle_view::draft::for_record(drafts, p, record, claim, advice, name, lang, today, rep)
 }
 
 /// Runs `settle claim draft`.
@@ -143,22 +120,7 @@ pub fn run(a: Args, _m: &Messages) -> Result<u8> {
         anyhow::anyhow!("claim `{}`: {e}; the figures are too large to price", a.id)
     })?;
     // The first answer is the default while it is due.
-    let rounds = briefs(&record);
-    let first_due = desk(
-        &Dates {
-            closed: false,
-            received: record.claim.received,
-            delivered: record.claim.order.delivered,
-            claim_days: record.claim.order.claim_days,
-            acknowledged_on: record.acknowledged_on,
-            rounds: &rounds,
-        },
-        &DeskLimits::of(&playbook),
-        day,
-    )
-    .due
-    .iter()
-    .any(|d| d.kind == DueKind::FirstAnswer);
+    let first_due = settle_view::desk::first_answer_due(&record, &playbook, day);
     let name = (a.acknowledge || (first_due && !a.reply)).then_some("acknowledge");
     let rep = a.signature.clone().unwrap_or_else(|| a.ledger.actor());
     let view = match write(

@@ -9,7 +9,7 @@ use anyhow::Result;
 use clap::ValueEnum;
 use settle_engine::claim::{Outcome, Party, Remedy};
 use settle_engine::{Claim, Money, Playbook};
-use settle_ledger::desk::{Dates, DeskLimits, briefs, desk};
+use settle_ledger::desk::{Dates, DeskLimits, desk};
 use settle_ledger::{AdviceEntry, ClaimRecord, Filter, RoundEntry, RoundKind, Status};
 use settle_rules::SourceFile;
 use settle_view::advice::AdviceView;
@@ -20,16 +20,7 @@ use time::Date;
 
 /// The desk of a claim record, as of `today`.
 pub fn desk_view(r: &ClaimRecord, p: &Playbook, today: Date, m: &Messages) -> DeskView {
-    let rounds = briefs(r);
-    let dates = Dates {
-        closed: r.status == Status::Closed,
-        received: r.claim.received,
-        delivered: r.claim.order.delivered,
-        claim_days: r.claim.order.claim_days,
-        acknowledged_on: r.acknowledged_on,
-        rounds: &rounds,
-    };
-    DeskView::of(&desk(&dates, &DeskLimits::of(p), today), today, m)
+    DeskView::of_record(r, p, today, m)
 }
 
 /// The claim as the ledger has it, to be advised as of `as_of`; a day before the claim's
