@@ -107,7 +107,7 @@ pub enum Right {
     Claims,
     /// Decide approvals, read outcomes.
     Manage,
-    /// Read the rule set in force.
+    /// Read the rule set in force (every role: the advice links each rule to its text).
     Rules,
     /// Replay and simulate candidate rule sets.
     Analyse,
@@ -122,7 +122,7 @@ impl Viewer {
         match right {
             Right::Claims => matches!(role, Role::Rep | Role::Manager),
             Right::Manage => role == Role::Manager,
-            Right::Rules => matches!(role, Role::Manager | Role::Analyst),
+            Right::Rules => true,
             Right::Analyse => matches!(role, Role::Analyst | Role::Manager),
         }
     }

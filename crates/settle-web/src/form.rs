@@ -29,6 +29,12 @@ impl FormData {
                 "this address takes a form (application/x-www-form-urlencoded); nothing was written",
             ));
         }
+        if std::str::from_utf8(body).is_err() {
+            return Err(WebError::new(
+                StatusCode::BAD_REQUEST,
+                "the form is not UTF-8 text; nothing was written",
+            ));
+        }
         serde_urlencoded::from_bytes::<Vec<(String, String)>>(body)
             .map(FormData)
             .map_err(|e| {

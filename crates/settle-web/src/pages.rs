@@ -719,7 +719,20 @@ async fn record_round(
                 }
                 Some(RoundKind::Propose { remedy, amount })
             }
-            "accept" => Some(RoundKind::Accept),
+            "accept" => {
+                // Accepting the buyer's proposal commits us like an offer does.
+                if by == Party::Seller {
+                    let n = record.claim.negotiation();
+                    if let Some((remedy, amount)) = n
+                        .buyer_standing
+                        .and_then(|j| record.claim.rounds.get(j))
+                        .and_then(|r| r.terms())
+                    {
+                        check_approved(&app, &record, remedy, amount)?;
+                    }
+                }
+                Some(RoundKind::Accept)
+            }
             "refuse" => Some(RoundKind::Refuse),
             "withdraw" => Some(RoundKind::Withdraw),
             "request_evidence" => Some(RoundKind::RequestEvidence),
@@ -761,17 +774,20 @@ fn check_approved(
     let Some(limit) = p.approval_limit(record.claim.currency.code()) else {
         return Ok(());
     };
-    // The direct cost of the proposal, as the engine prices it on this claim.
+    // The direct cost of the proposal, as the engine prices it on this claim: the advised
+    // move's own, else the option's offer at that amount, else the amount itself.
     let claim = advised_claim(record, app.now().today);
     let cost = match settle_engine::advise(p, &claim) {
-        Ok(a) => a
-            .options
-            .iter()
-            .find(|o| o.remedy == remedy)
-            .and_then(|o| o.proposal.as_ref())
-            .filter(|pr| pr.amount == amount)
-            .map(|pr| pr.cost)
-            .unwrap_or(amount),
+        Ok(a) => match &a.next.proposal {
+            Some(pr) if pr.remedy == remedy && pr.amount == amount => pr.cost,
+            _ => a
+                .options
+                .iter()
+                .find(|o| o.remedy == remedy)
+                .and_then(|o| o.proposal.as_ref())
+                .filter(|pr| pr.amount == amount)
+                .map_or(amount, |pr| pr.cost),
+        },
         Err(_) => amount,
     };
     if cost <= limit.amount {
