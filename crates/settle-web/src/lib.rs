@@ -339,6 +339,19 @@ pub async fn serve(
     addr: SocketAddr,
     ready: impl FnOnce(SocketAddr),
 ) -> Result<(), StartError> {
+    serve_until(cfg, addr, ready, async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await
+}
+
+/// [`serve`], until `stop` completes (tests stop their server this way).
+pub async fn serve_until(
+    cfg: Config,
+    addr: SocketAddr,
+    ready: impl FnOnce(SocketAddr),
+    stop: impl std::future::Future<Output = ()> + Send + 'static,
+) -> Result<(), StartError> {
     check_listen(addr, &cfg.mode)?;
     let app = Arc::new(tokio::task::block_in_place(|| App::new(cfg))?);
     let listener = tokio::net::TcpListener::bind(addr)
@@ -349,9 +362,7 @@ pub async fn serve(
         .map_err(|source| StartError::Bind { addr, source })?;
     ready(bound);
     axum::serve(listener, router(app))
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
+        .with_graceful_shutdown(stop)
         .await
         .map_err(|source| StartError::Bind { addr, source })
 }
