@@ -348,6 +348,9 @@ fn help_of_every_command() {
         &["history", "import"],
         &["replay"],
         &["simulate"],
+        &["serve"],
+        &["user"],
+        &["user", "add"],
     ];
     for c in commands {
         let mut args: Vec<&str> = c.to_vec();

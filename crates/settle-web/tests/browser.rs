@@ -86,10 +86,10 @@ fn main() -> ExitCode {
     if let Some(b) = &banner {
         eprintln!("{b}");
     }
-    DRIVER.get().and_then(|d| d.lock().ok()).map(|mut d| {
+    if let Some(mut d) = DRIVER.get().and_then(|d| d.lock().ok()) {
         let _ = d.0.kill();
         let _ = d.0.wait();
-    });
+    }
     conclusion.exit_code()
 }
 
