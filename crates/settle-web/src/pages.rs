@@ -900,8 +900,12 @@ struct ApprovalsPage {
     decided: Vec<ApprovalLine>,
 }
 
-fn approval_line(a: &settle_ledger::Approval, m: &Messages) -> ApprovalLine {
-    // The claim's currency is not on the approval; amounts are shown as stored.
+fn approval_line(
+    a: &settle_ledger::Approval,
+    cur: &settle_engine::Currency,
+    m: &Messages,
+) -> ApprovalLine {
+    let money = |x: Money| settle_view::money(cur.code(), &cur.round_string(x));
     ApprovalLine {
         id: a.id,
         url: claim_url(&a.claim_id),
@@ -911,10 +915,10 @@ fn approval_line(a: &settle_ledger::Approval, m: &Messages) -> ApprovalLine {
         proposal: format!(
             "{} {}",
             settle_view::words::remedy(a.request.remedy.as_str(), m),
-            a.request.amount
+            money(a.request.amount)
         ),
-        cost: a.request.cost.to_string(),
-        limit: a.request.limit.to_string(),
+        cost: money(a.request.cost),
+        limit: money(a.request.limit),
         rule: a.request.rule.clone(),
         status: a.status.as_str(),
         decided_by: a.decided_by.clone().unwrap_or_default(),
@@ -927,11 +931,18 @@ async fn approvals_page(State(app): AppState, headers: HeaderMap) -> Response {
         let viewer = app.viewer(&headers, true)?;
         viewer.need(Right::Manage)?;
         let m = messages(viewer.lang);
-        let (pending, decided) = app.ledger(|l| l.approvals(20))?;
-        let page = ApprovalsPage {
-            pending: pending.iter().map(|a| approval_line(a, &m)).collect(),
-            decided: decided.iter().map(|a| approval_line(a, &m)).collect(),
-        };
+        // Each approval's amounts in its claim's currency.
+        let (pending, decided) = app.ledger(|l| {
+            let (pending, decided) = l.approvals(20)?;
+            let mut lines =
+                |list: Vec<settle_ledger::Approval>| -> settle_ledger::Result<Vec<ApprovalLine>> {
+                    list.iter()
+                        .map(|a| Ok(approval_line(a, &l.get(&a.claim_id)?.claim.currency, &m)))
+                        .collect()
+                };
+            Ok((lines(pending)?, lines(decided)?))
+        })?;
+        let page = ApprovalsPage { pending, decided };
         let title = t(viewer.lang, "approvals");
         Ok(render::page(
             "approvals.html",
