@@ -23,7 +23,10 @@ command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)"
 work="$(mktemp -d)"
 server=""
 cleanup() {
-  [[ -n "$server" ]] && kill "$server" 2>/dev/null && wait "$server" 2>/dev/null
+  if [[ -n "$server" ]]; then
+    kill "$server" 2>/dev/null || true
+    wait "$server" 2>/dev/null || true
+  fi
   rm -rf "$work"
 }
 trap cleanup EXIT

@@ -150,6 +150,9 @@ pub struct App {
     pub(crate) cfg: Config,
     pub(crate) rules: Rules,
     pool: Mutex<Vec<Ledger>>,
+    /// On SQLite, writes take turns here: the database has one write lock, and a writer that
+    /// finds it taken backs off in sleeps (up to 100 ms), which a queue in the process avoids.
+    writer: Mutex<()>,
     /// Local mode's CSRF token (team sessions each have their own), fresh at every start.
     pub(crate) local_csrf: String,
 }
@@ -215,6 +218,7 @@ impl App {
                 tests,
             },
             pool: Mutex::new(vec![first]),
+            writer: Mutex::new(()),
             local_csrf: auth::random_token(),
         })
     }
@@ -247,6 +251,18 @@ impl App {
             p.push(l);
         }
         out.map_err(WebError::ledger)
+    }
+
+    /// [`App::ledger`] for a write: on SQLite, one write at a time within the process.
+    pub(crate) fn ledger_write<T>(
+        &self,
+        work: impl FnOnce(&mut Ledger) -> settle_ledger::Result<T>,
+    ) -> Result<T, WebError> {
+        let _turn = match self.cfg.target {
+            Target::Sqlite(_) => Some(self.writer.lock().unwrap_or_else(|p| p.into_inner())),
+            Target::Postgres(_) => None,
+        };
+        self.ledger(work)
     }
 
     /// Whether this is team mode.

@@ -41,6 +41,7 @@ pub fn routes(_app: Arc<App>) -> Router<Arc<App>> {
         .route("/claims/{id}/rounds", post(record_round))
         .route("/claims/{id}/advice", post(log_advice))
         .route("/claims/{id}/approval", post(ask_approval))
+        .route("/claims/{id}/close", post(close_claim))
         .route("/approvals", get(approvals_page))
         .route("/approvals/{n}", post(decide_approval))
         .route("/rules", get(rules_page))
@@ -342,7 +343,7 @@ async fn new_claim(State(app): AppState, headers: HeaderMap, body: Bytes) -> Res
             }
         }
         let actor = viewer.name.clone();
-        let created = app.ledger(|l| {
+        let created = app.ledger_write(|l| {
             let r = l.create_claim(&claim, &actor, now.now)?;
             match &assignee {
                 Some(a) => l.assign(&claim.id, r.version, Some(a), &actor, now.now),
@@ -405,6 +406,8 @@ struct ClaimPage {
     gate: Option<Gate>,
     offer: Option<Offer>,
     our_offer_standing: bool,
+    /// The claim is settled by an acceptance: close it.
+    settled: bool,
     draft_text: String,
     draft_error: Option<String>,
     draft_is_ack: bool,
@@ -467,6 +470,7 @@ async fn claim_page(
             advice_error: None,
             gate: None,
             offer: None,
+            settled: record.claim.negotiation().settled.is_some(),
             our_offer_standing: record.claim.negotiation().our_standing.is_some(),
             draft_text: String::new(),
             draft_error: None,
@@ -747,7 +751,7 @@ async fn record_round(
             }
         };
         let actor = viewer.name.clone();
-        app.ledger(|l| match kind {
+        app.ledger_write(|l| match kind {
             Some(kind) => l.record_round(
                 &id,
                 version,
@@ -833,7 +837,7 @@ async fn log_advice(
             .map_err(|e| WebError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
         let entry = AdviceEntry::new(p, &claim, &advice, json);
         let actor = viewer.name.clone();
-        app.ledger(|l| l.log_advice(&id, version, &entry, &actor, now.now))?;
+        app.ledger_write(|l| l.log_advice(&id, version, &entry, &actor, now.now))?;
         Ok(redirect(&format!("{}#history", claim_url(&id))))
     })
     .await
@@ -869,7 +873,61 @@ async fn ask_approval(
             rule: p.rule(gate.rule).id.clone(),
         };
         let actor = viewer.name.clone();
-        app.ledger(|l| l.request_approval(&id, version, &request, &actor, now.now))?;
+        app.ledger_write(|l| l.request_approval(&id, version, &request, &actor, now.now))?;
+        Ok(redirect(&claim_url(&id)))
+    })
+    .await
+}
+
+async fn close_claim(
+    State(app): AppState,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    blocking(move || {
+        let (viewer, form) = posted(&app, &headers, &body)?;
+        let record = open_claim(&app, &viewer, &id)?;
+        let version = version_of(&form)?;
+        let now = app.now();
+        let on = date_of(&form, "on", now.today)?;
+        // By default the outcome is the accepted proposal, as `settle claim close`.
+        let settled = record
+            .claim
+            .negotiation()
+            .settled
+            .and_then(|(_, j)| record.claim.rounds.get(j))
+            .and_then(|r| r.terms());
+        let remedy = match (form.text("outcome").map(Remedy::parse), settled) {
+            (Some(Some(r)), _) => r,
+            (Some(None), _) => return Err(bad("choose the option settled on; nothing was written")),
+            (None, Some((r, _))) => r,
+            (None, None) => {
+                return Err(bad(
+                    "the claim is not settled by an acceptance: give the option and amount settled on; nothing was written",
+                ));
+            }
+        };
+        let amount = match (form.text("amount"), settled) {
+            (Some(_), _) => amount_of(&form, "amount")?,
+            (None, Some((r, x))) if r == remedy => x,
+            (None, _) => return Err(bad("give the amount settled on; nothing was written")),
+        };
+        let cost = amount_of(&form, "cost")?;
+        let retained = match form.text("retained") {
+            Some("yes") => true,
+            Some("no") => false,
+            _ => return Err(bad("say whether the customer stayed; nothing was written")),
+        };
+        let outcome = settle_engine::claim::Outcome {
+            remedy,
+            amount,
+            cost,
+            closed: on,
+            retained,
+        };
+        let actor = viewer.name.clone();
+        app.ledger_write(|l| l.close(&id, version, &outcome, &actor, now.now))?;
         Ok(redirect(&claim_url(&id)))
     })
     .await
@@ -981,7 +1039,7 @@ async fn decide_approval(
         }
         let now = app.now();
         let actor = viewer.name.clone();
-        app.ledger(|l| l.decide_approval(id, approve, &comment, &actor, now.now))?;
+        app.ledger_write(|l| l.decide_approval(id, approve, &comment, &actor, now.now))?;
         Ok(redirect("/approvals"))
     })
     .await
@@ -1389,7 +1447,7 @@ async fn login(State(app): AppState, headers: HeaderMap, body: Bytes) -> Respons
         let ttl = app.cfg.session_ttl;
         let expires = now + time::Duration::seconds(i64::try_from(ttl.as_secs()).unwrap_or(43_200));
         let csrf = auth::random_token();
-        app.ledger(|l| l.create_session(&auth::token_hash(&token), name, &csrf, now, expires))?;
+        app.ledger_write(|l| l.create_session(&auth::token_hash(&token), name, &csrf, now, expires))?;
         let mut r = redirect("/");
         let secure = app.secure_cookies();
         for c in [
@@ -1414,7 +1472,7 @@ async fn logout(State(app): AppState, headers: HeaderMap, body: Bytes) -> Respon
     blocking(move || {
         let (viewer, _) = posted(&app, &headers, &body)?;
         if let Some(hash) = &viewer.session {
-            app.ledger(|l| l.end_session(hash))?;
+            app.ledger_write(|l| l.end_session(hash))?;
         }
         let mut r = redirect(if app.team() { "/login" } else { "/" });
         if let Ok(v) = HeaderValue::from_str(&auth::set_cookie(
@@ -1455,7 +1513,7 @@ async fn set_lang(State(app): AppState, headers: HeaderMap, body: Bytes) -> Resp
             && v.role.is_some()
         {
             let name = v.name.clone();
-            app.ledger(|l| l.set_user_lang(&name, lang.tag()))?;
+            app.ledger_write(|l| l.set_user_lang(&name, lang.tag()))?;
         }
         let back = local_path(form.get("back").unwrap_or("/")).to_string();
         let mut r = redirect(&back);

@@ -123,6 +123,10 @@ pub const IDS: &[&str] = &[
     "web-no-outcomes",
     "web-yes",
     "web-no",
+    "web-close-claim",
+    "web-close-settled",
+    "web-as-accepted",
+    "web-cost-to-us",
 ];
 
 /// The pages' words in a language.

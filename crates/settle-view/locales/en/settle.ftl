@@ -391,3 +391,7 @@ web-retained = Customer kept
 web-no-outcomes = No claim has been closed yet.
 web-yes = yes
 web-no = no
+web-close-claim = Close the claim
+web-close-settled = The buyer and we agreed: close the claim with what it cost us.
+web-as-accepted = as accepted
+web-cost-to-us = What it cost us

@@ -419,3 +419,7 @@ web-retained = 留住客户
 web-no-outcomes = 还没有结案的索赔。
 web-yes = 是
 web-no = 否
+web-close-claim = 结案
+web-close-settled = 双方已达成一致：填写我方成本后结案。
+web-as-accepted = 按已接受的方案
+web-cost-to-us = 我方成本

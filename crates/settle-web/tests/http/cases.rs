@@ -38,6 +38,7 @@ pub const ALL: &[(&str, Test)] = &[
     ("the_language_is_remembered", language),
     ("manager_and_analyst_pages", manager_and_analyst_pages),
     ("garbage_never_fails_the_server", garbage),
+    ("a_settled_claim_is_closed_from_its_page", closing),
 ];
 
 fn check(cond: bool, what: impl FnOnce() -> String) -> Result<(), Failed> {
@@ -947,4 +948,91 @@ fn garbage(db: &Db) -> Result<(), Failed> {
         .get("EX-001-TRIAL")
         .map_err(|e| format!("the claim no longer reads: {e}"))?;
     Ok(())
+}
+
+fn closing(db: &Db) -> Result<(), Failed> {
+    add_users(db);
+    enter(db, &example("trial-order-failures.toml"), Some("rep.ana"));
+    let app = team_app(db);
+    let mut c = Client::new(app.clone());
+    let csrf = c.login("rep.ana");
+    // Not settled yet: closing needs the option and amount.
+    let r = c.post(
+        "/claims/EX-001-TRIAL/close",
+        &[
+            ("csrf", &csrf),
+            ("version", "2"),
+            ("cost", "10"),
+            ("retained", "yes"),
+        ],
+    );
+    status(
+        &r,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "closing an unsettled claim",
+    )?;
+    // We accept the buyer's proposal (below the limit), then close at the accepted terms.
+    let r = c.post(
+        "/claims/EX-001-TRIAL/rounds",
+        &[
+            ("csrf", &csrf),
+            ("version", "2"),
+            ("kind", "accept"),
+            ("by", "seller"),
+        ],
+    );
+    status(&r, StatusCode::SEE_OTHER, "accepting")?;
+    let page = c.get("/claims/EX-001-TRIAL");
+    check(page.body.contains("id=\"close-claim\""), || {
+        "no close form".into()
+    })?;
+    for (cost, retained) in [("-1", "yes"), ("2038.50", "maybe")] {
+        let r = c.post(
+            "/claims/EX-001-TRIAL/close",
+            &[
+                ("csrf", &csrf),
+                ("version", "3"),
+                ("cost", cost),
+                ("retained", retained),
+            ],
+        );
+        status(&r, StatusCode::UNPROCESSABLE_ENTITY, cost)?;
+    }
+    let r = c.post(
+        "/claims/EX-001-TRIAL/close",
+        &[
+            ("csrf", &csrf),
+            ("version", "3"),
+            ("cost", "2038.50"),
+            ("retained", "yes"),
+        ],
+    );
+    status(&r, StatusCode::SEE_OTHER, "closing")?;
+    let rec = db.ledger().get("EX-001-TRIAL").map_err(|e| e.to_string())?;
+    let o = rec.claim.outcome.ok_or("no outcome")?;
+    check(
+        o.remedy == settle_engine::claim::Remedy::Reship && o.amount.to_string() == "2700.00",
+        || format!("{o:?}"),
+    )?;
+    let r = c.post(
+        "/claims/EX-001-TRIAL/rounds",
+        &[
+            ("csrf", &csrf),
+            ("version", "4"),
+            ("kind", "refuse"),
+            ("by", "buyer"),
+        ],
+    );
+    status(
+        &r,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a write on a closed claim",
+    )?;
+    let mut boss = Client::new(app);
+    boss.login("boss");
+    let page = boss.get("/outcomes");
+    check(
+        page.body.contains("EX-001-TRIAL") && page.body.contains("USD 2,700.00"),
+        || page.body.clone(),
+    )
 }
