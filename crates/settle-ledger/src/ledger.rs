@@ -497,13 +497,7 @@ impl Ledger {
     pub fn advice_log(&mut self, id: &str) -> Result<Vec<LoggedAdvice>> {
         self.conn.transact(Mode::Read, |tx| {
             must_exist(tx, id)?;
-            let rows = tx.query(
-                "SELECT seq, on_version, given_at, given_by, as_of, ruleset_name, ruleset_version, \
-                 ruleset_hash, action, remedy, amount, cost, advice \
-                 FROM advice_log WHERE claim_id = $1 ORDER BY seq",
-                &[id.into()],
-            )?;
-            rows.iter().map(logged_advice).collect()
+            read_advice_log(tx, id)
         })
     }
 
@@ -511,12 +505,7 @@ impl Ledger {
     pub fn events(&mut self, id: &str) -> Result<Vec<Event>> {
         self.conn.transact(Mode::Read, |tx| {
             must_exist(tx, id)?;
-            let rows = tx.query(
-                "SELECT id, claim_id, version, at, actor, action, detail \
-                 FROM events WHERE claim_id = $1 ORDER BY id",
-                &[id.into()],
-            )?;
-            rows.iter().map(event).collect()
+            read_events(tx, id)
         })
     }
 
@@ -575,6 +564,25 @@ impl Iterator for ClosedClaims<'_> {
         }
         self.page.pop_front().map(Ok)
     }
+}
+
+pub(crate) fn read_advice_log(tx: &mut dyn Tx, id: &str) -> Result<Vec<LoggedAdvice>> {
+    let rows = tx.query(
+        "SELECT seq, on_version, given_at, given_by, as_of, ruleset_name, ruleset_version, \
+         ruleset_hash, action, remedy, amount, cost, advice \
+         FROM advice_log WHERE claim_id = $1 ORDER BY seq",
+        &[id.into()],
+    )?;
+    rows.iter().map(logged_advice).collect()
+}
+
+pub(crate) fn read_events(tx: &mut dyn Tx, id: &str) -> Result<Vec<Event>> {
+    let rows = tx.query(
+        "SELECT id, claim_id, version, at, actor, action, detail \
+         FROM events WHERE claim_id = $1 ORDER BY id",
+        &[id.into()],
+    )?;
+    rows.iter().map(event).collect()
 }
 
 pub(crate) fn check_actor(actor: &str) -> Result<()> {

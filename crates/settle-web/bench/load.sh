@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Load test of the web desk (docs/performance.md, "The web desk"): starts `settle serve` in local
 # mode on a seeded ledger on 127.0.0.1 and measures, with wrk, the claim page (GET) and recording
-# a round (POST), each bounded to 10 s: at full rate on 4 connections, and paced to about 200
-# requests a second. Loopback only; every run stops by itself.
+# a round (POST), each bounded to 10 s: at full rate on 4 connections, and paced (wrk cannot fix
+# a rate: each connection waits between requests) to about 210 requests a second for the page
+# and 100 for the writes. Loopback only; every run stops by itself.
 #
 #   crates/settle-web/bench/load.sh sqlite
 #   SETTLE_TEST_POSTGRES=postgres://settle@127.0.0.1:54330/settle_test crates/settle-web/bench/load.sh postgres
@@ -61,8 +62,8 @@ curl -fs "$page" | grep -q 'Next move' || { echo "the claim page does not answer
 
 echo "== $backend: claim page, full rate, 4 connections, $duration"
 wrk -t2 -c4 -d"$duration" --latency "$page"
-echo "== $backend: claim page, paced to about 200 requests/s (10 connections, 50 ms apart), $duration"
-PACE_MS=50 wrk -t2 -c10 -d"$duration" --latency -s "$here/paced.lua" "$page"
+echo "== $backend: claim page, paced to about 210 requests/s (12 connections, 55 ms apart), $duration"
+PACE_MS=55 wrk -t2 -c12 -d"$duration" --latency -s "$here/paced.lua" "$page"
 echo "== $backend: record a round, full rate, 4 connections (one claim each), $duration"
 SETTLE_CSRF="$csrf" wrk -t4 -c4 -d"$duration" --latency -s "$here/record.lua" "http://127.0.0.1:$port"
 echo "== $backend: record a round, paced to about 100 requests/s (4 connections, 40 ms apart), $duration"

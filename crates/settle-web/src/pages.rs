@@ -431,9 +431,21 @@ async fn claim_page(
 ) -> Response {
     blocking(move || {
         let viewer = app.viewer(&headers, true)?;
-        let record = open_claim(&app, &viewer, &id)?;
-        let (log, events, approvals) =
-            app.ledger(|l| Ok((l.advice_log(&id)?, l.events(&id)?, l.claim_approvals(&id)?)))?;
+        viewer.need(Right::Claims)?;
+        // One consistent read for the whole page; the rep's right to it is checked before
+        // anything is shown.
+        let settle_ledger::team::ClaimWithLogs {
+            record,
+            advice: log,
+            events,
+            approvals,
+        } = app.ledger(|l| l.claim_with_logs(&id))?;
+        if !viewer.may_open(record.assigned_to.as_deref()) {
+            return Err(WebError::new(
+                StatusCode::FORBIDDEN,
+                "this claim is not assigned to you",
+            ));
+        }
         let m = messages(viewer.lang);
         let now = app.now();
         let p = &app.rules.playbook;
