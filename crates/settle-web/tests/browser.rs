@@ -307,7 +307,7 @@ fn rep_flow(e: &Env) -> Result<(), Failed> {
     e.fill("#f-customer-annual_purchases", "60000")?;
     e.fill("#f-customer-years", "4")?;
     e.fill("#f-order-value", "12000")?;
-    e.fill("#f-order-paid", "12000")?;
+    e.fill("#f-order-paid", "13000")?;
     e.fill("#f-order-quantity", "400")?;
     e.fill("#f-order-unit_cost", "18")?;
     e.select("#f-problem-kind", "quality_defect")?;
@@ -321,6 +321,14 @@ fn rep_flow(e: &Env) -> Result<(), Failed> {
     e.select("#f-ask-remedy", "refund")?;
     e.fill("#f-ask-amount", "1800")?;
     e.shot("new-claim")?;
+    // Paid more than the order's value: refused, the problem beside the field, nothing lost.
+    e.click("form.claim-form button[type=submit]")?;
+    let problem = e.text("#f-order-paid-error")?;
+    check(problem.contains("more than"), || format!("beside order.paid: {problem}"))?;
+    check(counts(&e.db)[0] == 0, || "an invalid claim was entered".into())?;
+    e.js("document.getElementById('f-order-paid').scrollIntoView(); return true;")?;
+    e.shot("new-claim-error")?;
+    e.fill("#f-order-paid", "12000")?;
     e.click("form.claim-form button[type=submit]")?;
     let move1 = e.text("#move")?;
     check(e.url().ends_with("/claims/WEB-1"), || {
@@ -525,6 +533,16 @@ fn phone_width(e: &Env) -> Result<(), Failed> {
         })?;
         e.shot(name)?;
     }
+    // The rep's language: chosen once, kept.
+    e.select("#lang-choice", "zh-CN")?;
+    e.click("form[action='/lang'] button")?;
+    e.goto("/claims/EX-001-TRIAL")?;
+    check(e.body()?.contains("下一步"), || "the page is not in Chinese".into())?;
+    e.shot("phone-claim-zh")?;
+    e.size(1280, 900)?;
+    e.shot("claim-zh")?;
+    e.select("#lang-choice", "en")?;
+    e.click("form[action='/lang'] button")?;
     // Keyboard: the skip link comes first and every control is reachable by Tab.
     e.goto("/claims/EX-001-TRIAL")?;
     let first = e.js(
