@@ -649,10 +649,16 @@ fn brief(c: &Claim, m: &Messages) -> Vec<(String, String)> {
         (
             m.text("web-order"),
             format!(
-                "{} {} ({} units)",
+                "{} {} ({})",
                 c.order.number.clone().unwrap_or_default(),
                 settle_view::money(cur, &c.currency.round_string(c.order.value)),
-                c.order.quantity
+                m.get(
+                    "web-units",
+                    &[(
+                        "n",
+                        Arg::Num(i64::try_from(c.order.quantity).unwrap_or(i64::MAX))
+                    )]
+                )
             ),
         ),
         (m.text("web-received"), c.received.to_string()),

@@ -127,6 +127,7 @@ pub const IDS: &[&str] = &[
     "web-close-settled",
     "web-as-accepted",
     "web-cost-to-us",
+    "web-units",
 ];
 
 /// The pages' words in a language.

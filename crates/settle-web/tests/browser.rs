@@ -324,8 +324,12 @@ fn rep_flow(e: &Env) -> Result<(), Failed> {
     // Paid more than the order's value: refused, the problem beside the field, nothing lost.
     e.click("form.claim-form button[type=submit]")?;
     let problem = e.text("#f-order-paid-error")?;
-    check(problem.contains("more than"), || format!("beside order.paid: {problem}"))?;
-    check(counts(&e.db)[0] == 0, || "an invalid claim was entered".into())?;
+    check(problem.contains("more than"), || {
+        format!("beside order.paid: {problem}")
+    })?;
+    check(counts(&e.db)[0] == 0, || {
+        "an invalid claim was entered".into()
+    })?;
     e.js("document.getElementById('f-order-paid').scrollIntoView(); return true;")?;
     e.shot("new-claim-error")?;
     e.fill("#f-order-paid", "12000")?;
@@ -537,7 +541,9 @@ fn phone_width(e: &Env) -> Result<(), Failed> {
     e.select("#lang-choice", "zh-CN")?;
     e.click("form[action='/lang'] button")?;
     e.goto("/claims/EX-001-TRIAL")?;
-    check(e.body()?.contains("下一步"), || "the page is not in Chinese".into())?;
+    check(e.body()?.contains("下一步"), || {
+        "the page is not in Chinese".into()
+    })?;
     e.shot("phone-claim-zh")?;
     e.size(1280, 900)?;
     e.shot("claim-zh")?;

@@ -395,3 +395,4 @@ web-close-claim = Close the claim
 web-close-settled = The buyer and we agreed: close the claim with what it cost us.
 web-as-accepted = as accepted
 web-cost-to-us = What it cost us
+web-units = { $n } units
