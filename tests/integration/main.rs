@@ -14,4 +14,5 @@ mod scoring;
 mod shipped;
 mod simulate;
 mod snapshots;
+mod web;
 mod workbench;
