@@ -36,23 +36,46 @@ fn users_are_added_listed_and_disabled() {
     let db = dir.path().join("ledger.db");
     let db = db.to_str().expect("path");
     let password = "a long enough secret";
-    let out = settle(db, &["user", "add", "rep.ana", "--role", "rep"], &format!("{password}\n"));
+    let out = settle(
+        db,
+        &["user", "add", "rep.ana", "--role", "rep"],
+        &format!("{password}\n"),
+    );
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert_eq!(text(&out.stdout), "rep.ana (rep): added\n");
     let out = settle(db, &["user", "add", "boss", "--role", "manager"], "short\n");
     assert_eq!(out.status.code(), Some(2));
-    assert!(text(&out.stderr).contains("shorter than 8"), "{}", text(&out.stderr));
-    let out = settle(db, &["user", "add", "rep.ana", "--role", "analyst"], &format!("{password}\n"));
+    assert!(
+        text(&out.stderr).contains("shorter than 8"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = settle(
+        db,
+        &["user", "add", "rep.ana", "--role", "analyst"],
+        &format!("{password}\n"),
+    );
     assert_eq!(out.status.code(), Some(2));
-    assert!(text(&out.stderr).contains("already exists"), "{}", text(&out.stderr));
-    let out = settle(db, &["user", "add", "a b", "--role", "rep"], &format!("{password}\n"));
+    assert!(
+        text(&out.stderr).contains("already exists"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = settle(
+        db,
+        &["user", "add", "a b", "--role", "rep"],
+        &format!("{password}\n"),
+    );
     assert_eq!(out.status.code(), Some(2));
     let out = settle(db, &["user", "disable", "rep.ana"], "");
     assert_eq!(text(&out.stdout), "rep.ana: disabled\n");
     let out = settle(db, &["user", "disable", "nobody"], "");
     assert_eq!(out.status.code(), Some(2));
     let out = settle(db, &["user", "list"], "");
-    assert_eq!(text(&out.stdout), format!("{:<24} {:<8} disabled\n", "rep.ana", "rep"));
+    assert_eq!(
+        text(&out.stdout),
+        format!("{:<24} {:<8} disabled\n", "rep.ana", "rep")
+    );
     let out = settle(db, &["user", "enable", "rep.ana"], "");
     assert_eq!(text(&out.stdout), "rep.ana: enabled\n");
     // The ledger keeps a hash, never the password.
@@ -71,10 +94,15 @@ fn users_are_added_listed_and_disabled() {
 fn local_mode_refuses_a_network_address() {
     let dir = tempfile::tempdir().expect("temporary folder");
     let db = dir.path().join("ledger.db");
-    let out = settle(db.to_str().expect("path"), &["serve", "--listen", "0.0.0.0:0"], "");
+    let out = settle(
+        db.to_str().expect("path"),
+        &["serve", "--listen", "0.0.0.0:0"],
+        "",
+    );
     assert_eq!(out.status.code(), Some(2));
     assert!(
-        text(&out.stderr).contains("not a loopback address") && text(&out.stderr).contains("--team"),
+        text(&out.stderr).contains("not a loopback address")
+            && text(&out.stderr).contains("--team"),
         "{}",
         text(&out.stderr)
     );
@@ -107,11 +135,17 @@ fn the_server_answers_on_loopback() {
             s.read_to_string(&mut page).expect("read");
             break page;
         }
-        assert!(start.elapsed() < Duration::from_secs(20), "the server did not start");
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "the server did not start"
+        );
         std::thread::sleep(Duration::from_millis(100));
     };
     let _ = server.kill();
     let _ = server.wait();
     assert!(page.starts_with("HTTP/1.1 200"), "{page}");
-    assert!(page.contains("Open claims") && page.contains("name=\"csrf\""), "{page}");
+    assert!(
+        page.contains("Open claims") && page.contains("name=\"csrf\""),
+        "{page}"
+    );
 }
