@@ -497,13 +497,7 @@ impl Ledger {
     pub fn advice_log(&mut self, id: &str) -> Result<Vec<LoggedAdvice>> {
         self.conn.transact(Mode::Read, |tx| {
             must_exist(tx, id)?;
-            let rows = tx.query(
-                "SELECT seq, on_version, given_at, given_by, as_of, ruleset_name, ruleset_version, \
-                 ruleset_hash, action, remedy, amount, cost, advice \
-                 FROM advice_log WHERE claim_id = $1 ORDER BY seq",
-                &[id.into()],
-            )?;
-            rows.iter().map(logged_advice).collect()
+            read_advice_log(tx, id)
         })
     }
 
@@ -511,12 +505,22 @@ impl Ledger {
     pub fn events(&mut self, id: &str) -> Result<Vec<Event>> {
         self.conn.transact(Mode::Read, |tx| {
             must_exist(tx, id)?;
-            let rows = tx.query(
-                "SELECT id, claim_id, version, at, actor, action, detail \
-                 FROM events WHERE claim_id = $1 ORDER BY id",
-                &[id.into()],
-            )?;
-            rows.iter().map(event).collect()
+            read_events(tx, id)
+        })
+    }
+
+    /// The claim, its decision log and its audit log read together, in one consistent read:
+    /// what a claim page shows. (Three separate calls may straddle another writer's commit.)
+    pub fn file(&mut self, id: &str) -> Result<ClaimFile> {
+        self.conn.transact(Mode::Read, |tx| {
+            let record = read_record(tx, id)?;
+            let advice = read_advice_log(tx, id)?;
+            let events = read_events(tx, id)?;
+            Ok(ClaimFile {
+                record,
+                advice,
+                events,
+            })
         })
     }
 
@@ -635,6 +639,25 @@ fn claim_for_write(tx: &mut dyn Tx, id: &str, expected: u64, at: &str) -> Result
         assigned_to: row.opt_text(2)?,
         acknowledged_on: row.opt_text(3)?.map(|t| stored_date(&t)).transpose()?,
     })
+}
+
+fn read_advice_log(tx: &mut dyn Tx, id: &str) -> Result<Vec<LoggedAdvice>> {
+    let rows = tx.query(
+        "SELECT seq, on_version, given_at, given_by, as_of, ruleset_name, ruleset_version, \
+         ruleset_hash, action, remedy, amount, cost, advice \
+         FROM advice_log WHERE claim_id = $1 ORDER BY seq",
+        &[id.into()],
+    )?;
+    rows.iter().map(logged_advice).collect()
+}
+
+fn read_events(tx: &mut dyn Tx, id: &str) -> Result<Vec<Event>> {
+    let rows = tx.query(
+        "SELECT id, claim_id, version, at, actor, action, detail \
+         FROM events WHERE claim_id = $1 ORDER BY id",
+        &[id.into()],
+    )?;
+    rows.iter().map(event).collect()
 }
 
 fn must_exist(tx: &mut dyn Tx, id: &str) -> Result<()> {

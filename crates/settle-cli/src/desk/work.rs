@@ -141,8 +141,11 @@ pub fn show(a: ShowArgs, m: &Messages) -> Result<u8> {
         return Ok(EXIT_BAD_INPUT);
     };
     let mut l = a.ledger.open()?;
-    let read = (|| Ok((l.get(&a.id)?, l.advice_log(&a.id)?, l.events(&a.id)?)))();
-    let (record, advice, events) = match ledger(read) {
+    let settle_ledger::ClaimFile {
+        record,
+        advice,
+        events,
+    } = match ledger(l.file(&a.id)) {
         Ok(x) => x,
         Err(code) => return Ok(code),
     };
