@@ -129,7 +129,7 @@ fn explain_traces_every_rule_with_the_values_it_read() {
     );
     assert!(
         text.contains(
-            "  MATCH  late-buyer-paid-late-no-updates  [rules/default/responsibility.toml:"
+            "  MATCH  late-buyer-paid-late-no-updates  [builtin:default/responsibility.toml:"
         ),
         "{text}"
     );

@@ -14,10 +14,12 @@ pub fn run(
     format: OutputFormat,
     tree: Option<&Path>,
 ) -> Result<u8> {
-    let Some(playbook) = rules_or_report(rules, "the rule set has errors; no advice given")? else {
+    let Some(playbook) =
+        rules_or_report(rules, "the rule set has errors; no advice given", format)?
+    else {
         return Ok(EXIT_BAD_INPUT);
     };
-    let Some(claim) = claim_or_report(claim_path, "no advice given")? else {
+    let Some(claim) = claim_or_report(claim_path, "no advice given", format)? else {
         return Ok(EXIT_BAD_INPUT);
     };
     let advice = settle_engine::advise(&playbook, &claim).map_err(|e| {

@@ -7,10 +7,11 @@ use settle_view::explain::ExplainView;
 use std::path::Path;
 
 pub fn run(claim_path: &Path, rules: Option<&Path>, format: OutputFormat) -> Result<u8> {
-    let Some(p) = rules_or_report(rules, "the rule set has errors; nothing explained")? else {
+    let Some(p) = rules_or_report(rules, "the rule set has errors; nothing explained", format)?
+    else {
         return Ok(EXIT_BAD_INPUT);
     };
-    let Some(claim) = claim_or_report(claim_path, "nothing explained")? else {
+    let Some(claim) = claim_or_report(claim_path, "nothing explained", format)? else {
         return Ok(EXIT_BAD_INPUT);
     };
     let x = settle_engine::explain(&p, &claim)

@@ -5,7 +5,7 @@
 //! through Graphviz's `dot` when it is installed.
 
 use crate::check::rules_or_report;
-use crate::{EXIT_BAD_INPUT, EXIT_OK};
+use crate::{EXIT_BAD_INPUT, EXIT_OK, OutputFormat};
 use anyhow::{Context, Result};
 use petgraph::dot::{Config, Dot};
 use petgraph::graph::{DiGraph, NodeIndex};
@@ -17,7 +17,9 @@ use std::path::Path;
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum GraphFormat {
+    /// Graphviz DOT text, to draw with any Graphviz tool
     Dot,
+    /// An SVG picture, drawn by Graphviz's `dot` (which must be installed)
     Svg,
 }
 
@@ -202,7 +204,12 @@ pub fn dot(p: &Playbook) -> String {
 }
 
 pub fn run(dir: Option<&Path>, format: GraphFormat, out: Option<&Path>) -> Result<u8> {
-    let Some(p) = rules_or_report(dir, "the rule set has errors; nothing drawn")? else {
+    let Some(p) = rules_or_report(
+        dir,
+        "the rule set has errors; nothing drawn",
+        OutputFormat::Text,
+    )?
+    else {
         return Ok(EXIT_BAD_INPUT);
     };
     let text = dot(&p);
