@@ -6,6 +6,7 @@ mod casebook;
 mod cli;
 mod common;
 mod diagnostics;
+mod fuzzing;
 mod regressions;
 mod replay;
 mod roundtrip;

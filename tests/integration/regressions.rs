@@ -772,3 +772,111 @@ fn a_closed_pipe_ends_settle_quietly() {
     assert_eq!(stderr(&out), "", "no panic message");
     assert!(!out.status.success());
 }
+
+/// "Largest changes" ranked raw amounts across currencies, so all ten were JPY (a yen is not a
+/// dollar). They are ranked within each currency: every currency whose advice changed has its
+/// own largest, currency by currency, each largest first.
+#[test]
+fn the_largest_changes_are_ranked_within_each_currency() {
+    let tmp = tempfile::tempdir().unwrap();
+    let history = tmp.path().join("h.jsonl");
+    let made = settle(&[
+        "history",
+        "gen",
+        "--count",
+        "600",
+        "--seed",
+        "5",
+        "--out",
+        history.to_str().unwrap(),
+    ]);
+    assert!(made.status.success());
+    let out = settle(&[
+        "replay",
+        history.to_str().unwrap(),
+        "--rules",
+        "rules/lean",
+        "--format",
+        "json",
+    ]);
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let largest = r["largest_changes"].as_array().unwrap();
+    let currencies: Vec<&str> = largest
+        .iter()
+        .map(|c| c["currency"].as_str().unwrap())
+        .collect();
+    let mut seen: Vec<&str> = currencies.clone();
+    seen.dedup();
+    let mut sorted = seen.clone();
+    sorted.sort_unstable();
+    assert_eq!(seen, sorted, "currency by currency, in code order");
+    assert!(seen.len() >= 4, "every currency has its own: {seen:?}");
+    for c in &seen {
+        let sizes: Vec<rust_decimal::Decimal> = largest
+            .iter()
+            .filter(|x| x["currency"] == *c)
+            .map(|x| {
+                x["change"]
+                    .as_str()
+                    .unwrap()
+                    .parse::<rust_decimal::Decimal>()
+                    .unwrap()
+                    .abs()
+            })
+            .collect();
+        assert!(sizes.len() <= 10, "{c}: {sizes:?}");
+        assert!(
+            sizes.windows(2).all(|w| w[0] >= w[1]),
+            "{c}: largest first: {sizes:?}"
+        );
+    }
+}
+
+/// The rule graph was one long chain, left to right: the default set's SVG was 10,425 pt wide
+/// (19,350 pt by issue 14). It is drawn top to bottom, each rule with its result beside it and
+/// its label wrapped, so it is two boxes wide; with Graphviz installed, the SVG is checked too.
+#[test]
+fn the_rule_graph_is_drawn_top_to_bottom_two_boxes_wide() {
+    let out = settle(&["rules", "graph"]);
+    assert_eq!(out.status.code(), Some(0));
+    let dot = stdout(&out);
+    assert!(dot.contains("rankdir=TB;"), "{dot}");
+    // Node labels (section titles, on a line of their own, may be longer).
+    for line in dot.lines().filter(|l| l.contains(", label=\"")) {
+        let label = line.split("label=\"").nth(1).unwrap_or_default();
+        for part in label.trim_end_matches("\"];").split("\\n") {
+            assert!(part.chars().count() <= 60, "a label line too long: {part}");
+        }
+    }
+    // Each responsibility row is on the rank of the shares it sets.
+    let rows = settle_rules::defaults::load_default()
+        .unwrap()
+        .responsibility()
+        .rows
+        .len();
+    assert!(dot.matches("rank=same").count() > rows, "{dot}");
+    let has_dot = Command::new("dot").arg("-V").output().is_ok();
+    if !has_dot {
+        eprintln!("note: Graphviz's dot is not installed: the SVG's width is not checked");
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let svg = tmp.path().join("g.svg");
+    let out = settle(&[
+        "rules",
+        "graph",
+        "--format",
+        "svg",
+        "--out",
+        svg.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = std::fs::read_to_string(&svg).unwrap();
+    let width: f64 = text
+        .split("width=\"")
+        .nth(1)
+        .and_then(|w| w.split("pt\"").next())
+        .and_then(|w| w.parse().ok())
+        .expect("the SVG's width");
+    assert!(width < 1000.0, "{width} pt wide");
+}
