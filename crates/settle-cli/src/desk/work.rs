@@ -77,6 +77,7 @@ pub struct ListArgs {
     /// The rule-set folder whose deadlines apply (default: the built-in rules/default)
     #[arg(long)]
     pub rules: Option<PathBuf>,
+    /// The output's form
     #[arg(long, value_enum, default_value = "text")]
     pub format: OutputFormat,
 }
@@ -85,7 +86,8 @@ pub struct ListArgs {
 pub fn list(a: ListArgs, m: &Messages) -> Result<u8> {
     let clock = Clock::read()?;
     let today = a.as_of.unwrap_or(clock.today);
-    let Some(playbook) = rules_or_report(a.rules.as_deref(), "the rule set has errors")? else {
+    let Some(playbook) = rules_or_report(a.rules.as_deref(), "the rule set has errors", a.format)?
+    else {
         return Ok(EXIT_BAD_INPUT);
     };
     let limits = DeskLimits::of(&playbook);
@@ -129,6 +131,7 @@ pub struct ShowArgs {
     /// The rule-set folder whose deadlines apply (default: the built-in rules/default)
     #[arg(long)]
     pub rules: Option<PathBuf>,
+    /// The output's form
     #[arg(long, value_enum, default_value = "text")]
     pub format: OutputFormat,
 }
@@ -137,7 +140,8 @@ pub struct ShowArgs {
 pub fn show(a: ShowArgs, m: &Messages) -> Result<u8> {
     let clock = Clock::read()?;
     let today = a.as_of.unwrap_or(clock.today);
-    let Some(playbook) = rules_or_report(a.rules.as_deref(), "the rule set has errors")? else {
+    let Some(playbook) = rules_or_report(a.rules.as_deref(), "the rule set has errors", a.format)?
+    else {
         return Ok(EXIT_BAD_INPUT);
     };
     let mut l = a.ledger.open()?;
@@ -211,6 +215,7 @@ pub struct RecordArgs {
     /// The rule-set folder whose deadlines apply (default: the built-in rules/default)
     #[arg(long)]
     pub rules: Option<PathBuf>,
+    /// The output's form
     #[arg(long, value_enum, default_value = "text")]
     pub format: OutputFormat,
 }
@@ -284,7 +289,8 @@ fn refuse(message: &str) -> u8 {
 pub fn record(a: RecordArgs, m: &Messages) -> Result<u8> {
     let clock = Clock::read()?;
     let on = a.on.unwrap_or(clock.today);
-    let Some(playbook) = rules_or_report(a.rules.as_deref(), "the rule set has errors")? else {
+    let Some(playbook) = rules_or_report(a.rules.as_deref(), "the rule set has errors", a.format)?
+    else {
         return Ok(EXIT_BAD_INPUT);
     };
     let proposal = a.kind == KindArg::Propose;
@@ -401,6 +407,7 @@ pub struct NextArgs {
     /// The name to sign the reply with (default: --user)
     #[arg(long, value_name = "NAME", requires = "draft")]
     pub signature: Option<String>,
+    /// The output's form
     #[arg(long, value_enum, default_value = "text")]
     pub format: OutputFormat,
 }
@@ -412,6 +419,7 @@ pub fn next(a: NextArgs, m: &Messages) -> Result<u8> {
     let Some(playbook) = rules_or_report(
         a.rules.as_deref(),
         "the rule set has errors; no advice given",
+        a.format,
     )?
     else {
         return Ok(EXIT_BAD_INPUT);
@@ -531,6 +539,7 @@ pub struct CloseArgs {
     /// The rule-set folder whose deadlines apply (default: the built-in rules/default)
     #[arg(long)]
     pub rules: Option<PathBuf>,
+    /// The output's form
     #[arg(long, value_enum, default_value = "text")]
     pub format: OutputFormat,
 }
@@ -547,7 +556,8 @@ fn yes_no(text: &str) -> Result<bool, String> {
 pub fn close(a: CloseArgs, m: &Messages) -> Result<u8> {
     let clock = Clock::read()?;
     let on = a.on.unwrap_or(clock.today);
-    let Some(playbook) = rules_or_report(a.rules.as_deref(), "the rule set has errors")? else {
+    let Some(playbook) = rules_or_report(a.rules.as_deref(), "the rule set has errors", a.format)?
+    else {
         return Ok(EXIT_BAD_INPUT);
     };
     let mut l = a.ledger.open()?;
