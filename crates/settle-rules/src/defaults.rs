@@ -41,12 +41,14 @@ embed_drafts!(
     "en/request_evidence.j2",
     "en/escalate.j2",
     "en/reject.j2",
+    "en/execute.j2",
     "zh-CN/acknowledge.j2",
     "zh-CN/offer.j2",
     "zh-CN/accept.j2",
     "zh-CN/request_evidence.j2",
     "zh-CN/escalate.j2",
     "zh-CN/reject.j2",
+    "zh-CN/execute.j2",
 );
 
 /// The default drafts as sources named `rules/default/drafts/<lang>/<name>.j2`.
