@@ -86,6 +86,36 @@ pub fn set_flags_toml(sets: &[String]) -> Result<String, Vec<Diagnostic>> {
             )),
         }
     }
+    // Every required field no flag gives, all in one pass, each with what it means.
+    let given: Vec<&str> = sets
+        .iter()
+        .filter_map(|s| split(s))
+        .filter_map(|(key, _)| claim_field(key))
+        .map(|f| f.name())
+        .collect();
+    for f in Field::CLAIM {
+        if matches!(f.presence(), settle_engine::schema::Presence::Required)
+            && !given.contains(&f.name())
+        {
+            let value = match f.kind() {
+                Some(Kind::Vocab(names)) => names.join("|"),
+                Some(Kind::Bool) => "true|false".to_string(),
+                Some(Kind::Date) => "YYYY-MM-DD".to_string(),
+                Some(Kind::Money) => "AMOUNT".to_string(),
+                Some(Kind::Count(_)) => "COUNT".to_string(),
+                _ => "VALUE".to_string(),
+            };
+            bad.push(flag_error(
+                "--set",
+                format!(
+                    "`{}` is required: give --set {}={value}",
+                    f.name(),
+                    f.name()
+                ),
+                Some(f.doc().to_string()),
+            ));
+        }
+    }
     if bad.is_empty() { Ok(text) } else { Err(bad) }
 }
 
