@@ -42,9 +42,13 @@ pub struct Args {
 
 /// Reads `--set` flags into a claim, or prints every problem (exit 2).
 fn from_flags(sets: &[String]) -> Result<Option<settle_engine::Claim>> {
+    // Every problem of the flags in one pass: unknown fields, then required ones left out.
+    let missing = values::missing_required(sets);
     let text = match values::set_flags_toml(sets) {
-        Ok(t) => t,
-        Err(diags) => {
+        Ok(t) if missing.is_empty() => t,
+        result => {
+            let mut diags = result.err().unwrap_or_default();
+            diags.extend(missing);
             print_diagnostics(&diags, &[]);
             eprintln!("error: the flags do not make a claim; nothing was written");
             return Ok(None);

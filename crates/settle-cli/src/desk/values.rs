@@ -86,7 +86,13 @@ pub fn set_flags_toml(sets: &[String]) -> Result<String, Vec<Diagnostic>> {
             )),
         }
     }
-    // Every required field no flag gives, all in one pass, each with what it means.
+    if bad.is_empty() { Ok(text) } else { Err(bad) }
+}
+
+/// Every required claim field that no `--set` flag gives, each named with the flag to give, its
+/// values and what it means.
+pub fn missing_required(sets: &[String]) -> Vec<Diagnostic> {
+    let mut bad = Vec::new();
     let given: Vec<&str> = sets
         .iter()
         .filter_map(|s| split(s))
@@ -116,7 +122,7 @@ pub fn set_flags_toml(sets: &[String]) -> Result<String, Vec<Diagnostic>> {
             ));
         }
     }
-    if bad.is_empty() { Ok(text) } else { Err(bad) }
+    bad
 }
 
 /// One value of `field` given as `raw` (a flag or an answer), read as a claim file reads it.
@@ -242,5 +248,10 @@ mod tests {
         let e = set_flags_toml(&["customer.nmae=Acme".into(), "oops".into()]).expect_err("bad");
         assert_eq!(e.len(), 2);
         assert_eq!(e[0].help.as_deref(), Some("did you mean `customer.name`?"));
+        let missing = missing_required(&["id=C-1".into(), "currency=USD".into()]);
+        assert!(missing.iter().all(|d| d.message.contains("is required")));
+        assert!(missing.iter().any(|d| d.message
+            == "`customer.relationship` is required: give --set customer.relationship=new|repeat|key"));
+        assert!(!missing.iter().any(|d| d.message.starts_with("`id`")));
     }
 }
