@@ -191,14 +191,20 @@ fn flags(d: &Desk) -> Result<(), String> {
     let args = with_set(&bad);
     let refs: Vec<&str> = args.iter().map(String::as_str).collect();
     assert_snapshot!("new_flags_paid_above_value", d.run(&refs).whole());
-    // A required field left out.
+    // Required fields left out: each is named with the flag to give and what it means, all
+    // in one pass (it used to say only that a whole section was missing "in the file").
     let mut short = set_flags("AC-3");
-    short.retain(|f| !f.starts_with("ask.amount"));
+    short.retain(|f| !f.starts_with("ask.amount") && !f.starts_with("customer.relationship"));
     let args = with_set(&short);
     let refs: Vec<&str> = args.iter().map(String::as_str).collect();
     let o = d.run(&refs);
     o.expect(2, &refs)?;
-    check(o.stderr().contains("ask.amount"), || o.stderr())?;
+    for want in [
+        "`ask.amount` is required: give --set ask.amount=AMOUNT",
+        "`customer.relationship` is required: give --set customer.relationship=new|repeat|key",
+    ] {
+        check(o.stderr().contains(want), || o.stderr())?;
+    }
     let list = d.ok(&["claim", "list", "--format", "json"])?;
     let v: serde_json::Value = serde_json::from_str(&list).map_err(|e| e.to_string())?;
     let ids: Vec<&str> = v["claims"]

@@ -7,6 +7,14 @@
 //! one); without it they are listed as ignored, and a banner at the start and the end says that
 //! they did not run. Both backends compare their output with the same snapshots.
 
+/// This file has its own `main` (libtest-mimic). Built by libtest's harness instead (a target
+/// without `harness = false`), that main would never run and the target would pass with no
+/// test; then this one runs, and fails. Without the harness it is not compiled.
+#[test]
+fn needs_harness_false() {
+    panic!("this test target needs `harness = false` in its Cargo.toml: it has its own main");
+}
+
 mod cases;
 mod fixture;
 

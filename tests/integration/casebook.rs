@@ -51,7 +51,7 @@ fn the_synthetic_casebook_gets_its_exact_agreement_counts() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let v = json(&out);
     assert_eq!(v["rules"]["name"], "default");
-    assert_eq!(v["rules"]["dir"], "rules/default (built in)");
+    assert_eq!(v["rules"]["dir"], "builtin:default");
     let book = &v["casebooks"][0];
     assert_eq!(book["dir"], BOOK);
     assert_eq!(book["cases"], 4);

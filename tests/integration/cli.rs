@@ -22,7 +22,7 @@ fn advise_text_starts_with_the_move_in_one_sentence() {
         assert!(text.contains(heading), "missing {heading:?} in\n{text}");
     }
     assert!(
-        text.contains("no-repair-return-electronics (rules/default/eligibility.toml:"),
+        text.contains("no-repair-return-electronics (builtin:default/eligibility.toml:"),
         "{text}"
     );
 }

@@ -242,3 +242,52 @@ fn advise_speaks_the_reps_language() {
     );
     assert_eq!(en.stdout, zh.stdout);
 }
+
+/// A claim the buyer's acceptance settled gets `execute` and the confirmation draft: what was
+/// agreed and when the proof comes, in both languages; one we closed with no compensation gets
+/// a thank-you, not a promise of payment.
+#[test]
+fn a_settled_claim_drafts_the_confirmation() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let text = std::fs::read_to_string(root().join("examples/claims/tiles-transit-damage.toml"))
+        .expect("example");
+    let settled = |remedy: &str, amount: &str| {
+        format!(
+            "{text}\n[[round]]\non = 2024-03-12\nby = \"seller\"\nremedy = \"{remedy}\"\namount = \"{amount}\"\n\n[[round]]\non = 2024-03-14\nby = \"buyer\"\nkind = \"accept\"\n"
+        )
+    };
+    let path = dir.path().join("settled.toml");
+    std::fs::write(&path, settled("discount", "1200.00")).expect("claim");
+    let path = path.display().to_string();
+    let o = settle(&root(), &["advise", &path, "--draft", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", whole(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    assert_eq!(v["advice"]["next"]["action"], "execute");
+    assert_eq!(v["advice"]["next"]["amount"], "1200.00");
+    assert_eq!(v["draft"]["draft"], "execute");
+    let text = v["draft"]["text"].as_str().expect("text");
+    assert!(text.contains("we confirm what we agreed"), "{text}");
+    assert!(text.contains("a discount of EUR 1,200.00"), "{text}");
+    assert!(text.contains("bank slip"), "{text}");
+    let o = settle(
+        &root(),
+        &["advise", &path, "--draft", "--buyer-lang", "zh-CN"],
+    );
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains("折扣 EUR 1,200.00"),
+        "{}",
+        whole(&o)
+    );
+
+    std::fs::write(&path, settled("reject", "0")).expect("claim");
+    let o = settle(&root(), &["advise", &path, "--draft", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    assert_eq!(v["advice"]["next"]["action"], "execute");
+    let text = v["draft"]["text"].as_str().expect("text");
+    assert!(text.contains("closing the claim"), "{text}");
+    assert!(
+        text.contains("against the carrier or your insurer"),
+        "{text}"
+    );
+    assert!(!text.contains("bank slip"), "{text}");
+}

@@ -7,6 +7,7 @@ mod cli;
 mod common;
 mod diagnostics;
 mod drafts;
+mod fuzzing;
 mod regressions;
 mod replay;
 mod roundtrip;

@@ -22,6 +22,22 @@ fn close(a: Decimal, b: Decimal, tol: Decimal) -> bool {
 /// What every advice must satisfy, whatever the claim.
 pub fn assert_invariants(p: &Playbook, c: &Claim, a: &Advice) {
     let ctx = format!("claim {}: {:?}", c.id, a.next);
+    // A settled claim is executed on the terms agreed, whatever the rules would advise now;
+    // an unsettled one never is.
+    match c.negotiation().settled {
+        Some((_, agreed)) if c.rounds[agreed].terms().is_some() => {
+            assert_eq!(a.next.action, Action::Execute, "{ctx}");
+            let prop = a.next.proposal.as_ref().expect("the agreed deal");
+            let (remedy, amount) = c.rounds[agreed].terms().expect("terms");
+            assert_eq!(prop.remedy, remedy, "{ctx}");
+            if remedy != Remedy::Reject {
+                assert_eq!(prop.amount, amount, "{ctx}");
+            }
+            assert!(a.plan.is_empty(), "{ctx}");
+            return;
+        }
+        _ => assert_ne!(a.next.action, Action::Execute, "{ctx}"),
+    }
     // An ineligible option is never recommended, and nothing recommended costs more than the bottom line.
     if let Some(prop) = &a.next.proposal {
         assert!(
@@ -405,7 +421,7 @@ proptest! {
         let hi = (lo + step).min(10);
         let low = advise(&with_seller_share(playbook(), Decimal::new(lo, 1)), &c).unwrap();
         let high = advise(&with_seller_share(playbook(), Decimal::new(hi, 1)), &c).unwrap();
-        if high.next.accepts_proposal || high.next.proposal.as_ref().is_none_or(|x| x.remedy == Remedy::Reject) {
+        if high.next.accepts_proposal || high.next.action == Action::Execute || high.next.proposal.as_ref().is_none_or(|x| x.remedy == Remedy::Reject) {
             return Ok(());
         }
         let opening_lo = (low.fair_share * playbook().tree().opening.value).min(c.ask.amount);

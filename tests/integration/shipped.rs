@@ -86,7 +86,7 @@ fn rules_check_summarises_the_default_set() {
     let text = stdout(&out);
     let p = crate::common::default_playbook();
     assert!(
-        text.starts_with("rule set default 2.1.0 ok: rules/default (built in)\n"),
+        text.starts_with("rule set default 2.1.0 ok: builtin:default\n"),
         "{text}"
     );
     assert!(text.contains(&format!("  hash  {}\n", p.hash())));

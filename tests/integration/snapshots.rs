@@ -53,8 +53,9 @@ impl Scratch {
     }
 }
 
-/// A copy of the default rule files in `dir`, with `case` replacing the file its first line
-/// names (`# replaces: x.toml`) or added beside them (`# adds`).
+/// A copy of the default rule files in `dir`, renamed `case` as a manager's copy should be,
+/// with `case` replacing the file its first line names (`# replaces: x.toml`) or added beside
+/// them (`# adds`).
 fn rule_set_with(dir: &Path, case: &str) {
     std::fs::create_dir_all(dir).expect("make the rule folder");
     let text = std::fs::read_to_string(root().join(case)).expect("read the case");
@@ -62,6 +63,11 @@ fn rule_set_with(dir: &Path, case: &str) {
     let replaced = first.strip_prefix("# replaces:").map(str::trim);
     for (name, body) in settle_rules::defaults::DEFAULT_FILES {
         if Some(*name) != replaced {
+            let body = if *name == "ruleset.toml" {
+                body.replacen("name = \"default\"", "name = \"case\"", 1)
+            } else {
+                body.to_string()
+            };
             std::fs::write(dir.join(name), body).expect("write a rule file");
         }
     }
@@ -199,6 +205,22 @@ fn rules_lint_on_the_shipped_sets_and_every_lint_case() {
             );
         }
     }
+    // A copy of the default rules, changed but not renamed: it would pass for the built-in rules.
+    let tmp = Scratch::new();
+    let set = tmp.path().join("copy");
+    std::fs::create_dir_all(&set).expect("make the rule folder");
+    for (name, body) in settle_rules::defaults::DEFAULT_FILES {
+        let body = body.replacen("opening = 1.0", "opening = 0.9", 1);
+        std::fs::write(set.join(name), body).expect("write a rule file");
+    }
+    assert_cmd_snapshot!(
+        "lint__copied-default",
+        tmp.settle(&["rules", "lint", "copy"])
+    );
+    assert_cmd_snapshot!(
+        "rules_check__copied-default",
+        tmp.settle(&["rules", "check", "copy"])
+    );
 }
 
 #[test]

@@ -8,12 +8,14 @@ fn rules_diff_lists_each_change_semantically() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let text = stdout(&out);
     assert!(text.contains("0 added, 0 removed, 4 changed"), "{text}");
+    // What changed, not the whole rule twice.
     assert!(
         text.contains(
-            "blocks [reject] when [share.seller >= 0.5]  blocks [reject] when [share.seller >= 0.6]"
+            "no-reject-when-ours  eligibility     changed  when share.seller: >= 0.5 -> >= 0.6\n"
         ),
         "{text}"
     );
+    assert!(!text.contains("blocks [reject]"), "{text}");
     let json = settle(&[
         "rules",
         "diff",
@@ -129,7 +131,7 @@ fn explain_traces_every_rule_with_the_values_it_read() {
     );
     assert!(
         text.contains(
-            "  MATCH  late-buyer-paid-late-no-updates  [rules/default/responsibility.toml:"
+            "  MATCH  late-buyer-paid-late-no-updates  [builtin:default/responsibility.toml:"
         ),
         "{text}"
     );
@@ -196,7 +198,10 @@ fn rules_graph_draws_the_rule_set_as_dot() {
             p.rule(r.rule).id
         );
     }
-    assert!(dot.contains("label=\"offer reject\""));
+    assert!(
+        dot.contains("label=\"no reject\""),
+        "what a rule blocks, beside it"
+    );
     assert!(dot.contains("label=\"blocks\""));
     assert!(dot.contains("label=\"escalate to headquarters\""));
     assert!(dot.contains("share.seller >= 0.5"));

@@ -51,10 +51,12 @@ pub fn run(
     draft: Option<DraftAsk>,
     m: &Messages,
 ) -> Result<u8> {
-    let Some(playbook) = rules_or_report(rules, "the rule set has errors; no advice given")? else {
+    let Some(playbook) =
+        rules_or_report(rules, "the rule set has errors; no advice given", format)?
+    else {
         return Ok(EXIT_BAD_INPUT);
     };
-    let Some(mut claim) = claim_or_report(claim_path, "no advice given")? else {
+    let Some(mut claim) = claim_or_report(claim_path, "no advice given", format)? else {
         return Ok(EXIT_BAD_INPUT);
     };
     if let Some(e) = decision_day(&mut claim, as_of)? {

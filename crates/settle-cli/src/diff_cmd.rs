@@ -20,10 +20,12 @@ pub fn run(
         rules_or_report(
             Some(old),
             &format!("{} has errors; nothing compared", old.display()),
+            OutputFormat::Text,
         )?,
         rules_or_report(
             Some(new),
             &format!("{} has errors; nothing compared", new.display()),
+            OutputFormat::Text,
         )?,
     ) else {
         return Ok(EXIT_BAD_INPUT);
@@ -43,7 +45,11 @@ pub fn run(
                 &a,
                 &b,
                 Options::default(),
-                &h.display().to_string(),
+                &if h == Path::new("-") {
+                    "standard input".to_string()
+                } else {
+                    h.display().to_string()
+                },
                 &mut |_, _| {},
                 &mut |_| {},
             )?)

@@ -13,10 +13,11 @@ pub fn run(
     as_of: Option<time::Date>,
     m: &settle_view::l10n::Messages,
 ) -> Result<u8> {
-    let Some(p) = rules_or_report(rules, "the rule set has errors; nothing explained")? else {
+    let Some(p) = rules_or_report(rules, "the rule set has errors; nothing explained", format)?
+    else {
         return Ok(EXIT_BAD_INPUT);
     };
-    let Some(mut claim) = claim_or_report(claim_path, "nothing explained")? else {
+    let Some(mut claim) = claim_or_report(claim_path, "nothing explained", format)? else {
         return Ok(EXIT_BAD_INPUT);
     };
     // The same decision day as `advise`, so that the two never disagree.

@@ -12,7 +12,7 @@ pub fn run(
     out: Option<&Path>,
     format: OutputFormat,
 ) -> Result<u8> {
-    let Some(p) = rules_or_report(rules, "the rule set has errors; nothing fitted")? else {
+    let Some(p) = rules_or_report(rules, "the rule set has errors; nothing fitted", format)? else {
         return Ok(EXIT_BAD_INPUT);
     };
     if let Some(dir) = out

@@ -69,7 +69,8 @@ pub fn import(dir: &Path, out: Option<&Path>, format: Option<HistoryFormat>) -> 
         .with_context(|| format!("cannot read {}", dir.display()))?
         .filter_map(Result::ok)
         .map(|e| e.path())
-        .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "toml" || e == "json"))
+        // Not `is_file`: a broken link or a symlink loop is read, and reported, not left out.
+        .filter(|p| !p.is_dir() && p.extension().is_some_and(|e| e == "toml" || e == "json"))
         .collect();
     files.sort();
     let mut claims = Vec::new();

@@ -1,6 +1,6 @@
 //! `settle rules lint [DIR] [--deny warnings]`: warnings a manager can act on.
 
-use crate::check::{load_rules, print_diagnostics};
+use crate::check::{copied_default, load_rules, print_diagnostics};
 use crate::{EXIT_BAD_INPUT, EXIT_GATE, EXIT_OK, OutputFormat};
 use anyhow::Result;
 use settle_view::RuleSetRef;
@@ -24,7 +24,11 @@ pub fn run(dir: Option<&Path>, deny: Option<Deny>, format: OutputFormat) -> Resu
             return Ok(EXIT_BAD_INPUT);
         }
     };
-    let warnings = settle_rules::lint::lint(&p, &sources);
+    let mut warnings = settle_rules::lint::lint(&p, &sources);
+    if let Some(w) = copied_default(&p, dir, &sources) {
+        warnings.push(w);
+        settle_rules::diag::sort(&mut warnings);
+    }
     let view = LintView {
         rules: RuleSetRef::of(&p),
         warnings: DiagnosticView::all(&warnings),

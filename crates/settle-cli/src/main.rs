@@ -14,6 +14,7 @@ macro_rules! outln {
 
 mod advise;
 mod check;
+mod color;
 mod desk;
 mod diff_cmd;
 mod explain_cmd;
@@ -26,7 +27,7 @@ mod ruletest_cmd;
 mod serve_cmd;
 mod simulate_cmd;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -66,11 +67,23 @@ struct Cli {
     /// The language of the text for the rep (default: from the locale, LC_ALL/LC_MESSAGES/LANG)
     #[arg(long, global = true, value_enum)]
     lang: Option<desk::LangArg>,
+    /// When to colour diagnostics and help: auto (on a terminal, unless NO_COLOR is set), always
+    /// or never
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        default_value = "auto",
+        value_name = "WHEN"
+    )]
+    color: color::ColorChoice,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum OutputFormat {
+    /// For people: aligned text, which may change between versions
     Text,
+    /// For programs: the stable JSON of docs/output.md
     Json,
 }
 
@@ -97,9 +110,10 @@ enum Command {
     Advise {
         /// The claim file (TOML, or JSON with a .json name)
         claim: PathBuf,
-        /// The rule-set folder (default: the built-in rules/default)
-        #[arg(long)]
+        /// The rule-set folder (default: the built-in rules, a copy of rules/default)
+        #[arg(long, value_name = "DIR")]
         rules: Option<PathBuf>,
+        /// The output's form; with json, an invalid claim or rule set is reported as JSON too
         #[arg(long, value_enum, default_value = "text")]
         format: OutputFormat,
         /// Also write the rolled-back negotiation tree as Graphviz DOT to this file
@@ -121,10 +135,12 @@ enum Command {
     /// The full trace behind an advice: every rule consulted, the values it read, what it set,
     /// the figures, and why each option is not the recommendation
     Explain {
+        /// The claim file (TOML, or JSON with a .json name)
         claim: PathBuf,
-        /// The rule-set folder (default: the built-in rules/default)
-        #[arg(long)]
+        /// The rule-set folder (default: the built-in rules, a copy of rules/default)
+        #[arg(long, value_name = "DIR")]
         rules: Option<PathBuf>,
+        /// The output's form; with json, an invalid claim or rule set is reported as JSON too
         #[arg(long, value_enum, default_value = "text")]
         format: OutputFormat,
         /// The day of the decision (default: the claim's as_of, else today)
@@ -158,28 +174,47 @@ enum Command {
         #[command(subcommand)]
         command: serve_cmd::UserCommand,
     },
+    /// Print a shell completion script for settle (e.g. `settle completions bash >
+    /// ~/.local/share/bash-completion/completions/settle`)
+    Completions {
+        /// The shell to complete in
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print settle's manual page (roff), or write one page per command into a folder
+    Man {
+        /// Write settle.1 and a page per command (settle-advise.1, ...) into this folder
+        /// instead of printing settle.1
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
 }
 
 #[derive(Subcommand)]
 enum HistoryCommand {
     /// Generate a reproducible synthetic history: the same seed gives the same bytes
     Gen {
-        #[arg(long)]
+        /// How many claims to generate
+        #[arg(long, value_name = "N")]
         count: u64,
-        #[arg(long, default_value_t = 1)]
+        /// The generator's seed: the same seed gives the same history, byte for byte
+        #[arg(long, default_value_t = 1, value_name = "S")]
         seed: u64,
         /// The file to write (default: standard output)
-        #[arg(long)]
+        #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
-        /// Default: from the file name (.csv is CSV), else JSON Lines
+        /// The history's format (default: from the file name, .csv is CSV, else JSON Lines)
         #[arg(long, value_enum)]
         format: Option<HistoryFormatArg>,
     },
     /// Turn a folder of claim files (TOML or JSON) into a history
     Import {
+        /// The folder of claim files (*.toml and *.json directly in it)
         dir: PathBuf,
-        #[arg(long)]
+        /// The file to write (default: standard output)
+        #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
+        /// The history's format (default: from the file name, .csv is CSV, else JSON Lines)
         #[arg(long, value_enum)]
         format: Option<HistoryFormatArg>,
     },
@@ -191,8 +226,10 @@ enum HistoryCommand {
 enum ClaimCommand {
     /// Validate claim files; every problem is printed, exit 2 if any
     Check {
-        #[arg(required = true)]
+        /// The claim files (TOML, or JSON with a .json name)
+        #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
+        /// The output's form
         #[arg(long, value_enum, default_value = "text")]
         format: OutputFormat,
     },
@@ -204,27 +241,29 @@ enum ClaimCommand {
 enum RulesCommand {
     /// Load a rule set and report every error, or a summary
     Check {
-        /// The rule-set folder (default: the built-in rules/default)
+        /// The rule-set folder (default: the built-in rules, a copy of rules/default)
         dir: Option<PathBuf>,
+        /// The output's form
         #[arg(long, value_enum, default_value = "text")]
         format: OutputFormat,
     },
     /// Warnings a manager can act on: shadowed rows, gaps, conflicts, options never eligible,
     /// tests always true, inconsistent thresholds
     Lint {
-        /// The rule-set folder (default: the built-in rules/default)
+        /// The rule-set folder (default: the built-in rules, a copy of rules/default)
         dir: Option<PathBuf>,
         /// `--deny warnings`: exit 1 if there is any warning (for CI)
         #[arg(long, value_enum)]
         deny: Option<lint_cmd::Deny>,
+        /// The output's form
         #[arg(long, value_enum, default_value = "text")]
         format: OutputFormat,
     },
     /// Run the rule tests in DIR/tests/*.toml and report rule coverage; with --casebook, score
     /// the advice against casebooks of real past cases instead
     Test {
-        /// The rule-set folder (default: rules/default in the project folder; with --casebook,
-        /// the built-in rules)
+        /// The rule-set folder, its tests in DIR/tests (default: the built-in rules with their
+        /// built-in tests)
         dir: Option<PathBuf>,
         /// Exit 1 if fewer than this percentage of the rules are exercised by a test
         #[arg(long, value_name = "PCT", conflicts_with = "casebook")]
@@ -236,17 +275,19 @@ enum RulesCommand {
         /// With --casebook: exit 1 if any casebook's move agreement is below this percentage
         #[arg(long, value_name = "PCT", requires = "casebook")]
         min_agreement: Option<rust_decimal::Decimal>,
+        /// The output's form
         #[arg(long, value_enum, default_value = "text")]
         format: OutputFormat,
     },
     /// Draw the rule set: responsibility table, eligibility, escalation paths (Graphviz DOT or SVG)
     Graph {
-        /// The rule-set folder (default: the built-in rules/default)
+        /// The rule-set folder (default: the built-in rules, a copy of rules/default)
         dir: Option<PathBuf>,
+        /// The picture's form: Graphviz DOT, or SVG drawn by Graphviz's `dot`
         #[arg(long, value_enum, default_value = "dot")]
         format: graph_cmd::GraphFormat,
         /// Write to this file (default: standard output)
-        #[arg(long)]
+        #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
     },
     /// Fit the buyer rules (acceptance curves, patience) to what buyers did in a history, and
@@ -260,16 +301,21 @@ enum RulesCommand {
         /// Write the rule set with the fitted values to this new folder
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
+        /// The output's form
         #[arg(long, value_enum, default_value = "text")]
         format: OutputFormat,
     },
     /// What changed between two rule sets, rule by rule; with --history, which changes move money
     Diff {
+        /// The rule-set folder before the change
         old: PathBuf,
+        /// The rule-set folder after the change
         new: PathBuf,
-        /// Replay this history under both and attribute the changes in advice to rule changes
-        #[arg(long)]
+        /// Replay this history (`-`: standard input, JSON Lines) under both and attribute the
+        /// changes in advice to rule changes
+        #[arg(long, value_name = "FILE")]
         history: Option<PathBuf>,
+        /// The output's form
         #[arg(long, value_enum, default_value = "text")]
         format: OutputFormat,
         /// Exit 0 even if some history records were skipped
@@ -279,7 +325,14 @@ enum RulesCommand {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    // `--color` is read before clap parses, so that clap's own help and errors follow it.
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let early = color::from_args(&args);
+    let matches = Cli::command()
+        .color(color::for_clap(early))
+        .get_matches_from(args);
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    color::set(cli.color);
     let m = desk::messages(cli.lang);
     let result = match cli.command {
         Command::Advise {
@@ -378,6 +431,14 @@ fn main() -> ExitCode {
         Command::Simulate(args) => simulate_cmd::run(args),
         Command::Serve(args) => serve_cmd::serve(args),
         Command::User { command } => serve_cmd::user(command),
+        Command::Completions { shell } => {
+            // Through the one writer, so a closed pipe ends it quietly like every command.
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "settle", &mut script);
+            out!("{}", String::from_utf8_lossy(&script));
+            Ok(EXIT_OK)
+        }
+        Command::Man { out } => man(out.as_deref()),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -394,5 +455,68 @@ fn main() -> ExitCode {
             eprintln!("error: {e:#}");
             ExitCode::from(EXIT_BAD_INPUT)
         }
+    }
+}
+
+/// `settle man`: the manual page of settle (roff) on standard output, or with `--out DIR` one
+/// page per command written into `DIR`.
+fn man(out: Option<&std::path::Path>) -> anyhow::Result<u8> {
+    use anyhow::Context;
+    match out {
+        None => {
+            let mut page = Vec::new();
+            clap_mangen::Man::new(Cli::command()).render(&mut page)?;
+            std::io::Write::write_all(&mut std::io::stdout(), &page)?;
+        }
+        Some(dir) => {
+            std::fs::create_dir_all(dir)
+                .with_context(|| format!("cannot create {}", dir.display()))?;
+            clap_mangen::generate_to(Cli::command(), dir)
+                .with_context(|| format!("cannot write the pages into {}", dir.display()))?;
+            eprintln!("wrote the manual pages into {}", dir.display());
+        }
+    }
+    Ok(EXIT_OK)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every command and argument says what it is for (in `--help`, the man page and the
+    /// completions), as cargo, ripgrep and gh do.
+    #[test]
+    fn every_command_and_argument_has_help() {
+        fn walk(cmd: &clap::Command, path: &str, missing: &mut Vec<String>) {
+            let path = format!("{path} {}", cmd.get_name());
+            if cmd.get_about().is_none() {
+                missing.push(format!("{path}: the command"));
+            }
+            for arg in cmd.get_arguments() {
+                let id = arg.get_id().as_str();
+                if id == "help" || id == "version" {
+                    continue;
+                }
+                if arg.get_help().is_none() && arg.get_long_help().is_none() {
+                    missing.push(format!("{path}: {id}"));
+                }
+                // The shells' names are clap_complete's and say what they are.
+                for v in arg.get_possible_values() {
+                    if v.get_help().is_none() && arg.get_action().takes_values() && id != "shell" {
+                        missing.push(format!("{path}: {id}={}", v.get_name()));
+                    }
+                }
+            }
+            for sub in cmd.get_subcommands() {
+                if sub.get_name() != "help" {
+                    walk(sub, &path, missing);
+                }
+            }
+        }
+        let mut missing = Vec::new();
+        let cmd = Cli::command();
+        cmd.clone().debug_assert();
+        walk(&cmd, "", &mut missing);
+        assert!(missing.is_empty(), "without help: {missing:#?}");
     }
 }

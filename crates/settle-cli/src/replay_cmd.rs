@@ -12,14 +12,19 @@ use std::path::PathBuf;
 /// What `settle replay` was asked to do.
 #[derive(clap::Args)]
 pub struct Args {
-    /// The history: JSON Lines, or CSV with a .csv name
+    /// The history: JSON Lines, or CSV with a .csv name; `-` reads standard input
     pub history: PathBuf,
+    /// The history's format (default: from its name, .csv is CSV, else JSON Lines; JSON Lines
+    /// for standard input)
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub history_format: Option<crate::HistoryFormatArg>,
     /// The new rule-set folder
-    #[arg(long)]
+    #[arg(long, value_name = "DIR")]
     pub rules: PathBuf,
-    /// The baseline rule-set folder (default: the built-in rules/default)
-    #[arg(long)]
+    /// The baseline rule-set folder (default: the built-in rules, a copy of rules/default)
+    #[arg(long, value_name = "DIR")]
     pub baseline: Option<PathBuf>,
+    /// The report's form on standard output
     #[arg(long, value_enum, default_value = "text")]
     pub format: OutputFormat,
     /// Also write the report as one self-contained HTML page
@@ -46,6 +51,7 @@ pub fn run(args: Args) -> Result<u8> {
     let Some(new) = rules_or_report(
         Some(&args.rules),
         "the new rule set has errors; nothing replayed",
+        OutputFormat::Text,
     )?
     else {
         return Ok(EXIT_BAD_INPUT);
@@ -53,17 +59,19 @@ pub fn run(args: Args) -> Result<u8> {
     let Some(baseline) = rules_or_report(
         args.baseline.as_deref(),
         "the baseline rule set has errors; nothing replayed",
+        OutputFormat::Text,
     )?
     else {
         return Ok(EXIT_BAD_INPUT);
     };
-    let mut reader = match HistoryReader::open(&args.history) {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return Ok(EXIT_BAD_INPUT);
-        }
-    };
+    let mut reader =
+        match HistoryReader::open_as(&args.history, args.history_format.map(Into::into)) {
+            Ok(r) => r,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return Ok(EXIT_BAD_INPUT);
+            }
+        };
     let mut changes = match &args.changes {
         Some(p) => {
             let mut w = csv::Writer::from_path(p)
@@ -73,20 +81,27 @@ pub fn run(args: Args) -> Result<u8> {
         }
         None => None,
     };
+    // No bar for standard input: its length is not known.
     let total = std::fs::metadata(&args.history)
-        .map(|m| m.len())
-        .unwrap_or(0);
-    let bar = (std::io::stderr().is_terminal() && std::env::var_os("CI").is_none()).then(|| {
-        let b = indicatif::ProgressBar::new(total);
-        b.set_style(
-            indicatif::ProgressStyle::with_template(
-                "replay {elapsed_precise} [{bar:30}] {percent}% {bytes}/{total_bytes}",
-            )
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-        );
-        b
-    });
-    let shown = args.history.display().to_string();
+        .ok()
+        .filter(|m| m.is_file() && args.history != std::path::Path::new("-"))
+        .map_or(0, |m| m.len());
+    let bar = (total > 0 && std::io::stderr().is_terminal() && std::env::var_os("CI").is_none())
+        .then(|| {
+            let b = indicatif::ProgressBar::new(total);
+            b.set_style(
+                indicatif::ProgressStyle::with_template(
+                    "replay {elapsed_precise} [{bar:30}] {percent}% {bytes}/{total_bytes}",
+                )
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+            b
+        });
+    let shown = if args.history == std::path::Path::new("-") {
+        "standard input".to_string()
+    } else {
+        args.history.display().to_string()
+    };
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(args.threads.unwrap_or(0))
         .build()?;

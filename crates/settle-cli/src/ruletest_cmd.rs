@@ -2,7 +2,7 @@
 //! difference, and the rules no test exercises; with `--casebook`, scores the rule set's advice
 //! against casebooks of real past cases instead.
 
-use crate::check::{print_diagnostics, rules_or_report};
+use crate::check::{print_diagnostics, rules_or_report, rules_shown};
 use crate::{EXIT_BAD_INPUT, EXIT_GATE, EXIT_OK, OutputFormat};
 use anyhow::Result;
 use rust_decimal::Decimal;
@@ -12,21 +12,21 @@ use settle_view::ruletest::RuleTestView;
 use std::path::{Path, PathBuf};
 
 pub fn run(dir: Option<&Path>, coverage_min: Option<Decimal>, format: OutputFormat) -> Result<u8> {
-    // The built-in rules' tests live in the project folder, with the claims they name.
-    let dir: PathBuf = match dir {
-        Some(d) => d.to_path_buf(),
-        None if Path::new("rules/default/tests").is_dir() => PathBuf::from("rules/default"),
-        None => {
-            eprintln!(
-                "error: no rule tests here: the built-in rules' tests are in the project's rules/default/tests; pass a rule-set folder"
-            );
-            return Ok(EXIT_BAD_INPUT);
-        }
-    };
-    let Some(p) = rules_or_report(Some(&dir), "the rule set has errors; no tests run")? else {
+    // Without a folder, the built-in rules with their own tests (built in too), as every other
+    // command uses the built-in rules.
+    let Some(p) = rules_or_report(
+        dir,
+        "the rule set has errors; no tests run",
+        OutputFormat::Text,
+    )?
+    else {
         return Ok(EXIT_BAD_INPUT);
     };
-    let tests = match ruletest::load(&dir, &p) {
+    let loaded = match dir {
+        Some(d) => ruletest::load(d, &p),
+        None => ruletest::load_builtin(&p),
+    };
+    let tests = match loaded {
         Ok(t) => t,
         Err((diags, sources)) => {
             let refs: Vec<_> = sources.iter().collect();
@@ -35,20 +35,18 @@ pub fn run(dir: Option<&Path>, coverage_min: Option<Decimal>, format: OutputForm
             return Ok(EXIT_BAD_INPUT);
         }
     };
+    let shown = rules_shown(dir);
+    let tests_shown = match dir {
+        Some(d) => d.join("tests").display().to_string(),
+        None => format!("{shown}/tests"),
+    };
     if tests.is_empty() {
-        eprintln!("error: no rule tests in {}", dir.join("tests").display());
+        eprintln!("error: no rule tests in {tests_shown}");
         return Ok(EXIT_BAD_INPUT);
     }
     let outcomes: Vec<ruletest::Outcome> = tests.iter().map(|t| ruletest::run(&p, t)).collect();
     let coverage = ruletest::coverage(&p, &outcomes);
-    let view = RuleTestView::of(
-        &p,
-        &dir.display().to_string(),
-        &dir.join("tests").display().to_string(),
-        &outcomes,
-        &coverage,
-        coverage_min,
-    );
+    let view = RuleTestView::of(&p, &shown, &tests_shown, &outcomes, &coverage, coverage_min);
     match format {
         OutputFormat::Json => outln!("{}", serde_json::to_string_pretty(&view)?),
         OutputFormat::Text => out!("{}", view.text()),
@@ -83,7 +81,12 @@ pub fn casebooks(
         eprintln!("error: --min-agreement is a percentage from 0 to 100, not {m}");
         return Ok(EXIT_BAD_INPUT);
     }
-    let Some(p) = rules_or_report(dir, "the rule set has errors; no case advised")? else {
+    let Some(p) = rules_or_report(
+        dir,
+        "the rule set has errors; no case advised",
+        OutputFormat::Text,
+    )?
+    else {
         return Ok(EXIT_BAD_INPUT);
     };
     let mut loaded = Vec::new();
@@ -115,10 +118,7 @@ pub fn casebooks(
             (b.dir.clone(), cases)
         })
         .collect();
-    let rules_dir = dir.map_or_else(
-        || format!("{} (built in)", settle_rules::defaults::DEFAULT_DIR),
-        |d| d.display().to_string(),
-    );
+    let rules_dir = rules_shown(dir);
     let view = CasebookRunView::of(&p, &rules_dir, &scored, min_agreement);
     match format {
         OutputFormat::Json => outln!("{}", serde_json::to_string_pretty(&view)?),

@@ -30,6 +30,7 @@ pub struct Args {
     /// The seed: the same seed gives the same report, whatever the thread count
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
+    /// The output's form
     #[arg(long, value_enum, default_value = "text")]
     pub format: OutputFormat,
     /// Also write the report as one self-contained HTML page
@@ -91,6 +92,7 @@ pub fn run(args: Args) -> Result<u8> {
     let Some(new) = rules_or_report(
         args.rules.as_deref(),
         "the rule set has errors; nothing simulated",
+        args.format,
     )?
     else {
         return Ok(EXIT_BAD_INPUT);
@@ -99,6 +101,7 @@ pub fn run(args: Args) -> Result<u8> {
         Some(b) => match rules_or_report(
             Some(b),
             "the baseline rule set has errors; nothing simulated",
+            args.format,
         )? {
             Some(p) => Some(p),
             None => return Ok(EXIT_BAD_INPUT),
@@ -108,7 +111,7 @@ pub fn run(args: Args) -> Result<u8> {
     let mut claims = Vec::new();
     let mut bad = 0;
     for f in claim_files(&args.claims)? {
-        match claim_or_report(&f, "it is not simulated")? {
+        match claim_or_report(&f, "it is not simulated", OutputFormat::Text)? {
             Some(c) => claims.push(c),
             None => bad += 1,
         }

@@ -23,16 +23,20 @@ pub enum Action {
     Escalate,
     /// Reject the claim, citing the evidence.
     Reject,
+    /// The claim is settled (one side accepted the other's proposal): carry out what was
+    /// agreed, send the buyer the proof, and close the claim. Nothing is left to negotiate.
+    Execute,
 }
 
 impl Action {
     /// Every move, in declaration order.
-    pub const ALL: [Action; 5] = [
+    pub const ALL: [Action; 6] = [
         Action::Offer,
         Action::Accept,
         Action::RequestEvidence,
         Action::Escalate,
         Action::Reject,
+        Action::Execute,
     ];
 
     /// The move's position in [`Action::ALL`].
@@ -48,6 +52,7 @@ impl Action {
             Action::RequestEvidence => "request_evidence",
             Action::Escalate => "escalate",
             Action::Reject => "reject",
+            Action::Execute => "execute",
         }
     }
 }

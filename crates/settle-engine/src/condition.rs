@@ -546,26 +546,31 @@ fn atoms(field: Field, tests: &[&Test]) -> Vec<Sample> {
             };
             match (cuts.first(), cuts.last()) {
                 (Some(first), Some(last)) => {
+                    // Cuts may lie at the decimal limits (a rule may test `> 79228...`): a
+                    // sample beyond a limit does not exist, so none is taken there.
                     // Below the lowest cut: halfway down to zero (amounts are never negative).
-                    push(if whole {
-                        (*first - Decimal::ONE).floor()
+                    if whole {
+                        if let Some(below) = first.checked_sub(Decimal::ONE) {
+                            push(below.floor());
+                        }
                     } else {
-                        *first / Decimal::TWO
-                    });
+                        push(*first / Decimal::TWO);
+                    }
                     for w in cuts.windows(2) {
                         push(w[0]);
-                        let mid = (w[0] + w[1]) / Decimal::TWO;
+                        let mid = w[0].checked_add(w[1]).map_or_else(
+                            || w[0] / Decimal::TWO + w[1] / Decimal::TWO,
+                            |sum| sum / Decimal::TWO,
+                        );
                         push(if whole { mid.floor() } else { mid });
-                        if whole {
-                            push(w[0] + Decimal::ONE);
+                        if whole && let Some(next) = w[0].checked_add(Decimal::ONE) {
+                            push(next);
                         }
                     }
                     push(*last);
-                    push(if whole {
-                        (*last + Decimal::ONE).floor()
-                    } else {
-                        *last + Decimal::ONE
-                    });
+                    if let Some(above) = last.checked_add(Decimal::ONE) {
+                        push(if whole { above.floor() } else { above });
+                    }
                 }
                 _ => push(Decimal::ZERO),
             }
@@ -728,6 +733,49 @@ mod cover_tests {
         let a = c(vec![(Field::ShareSeller, ratio_ge)]);
         let w = uncovered(&Condition::default(), &[&a]).expect("a seller share below 0.5");
         assert!(matches!(&w[0], (Field::ShareSeller, Sample::Num(x)) if *x < Decimal::new(5, 1)));
+    }
+
+    /// Thresholds at the decimal limits are cut points like any other: the samples beyond them
+    /// do not exist and are not taken (`rules lint` used to panic on `> 79228162514264337593543950335`).
+    #[test]
+    fn thresholds_at_the_decimal_limits_do_not_overflow() {
+        let bound = |value: Decimal, inclusive: bool| Some(Bound { value, inclusive });
+        let above = |x| {
+            Test::Range(Interval {
+                lo: bound(x, false),
+                hi: None,
+            })
+        };
+        let below = |x| {
+            Test::Range(Interval {
+                lo: None,
+                hi: bound(x, true),
+            })
+        };
+        for field in [
+            Field::OrderValue,
+            Field::CustomerPastClaims,
+            Field::ShareSeller,
+        ] {
+            for (a, b) in [
+                (Decimal::MAX, Decimal::MAX),
+                (Decimal::MIN, Decimal::MAX),
+                (Decimal::MIN, Decimal::MIN),
+                (Decimal::MAX, Decimal::MAX - Decimal::ONE),
+            ] {
+                let x = c(vec![(field, above(a))]);
+                let y = c(vec![(field, below(b))]);
+                // No panic; and a claim below MAX is never covered by `> MAX` alone.
+                let _ = uncovered(&Condition::default(), &[&x, &y]);
+                let _ = uncovered(&x, &[&y]);
+                let _ = uncovered(&y, &[&x]);
+            }
+            let only = c(vec![(field, above(Decimal::MAX))]);
+            assert!(
+                uncovered(&Condition::default(), &[&only]).is_some(),
+                "{field:?}"
+            );
+        }
     }
 
     #[test]

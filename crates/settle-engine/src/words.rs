@@ -140,6 +140,23 @@ pub fn next_move(m: &NextMove, cur: &Currency, playbook: &Playbook) -> String {
                 cost(p)
             )
         }
+        (Action::Execute, Some(p)) if p.remedy == Remedy::Reject => {
+            "Settled: the claim was closed with no compensation. Nothing to carry out: thank the buyer and close the claim.".to_string()
+        }
+        (Action::Execute, Some(p)) => format!(
+            "Settled: {} accepted {}. Carry it out, send the buyer the proof, then close the claim; it costs us {}.",
+            if m.accepts_proposal {
+                "we"
+            } else {
+                "the buyer"
+            },
+            if m.accepts_proposal {
+                format!("its proposal, {}", proposal(p, cur))
+            } else {
+                format!("our offer, {}", proposal(p, cur))
+            },
+            cost(p)
+        ),
         (Action::Offer, Some(p)) => format!(
             "Offer {}{}; it costs us {}.",
             proposal(p, cur),
@@ -199,7 +216,7 @@ pub fn next_move(m: &NextMove, cur: &Currency, playbook: &Playbook) -> String {
             }
             s
         }
-        (Action::Accept | Action::Offer, None) => "No move.".to_string(),
+        (Action::Accept | Action::Offer | Action::Execute, None) => "No move.".to_string(),
     }
 }
 

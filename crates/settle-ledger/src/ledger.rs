@@ -509,6 +509,21 @@ impl Ledger {
         })
     }
 
+    /// The claim, its decision log and its audit log read together, in one consistent read:
+    /// what a claim page shows. (Three separate calls may straddle another writer's commit.)
+    pub fn file(&mut self, id: &str) -> Result<ClaimFile> {
+        self.conn.transact(Mode::Read, |tx| {
+            let record = read_record(tx, id)?;
+            let advice = read_advice_log(tx, id)?;
+            let events = read_events(tx, id)?;
+            Ok(ClaimFile {
+                record,
+                advice,
+                events,
+            })
+        })
+    }
+
     /// Every closed claim, by id, read a page at a time (each page one consistent read), for
     /// exporting a history: each claim carries its outcome, as a history record does.
     pub fn closed_claims(&mut self) -> ClosedClaims<'_> {
@@ -564,25 +579,6 @@ impl Iterator for ClosedClaims<'_> {
         }
         self.page.pop_front().map(Ok)
     }
-}
-
-pub(crate) fn read_advice_log(tx: &mut dyn Tx, id: &str) -> Result<Vec<LoggedAdvice>> {
-    let rows = tx.query(
-        "SELECT seq, on_version, given_at, given_by, as_of, ruleset_name, ruleset_version, \
-         ruleset_hash, action, remedy, amount, cost, advice \
-         FROM advice_log WHERE claim_id = $1 ORDER BY seq",
-        &[id.into()],
-    )?;
-    rows.iter().map(logged_advice).collect()
-}
-
-pub(crate) fn read_events(tx: &mut dyn Tx, id: &str) -> Result<Vec<Event>> {
-    let rows = tx.query(
-        "SELECT id, claim_id, version, at, actor, action, detail \
-         FROM events WHERE claim_id = $1 ORDER BY id",
-        &[id.into()],
-    )?;
-    rows.iter().map(event).collect()
 }
 
 pub(crate) fn check_actor(actor: &str) -> Result<()> {
@@ -648,6 +644,25 @@ pub(crate) fn claim_for_write(
         assigned_to: row.opt_text(2)?,
         acknowledged_on: row.opt_text(3)?.map(|t| stored_date(&t)).transpose()?,
     })
+}
+
+pub(crate) fn read_advice_log(tx: &mut dyn Tx, id: &str) -> Result<Vec<LoggedAdvice>> {
+    let rows = tx.query(
+        "SELECT seq, on_version, given_at, given_by, as_of, ruleset_name, ruleset_version, \
+         ruleset_hash, action, remedy, amount, cost, advice \
+         FROM advice_log WHERE claim_id = $1 ORDER BY seq",
+        &[id.into()],
+    )?;
+    rows.iter().map(logged_advice).collect()
+}
+
+pub(crate) fn read_events(tx: &mut dyn Tx, id: &str) -> Result<Vec<Event>> {
+    let rows = tx.query(
+        "SELECT id, claim_id, version, at, actor, action, detail \
+         FROM events WHERE claim_id = $1 ORDER BY id",
+        &[id.into()],
+    )?;
+    rows.iter().map(event).collect()
 }
 
 fn must_exist(tx: &mut dyn Tx, id: &str) -> Result<()> {

@@ -28,8 +28,8 @@ pub use error::{Error, Result};
 pub use ledger::{ClosedClaims, Ledger};
 pub use migrate::SCHEMA_VERSION;
 pub use model::{
-    AdviceEntry, ClaimRecord, ClaimSummary, Event, Filter, LoggedAdvice, RoundBrief, RoundEntry,
-    RoundKind, RoundRecord, RulesetId, Status,
+    AdviceEntry, ClaimFile, ClaimRecord, ClaimSummary, Event, Filter, LoggedAdvice, RoundBrief,
+    RoundEntry, RoundKind, RoundRecord, RulesetId, Status,
 };
 pub use target::Target;
 pub use team::{Approval, ApprovalRequest, ApprovalStatus, Role, Session, User};

@@ -225,6 +225,18 @@ pub struct ClaimRecord {
     pub acknowledged_on: Option<Date>,
 }
 
+/// A claim with its decision log and audit log, read in one consistent read
+/// ([`crate::Ledger::file`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClaimFile {
+    /// The claim as the ledger holds it.
+    pub record: ClaimRecord,
+    /// Every piece of advice logged on it, in order.
+    pub advice: Vec<LoggedAdvice>,
+    /// Who did what, when, in order.
+    pub events: Vec<Event>,
+}
+
 /// A line of a claim list.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ClaimSummary {

@@ -5,6 +5,14 @@
 //! did not run. With `SETTLE_LEDGER_WRITER` set, this binary is instead the writer process of
 //! the kill test (see `writer.rs`).
 
+/// This file has its own `main` (libtest-mimic). Built by libtest's harness instead (a target
+/// without `harness = false`), that main would never run and the target would pass with no
+/// test; then this one runs, and fails. Without the harness it is not compiled.
+#[test]
+fn needs_harness_false() {
+    panic!("this test target needs `harness = false` in its Cargo.toml: it has its own main");
+}
+
 #[path = "ledger/cases.rs"]
 mod cases;
 #[path = "ledger/fixture.rs"]

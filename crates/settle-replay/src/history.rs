@@ -72,6 +72,8 @@ pub enum RawRecord {
     Unreadable {
         /// 1-based line number.
         line: u64,
+        /// The reason, as [`BadRecord::reason`]: `encoding`, `csv` or `too_long`.
+        reason: &'static str,
         /// Why it could not be read (e.g. not UTF-8).
         message: String,
     },
@@ -93,10 +95,92 @@ impl RawRecord {
 pub struct BadRecord {
     /// The 1-based line the record starts on.
     pub line: u64,
-    /// A short, stable reason used to group bad records: `json`, `csv`, `claim`, `encoding`.
+    /// A short, stable reason used to group bad records: `json`, `csv`, `claim`, `encoding`,
+    /// `too_long` (docs/history-format.md).
     pub reason: &'static str,
     /// The full message, naming the field and value where there is one.
     pub message: String,
+}
+
+/// The most one record may hold (a JSON line, a CSV row): 8 MiB. A claim with thousands of
+/// rounds is a few hundred kilobytes; a longer line (a file with no line breaks, say) is skipped
+/// as `too_long` without being held in memory.
+pub const MAX_RECORD_BYTES: usize = 8 << 20;
+
+/// A batch ends early once its records hold this much text, so that two batches in memory stay
+/// small whatever the records' length.
+const MAX_BATCH_BYTES: usize = 64 << 20;
+
+/// Reads up to and including the next line break into `buf` (emptied first), keeping at most
+/// `max` bytes of it: a longer line is read to its end and dropped. Returns the bytes read and
+/// whether the line was dropped.
+fn read_line_bounded(
+    r: &mut impl BufRead,
+    buf: &mut Vec<u8>,
+    max: usize,
+) -> std::io::Result<(usize, bool)> {
+    buf.clear();
+    let (mut read, mut dropped) = (0usize, false);
+    loop {
+        let available = match r.fill_buf() {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if available.is_empty() {
+            return Ok((read, dropped));
+        }
+        let (n, end) = match memchr::memchr(b'\n', available) {
+            Some(i) => (i + 1, true),
+            None => (available.len(), false),
+        };
+        if !dropped {
+            // Room for the line break and a carriage return on top of `max`.
+            if buf.len() + n > max + 2 {
+                dropped = true;
+                buf.clear();
+                buf.shrink_to(1 << 16);
+            } else {
+                buf.extend_from_slice(&available[..n]);
+            }
+        }
+        r.consume(n);
+        read += n;
+        if end {
+            return Ok((read, dropped));
+        }
+    }
+}
+
+/// A reader that fails once a line runs past [`MAX_RECORD_BYTES`] (for CSV, whose reader holds
+/// a whole row in memory): the history is then read no further.
+struct LineLimit<R> {
+    inner: R,
+    run: usize,
+    line: u64,
+}
+
+impl<R: Read> Read for LineLimit<R> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(out)?;
+        for chunk in out[..n].split_inclusive(|b| *b == b'\n') {
+            self.run += chunk.len();
+            if self.run > MAX_RECORD_BYTES + 2 {
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::InvalidData,
+                    format!(
+                        "line {} is longer than {MAX_RECORD_BYTES} bytes, the most a record may hold; the rest of the history is not read",
+                        self.line + 1
+                    ),
+                ));
+            }
+            if chunk.ends_with(b"\n") {
+                self.run = 0;
+                self.line += 1;
+            }
+        }
+        Ok(n)
+    }
 }
 
 /// Streams a history's records in batches.
@@ -108,6 +192,8 @@ pub struct HistoryReader {
     line: u64,
     buf: Vec<u8>,
     bytes: u64,
+    /// A CSV history that failed to read (a row too long, an I/O error) is read no further.
+    stopped: bool,
 }
 
 impl HistoryReader {
@@ -119,14 +205,28 @@ impl HistoryReader {
         }
     }
 
-    /// Opens a history file; CSV headers are checked here.
+    /// Opens a history file (`-`: standard input) in the format its name says (JSON Lines for
+    /// standard input); CSV headers are checked here.
     pub fn open(path: &Path) -> Result<HistoryReader, HistoryError> {
+        HistoryReader::open_as(path, None)
+    }
+
+    /// [`HistoryReader::open`] in the given format, or the one its name says.
+    pub fn open_as(
+        path: &Path,
+        format: Option<HistoryFormat>,
+    ) -> Result<HistoryReader, HistoryError> {
         let shown = path.display().to_string();
+        if path == Path::new("-") {
+            let format = format.unwrap_or(HistoryFormat::Jsonl);
+            return HistoryReader::new(Box::new(std::io::stdin()), format, "standard input");
+        }
         let file = std::fs::File::open(path).map_err(|source| HistoryError::Io {
             path: shown.clone(),
             source,
         })?;
-        HistoryReader::new(Box::new(file), HistoryFormat::of_path(path), &shown)
+        let format = format.unwrap_or_else(|| HistoryFormat::of_path(path));
+        HistoryReader::new(Box::new(file), format, &shown)
     }
 
     /// Reads a history from any reader.
@@ -144,12 +244,18 @@ impl HistoryReader {
                 line: 0,
                 buf: Vec::new(),
                 bytes: 0,
+                stopped: false,
             }),
             HistoryFormat::Csv => {
+                let limited: Box<dyn Read + Send> = Box::new(LineLimit {
+                    inner: input,
+                    run: 0,
+                    line: 0,
+                });
                 let mut r = csv::ReaderBuilder::new()
                     .has_headers(true)
                     .flexible(true)
-                    .from_reader(input);
+                    .from_reader(limited);
                 let headers = r
                     .headers()
                     .map_err(|e| HistoryError::Header {
@@ -170,6 +276,7 @@ impl HistoryReader {
                     line: 1,
                     buf: Vec::new(),
                     bytes: 0,
+                    stopped: false,
                 })
             }
         }
@@ -192,20 +299,31 @@ impl HistoryReader {
     pub fn fill_batch(&mut self, out: &mut Vec<RawRecord>, n: usize) -> std::io::Result<()> {
         out.clear();
         out.reserve(n);
+        let mut held = 0usize;
         if let Some(lines) = &mut self.lines {
-            while out.len() < n {
-                self.buf.clear();
-                let n = lines.read_until(b'\n', &mut self.buf)?;
+            while out.len() < n && held < MAX_BATCH_BYTES {
+                let (n, dropped) = read_line_bounded(lines, &mut self.buf, MAX_RECORD_BYTES)?;
                 if n == 0 {
                     break;
                 }
                 self.bytes += n as u64;
                 self.line += 1;
+                if dropped {
+                    out.push(RawRecord::Unreadable {
+                        line: self.line,
+                        reason: "too_long",
+                        message: format!(
+                            "the line is {n} bytes long; a record may hold at most {MAX_RECORD_BYTES}"
+                        ),
+                    });
+                    continue;
+                }
                 let bytes = self.buf.strip_suffix(b"\n").unwrap_or(&self.buf);
                 let bytes = bytes.strip_suffix(b"\r").unwrap_or(bytes);
                 if bytes.iter().all(u8::is_ascii_whitespace) {
                     continue;
                 }
+                held += bytes.len();
                 match std::str::from_utf8(bytes) {
                     Ok(t) => out.push(RawRecord::Json {
                         line: self.line,
@@ -213,18 +331,20 @@ impl HistoryReader {
                     }),
                     Err(e) => out.push(RawRecord::Unreadable {
                         line: self.line,
+                        reason: "encoding",
                         message: format!("not UTF-8 text: {e}"),
                     }),
                 }
             }
         } else if let Some(r) = &mut self.csv {
             let mut row = csv::StringRecord::new();
-            while out.len() < n {
+            while out.len() < n && held < MAX_BATCH_BYTES && !self.stopped {
                 match r.read_record(&mut row) {
                     Ok(false) => break,
                     Ok(true) => {
                         let line = row.position().map_or(self.line + 1, |p| p.line());
                         self.line = line;
+                        held += row.as_slice().len();
                         out.push(RawRecord::Csv {
                             line,
                             header: self.header.clone(),
@@ -234,12 +354,24 @@ impl HistoryReader {
                     Err(e) => {
                         let line = e.position().map_or(self.line + 1, |p| p.line());
                         self.line = line;
+                        let (reason, message) = match e.kind() {
+                            csv::ErrorKind::Utf8 { err, .. } => {
+                                ("encoding", format!("not UTF-8 text: {err}"))
+                            }
+                            csv::ErrorKind::Io(io)
+                                if io.kind() == std::io::ErrorKind::InvalidData =>
+                            {
+                                ("too_long", io.to_string())
+                            }
+                            _ => ("csv", format!("not a CSV row: {e}")),
+                        };
                         out.push(RawRecord::Unreadable {
                             line,
-                            message: format!("not a CSV row: {e}"),
+                            reason,
+                            message,
                         });
                         if matches!(e.kind(), csv::ErrorKind::Io(_)) {
-                            break;
+                            self.stopped = true;
                         }
                     }
                 }
@@ -279,13 +411,13 @@ pub fn parse(raw: &RawRecord) -> Result<Claim, BadRecord> {
                 message,
             })
         }
-        RawRecord::Unreadable { line, message } => Err(BadRecord {
+        RawRecord::Unreadable {
+            line,
+            reason,
+            message,
+        } => Err(BadRecord {
             line: *line,
-            reason: if message.starts_with("not UTF-8") {
-                "encoding"
-            } else {
-                "csv"
-            },
+            reason,
             message: message.clone(),
         }),
     }
@@ -381,6 +513,16 @@ fn cell(value: &str, kind: ValueKind) -> Node {
     match kind {
         ValueKind::Count(_) => match value.parse::<i128>() {
             Ok(n) => leaf(Kind::Int(n)),
+            Err(_)
+                if !value.is_empty()
+                    && value
+                        .strip_prefix('-')
+                        .unwrap_or(value)
+                        .bytes()
+                        .all(|b| b.is_ascii_digit()) =>
+            {
+                leaf(Kind::BigInt(value.to_string()))
+            }
             Err(_) => leaf(Kind::Str(value.to_string())),
         },
         ValueKind::Bool => match value {

@@ -499,7 +499,7 @@ pub fn load(dir: &Path) -> Result<Casebook, (Vec<Diagnostic>, Vec<SourceFile>)> 
             ),
         )),
     }
-    let verdicts = match std::fs::read_to_string(&expected_path) {
+    let verdicts = match crate::source::read_text(&expected_path) {
         Ok(text) => {
             let source = SourceFile::new(expected_path.display().to_string(), text);
             let mut sink = Sink::new(&source);
@@ -529,7 +529,7 @@ pub fn load(dir: &Path) -> Result<Casebook, (Vec<Diagnostic>, Vec<SourceFile>)> 
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default();
         let name = path.display().to_string();
-        let (source, claim) = match std::fs::read_to_string(&path) {
+        let (source, claim) = match crate::source::read_text(&path) {
             Ok(text) => {
                 let source = SourceFile::new(name.clone(), text);
                 let claim = crate::claim_file::parse_claim(&source, crate::Format::of_path(&name));

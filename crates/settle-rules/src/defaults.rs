@@ -41,12 +41,14 @@ embed_drafts!(
     "en/request_evidence.j2",
     "en/escalate.j2",
     "en/reject.j2",
+    "en/execute.j2",
     "zh-CN/acknowledge.j2",
     "zh-CN/offer.j2",
     "zh-CN/accept.j2",
     "zh-CN/request_evidence.j2",
     "zh-CN/escalate.j2",
     "zh-CN/reject.j2",
+    "zh-CN/execute.j2",
 );
 
 /// The default drafts as sources named `rules/default/drafts/<lang>/<name>.j2`.
@@ -107,10 +109,66 @@ pub fn read_drafts(dir: &Path) -> Result<Vec<SourceFile>, ReadError> {
     Ok(out)
 }
 
-/// How the built-in default rule set is named in messages and citations.
-pub const DEFAULT_DIR: &str = "rules/default";
+/// The default rule set's tests (`rules/default/tests`), embedded so that `settle rules test`
+/// without a folder tests the built-in rules like every other command uses them.
+pub const DEFAULT_TESTS: &[(&str, &str)] = &[
+    (
+        "coverage.toml",
+        include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../rules/default/tests/coverage.toml"
+        )),
+    ),
+    (
+        "law.toml",
+        include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../rules/default/tests/law.toml"
+        )),
+    ),
+    (
+        "seeds.toml",
+        include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../rules/default/tests/seeds.toml"
+        )),
+    ),
+];
 
-/// The default rule files as sources named `rules/default/<file>`.
+macro_rules! examples {
+    ($($name:literal),+ $(,)?) => {
+        /// The example claims the default rule set's tests name (`examples/claims`), by their
+        /// path in the project.
+        pub const EXAMPLE_CLAIMS: &[(&str, &str)] = &[
+            $((concat!("examples/claims/", $name), include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/claims/", $name)))),+
+        ];
+    };
+}
+
+examples!(
+    "brackets-late-vessel.toml",
+    "cabinets-wrong-size.toml",
+    "fasteners-short-shipment.toml",
+    "grinder-hand-injury.toml",
+    "lamps-battery-grade.toml",
+    "tiles-transit-damage.toml",
+    "towels-cosmetic-defect.json",
+    "trial-order-failures.toml",
+    "waybill-wrong-port.toml",
+);
+
+/// How the built-in default rule set is named in messages and citations: `builtin:default`,
+/// the rule set's name rather than a path, since the files are inside the binary (the project
+/// keeps them in `rules/default`).
+pub const DEFAULT_DIR: &str = "builtin:default";
+
+/// How files built into the binary are named: `builtin:` and their path in the project.
+pub const BUILTIN: &str = "builtin:";
+
+/// Where the built-in rules live in the project, for messages that point a manager at them.
+pub const PROJECT_DIR: &str = "rules/default";
+
+/// The default rule files as sources named `builtin:default/<file>`.
 pub fn default_sources() -> Vec<SourceFile> {
     DEFAULT_FILES
         .iter()
@@ -126,7 +184,9 @@ pub fn load_default() -> Result<Playbook, Vec<Diagnostic>> {
 /// A rule-set folder could not be read.
 #[derive(Debug, thiserror::Error)]
 pub enum ReadError {
-    #[error("cannot read rule set {path}: {source}")]
+    // What the operating system said is the error's source, not part of its message, so that
+    // a chain (`{e:#}`) says it once.
+    #[error("cannot read rule set {path}")]
     /// A file or folder could not be opened or read.
     Io {
         /// The path as given.
@@ -143,16 +203,19 @@ pub fn read_dir(dir: &Path) -> Result<Vec<SourceFile>, ReadError> {
         path: shown.clone(),
         source,
     };
-    let mut names: Vec<_> = std::fs::read_dir(dir)
-        .map_err(io)?
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "toml"))
-        .collect();
+    // Every `*.toml` entry that is not a folder is read: one that cannot be (a broken link, a
+    // symlink loop) is an error naming it, never a file silently left out of the rule set.
+    let mut names: Vec<_> = Vec::new();
+    for entry in std::fs::read_dir(dir).map_err(io)? {
+        let p = entry.map_err(io)?.path();
+        if p.extension().is_some_and(|e| e == "toml") && !p.is_dir() {
+            names.push(p);
+        }
+    }
     names.sort();
     let mut out = Vec::new();
     for p in names {
-        let text = std::fs::read_to_string(&p).map_err(|source| ReadError::Io {
+        let text = crate::source::read_text(&p).map_err(|source| ReadError::Io {
             path: p.display().to_string(),
             source,
         })?;

@@ -37,7 +37,70 @@ pub const LINTS: &[(&str, &str)] = &[
         "offers-above-fair-share",
         "settings that open above our fair share",
     ),
+    (
+        "builtin-name",
+        "a rule set that calls itself what the built-in rules do but differs from them",
+    ),
 ];
+
+/// A rule set read from a folder that calls itself what the built-in rules call themselves
+/// (name and version) while its files differ: a copy of `rules/default` changed without being
+/// renamed, which diffs, replays and advice would show as the built-in rules. The warning is
+/// at the `name` in `[ruleset]`. (Not part of [`lint`], which also lints the built-in rules and
+/// the test corpora built from them; `settle rules lint DIR` adds it.)
+pub fn copied_builtin(p: &Playbook, sources: &[SourceFile]) -> Option<Diagnostic> {
+    let builtin = crate::defaults::load_default().ok()?;
+    if p.name() != builtin.name() || p.version() != builtin.version() || p.hash() == builtin.hash()
+    {
+        return None;
+    }
+    let short = |h: &str| h[..12.min(h.len())].to_string();
+    let message = format!(
+        "this rule set calls itself `{} {}`, as the built-in rules do, but its files differ from theirs (hash {}, not {}) [builtin-name]",
+        p.name(),
+        p.version(),
+        short(p.hash()),
+        short(builtin.hash())
+    );
+    // The `name = ...` line of the file that holds `[ruleset]`.
+    let (file, span, line, column) = sources
+        .iter()
+        .find_map(|src| {
+            let text = src.text();
+            let section = text.find("[ruleset]")?;
+            let mut offset = section;
+            for (i, l) in text[section..].split_inclusive('\n').enumerate() {
+                let t = l.trim_start();
+                if i > 0 && t.starts_with('[') {
+                    break;
+                }
+                if i > 0 && t.starts_with("name") && t["name".len()..].trim_start().starts_with('=')
+                {
+                    let start = offset + (l.len() - t.len());
+                    let end = start + t.trim_end().len();
+                    let (line, column) = src.line_col(start);
+                    return Some((src.name().to_string(), start..end, line, column));
+                }
+                offset += l.len();
+            }
+            let (line, column) = src.line_col(section);
+            Some((src.name().to_string(), section..section + 9, line, column))
+        })
+        .unwrap_or_else(|| (p.files().first().cloned().unwrap_or_default(), 0..0, 1, 1));
+    Some(Diagnostic {
+        severity: Severity::Warning,
+        file,
+        line,
+        column,
+        span,
+        message,
+        field: Some("ruleset.name".to_string()),
+        label: Some("the built-in rules' name and version".to_string()),
+        help: Some(
+            "give it its own `name` (or a new `version`) in [ruleset], so that diffs, replays and advice can tell the two apart".to_string(),
+        ),
+    })
+}
 
 struct Linter<'a> {
     p: &'a Playbook,
@@ -99,8 +162,10 @@ impl Linter<'_> {
     fn responsibility(&mut self) {
         let t = &self.p.responsibility();
         for (j, row) in t.rows.iter().enumerate() {
-            let earlier: Vec<&Condition> = match t.hit {
-                HitPolicy::First => t.rows[..j].iter().map(|r| &r.when).collect(),
+            // The rows that are tried before this one: those above it under `first`; those of a
+            // higher priority (or the same, above it) under `priority`.
+            let before: Vec<&settle_engine::playbook::ResponsibilityRow> = match t.hit {
+                HitPolicy::First => t.rows[..j].iter().collect(),
                 HitPolicy::Priority => t
                     .rows
                     .iter()
@@ -109,26 +174,52 @@ impl Linter<'_> {
                         *i != j
                             && (r.priority > row.priority || (r.priority == row.priority && *i < j))
                     })
-                    .map(|(_, r)| &r.when)
+                    .map(|(_, r)| r)
                     .collect(),
                 HitPolicy::Unique => Vec::new(),
             };
+            let earlier: Vec<&Condition> = before.iter().map(|r| &r.when).collect();
             if t.hit != HitPolicy::Unique
                 && !earlier.is_empty()
                 && uncovered(&row.when, &earlier).is_none()
             {
-                let first = t.rows[..j]
-                    .iter()
-                    .find(|r| r.when.overlaps(&row.when))
-                    .map(|r| self.id(r.rule).to_string());
+                // Name a row that shadows it (one tried before it that matches some of its
+                // claims), never one it shadows: under `first` the first such row above it,
+                // which it must move above; under `priority` the one of the highest priority,
+                // which it must outrank.
+                let overlapping = before.iter().filter(|r| r.when.overlaps(&row.when));
+                let help = match t.hit {
+                    HitPolicy::Priority => overlapping
+                        .copied()
+                        .reduce(|a, b| if b.priority > a.priority { b } else { a })
+                        .map(|r| {
+                            format!(
+                                "give it a priority above `{}` ({}), make it narrower than the rows tried before it, or remove it",
+                                self.id(r.rule),
+                                r.priority
+                            )
+                        }),
+                    _ => overlapping.copied().next().map(|r| {
+                        format!(
+                            "move it above `{}`, make it narrower than the rows before it, or remove it",
+                            self.id(r.rule)
+                        )
+                    }),
+                }
+                .unwrap_or_else(|| "remove it".to_string());
                 self.warn(
                     row.rule,
                     "shadowed-row",
-                    format!("row `{}` is never used: rows before it match every claim it matches", self.id(row.rule)),
-                    match first {
-                        Some(f) => format!("move it above `{f}`, make it narrower than the rows before it, or remove it"),
-                        None => "remove it".to_string(),
-                    },
+                    format!(
+                        "row `{}` is never used: rows {} it match every claim it matches",
+                        self.id(row.rule),
+                        if t.hit == HitPolicy::Priority {
+                            "tried before"
+                        } else {
+                            "before"
+                        }
+                    ),
+                    help,
                 );
             }
             if t.hit == HitPolicy::Priority {
@@ -282,7 +373,11 @@ impl Linter<'_> {
                     rule,
                     "never-applies",
                     format!("{what} `{}` never applies: no claim can have {}", self.id(rule), when.describe()),
-                    "fix the contradiction (evidence.none means no photos, no inspection and no expert opinion)".to_string(),
+                    if when.test_on(Field::EvidenceNone).is_some() {
+                        "fix the contradiction (evidence.none means no photos, no inspection and no expert opinion)".to_string()
+                    } else {
+                        "change the condition so that some claim can meet it, or remove the rule".to_string()
+                    },
                 );
             }
         }

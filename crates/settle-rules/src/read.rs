@@ -168,6 +168,25 @@ pub fn string(node: &Node, field: &str, sink: &mut Sink<'_>) -> Option<String> {
     }
 }
 
+/// An integer too large for any number settle reads: too large, or too far below zero.
+fn too_large<'s>(
+    node: &Node,
+    field: &str,
+    raw: &str,
+    sink: &'s mut Sink<'_>,
+) -> &'s mut crate::diag::Diagnostic {
+    let what = if raw.starts_with('-') {
+        "too far below zero"
+    } else {
+        "too large"
+    };
+    sink.error(
+        node.span.clone(),
+        Some(field),
+        format!("`{field}` is {what} ({raw})"),
+    )
+}
+
 /// A boolean value.
 pub fn boolean(node: &Node, field: &str, sink: &mut Sink<'_>) -> Option<bool> {
     match &node.kind {
@@ -200,6 +219,10 @@ pub fn whole(node: &Node, field: &str, max: u64, sink: &mut Sink<'_>) -> Option<
             None
         }
         Kind::Int(n) => Some(*n as u64),
+        Kind::BigInt(raw) => {
+            too_large(node, field, raw, sink).label(format!("at most {max}"));
+            None
+        }
         _ => {
             wrong_type(sink, node, field, "a whole number");
             None
@@ -234,6 +257,10 @@ pub fn money(node: &Node, field: &str, sink: &mut Sink<'_>) -> Option<Decimal> {
                 return None;
             }
         },
+        Kind::BigInt(raw) => {
+            too_large(node, field, raw, sink);
+            return None;
+        }
         Kind::Float(raw) => {
             sink.error(node.span.clone(), Some(field), format!("wrong type for `{field}`: expected a decimal string or an integer, found a float ({raw})"))
                 .label("write money as a string, e.g. \"80000.00\"");
@@ -328,6 +355,10 @@ pub fn number(node: &Node, field: &str, sink: &mut Sink<'_>) -> Option<Decimal> 
             .ok()
             .or_else(|| Decimal::from_scientific(raw).ok()),
         Kind::Str(s) => parse_decimal(s),
+        Kind::BigInt(raw) => {
+            too_large(node, field, raw, sink);
+            return None;
+        }
         _ => {
             wrong_type(sink, node, field, "a number");
             return None;

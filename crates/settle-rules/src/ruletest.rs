@@ -109,15 +109,90 @@ pub fn load(dir: &Path, p: &Playbook) -> Result<Vec<RuleTest>, (Vec<Diagnostic>,
         })
         .unwrap_or_default();
     files.sort();
+    let files = files
+        .into_iter()
+        .map(|path| TestFile {
+            name: path.display().to_string(),
+            text: crate::source::read_text(&path),
+            path,
+        })
+        .collect();
+    load_files(
+        files,
+        &|path| {
+            crate::source::read_text(path)
+                .ok()
+                .map(|t| (path.display().to_string(), t))
+        },
+        p,
+    )
+}
+
+/// The built-in rule set's own tests (`rules/default/tests`, built into the binary with the
+/// example claims they name), as [`load`] reads a folder's: files are named
+/// `builtin:default/tests/<file>`, claims `builtin:examples/claims/<file>`.
+pub fn load_builtin(p: &Playbook) -> Result<Vec<RuleTest>, (Vec<Diagnostic>, Vec<SourceFile>)> {
+    use crate::defaults::{BUILTIN, DEFAULT_DIR, DEFAULT_TESTS, EXAMPLE_CLAIMS, PROJECT_DIR};
+    let files = DEFAULT_TESTS
+        .iter()
+        .map(|(name, text)| TestFile {
+            path: Path::new(PROJECT_DIR).join("tests").join(name),
+            name: format!("{DEFAULT_DIR}/tests/{name}"),
+            text: Ok(text.to_string()),
+        })
+        .collect();
+    load_files(
+        files,
+        &|path| {
+            let wanted = lexical(path);
+            EXAMPLE_CLAIMS
+                .iter()
+                .find(|(name, _)| Path::new(name) == wanted)
+                .map(|(name, text)| (format!("{BUILTIN}{name}"), text.to_string()))
+        },
+        p,
+    )
+}
+
+/// A path with `.` and `..` worked out on its text (the built-in files are not on disk).
+fn lexical(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// A rule-test file: its path (claims are named relative to it), its name in messages, its text.
+struct TestFile {
+    path: PathBuf,
+    name: String,
+    text: std::io::Result<String>,
+}
+
+/// Reads a claim a test names, by its path: its name in messages and its text.
+type ReadClaim<'a> = dyn Fn(&Path) -> Option<(String, String)> + 'a;
+
+fn load_files(
+    files: Vec<TestFile>,
+    read_claim: &ReadClaim<'_>,
+    p: &Playbook,
+) -> Result<Vec<RuleTest>, (Vec<Diagnostic>, Vec<SourceFile>)> {
     let mut tests = Vec::new();
     let mut diags = Vec::new();
     let mut sources = Vec::new();
-    for path in files {
-        let (text, unreadable) = match std::fs::read_to_string(&path) {
+    for file in files {
+        let (text, unreadable) = match file.text {
             Ok(t) => (t, None),
             Err(e) => (String::new(), Some(e)),
         };
-        let source = SourceFile::new(path.display().to_string(), text);
+        let source = SourceFile::new(file.name, text);
         let mut sink = Sink::new(&source);
         if let Some(e) = unreadable {
             sink.error(0..0, None, format!("cannot read the rule-test file: {e}"));
@@ -126,7 +201,15 @@ pub fn load(dir: &Path, p: &Playbook) -> Result<Vec<RuleTest>, (Vec<Diagnostic>,
             continue;
         }
         if let Some(root) = node::parse_toml(source.text(), &mut sink) {
-            read_file(&root, &path, p, &mut tests, &mut sink, &mut sources);
+            read_file(
+                &root,
+                &file.path,
+                p,
+                read_claim,
+                &mut tests,
+                &mut sink,
+                &mut sources,
+            );
         }
         diags.extend(sink.finish());
         sources.push(source);
@@ -142,6 +225,7 @@ fn read_file(
     root: &Node,
     path: &Path,
     p: &Playbook,
+    read_claim: &ReadClaim<'_>,
     out: &mut Vec<RuleTest>,
     sink: &mut Sink<'_>,
     sources: &mut Vec<SourceFile>,
@@ -183,7 +267,7 @@ fn read_file(
             continue;
         };
         let claim_file = path.parent().unwrap_or(Path::new(".")).join(&claim_rel);
-        let Ok(text) = std::fs::read_to_string(&claim_file) else {
+        let Some((shown, text)) = read_claim(&claim_file) else {
             sink.error(
                 claim_span,
                 Some("claim"),
@@ -191,7 +275,7 @@ fn read_file(
             );
             continue;
         };
-        let csrc = SourceFile::new(claim_file.display().to_string(), text);
+        let csrc = SourceFile::new(shown, text);
         let mut csink = Sink::new(&csrc);
         let format = crate::Format::of_path(csrc.name());
         let tree = match format {
@@ -209,7 +293,7 @@ fn read_file(
             Some(c) if cdiags.is_empty() => {
                 out.push(RuleTest {
                     name,
-                    at: format!("{}:{line}", path.display()),
+                    at: format!("{}:{line}", sink.source.name()),
                     claim: c,
                     expect,
                 });
@@ -348,6 +432,7 @@ fn bound(n: &Node, field: &str, sink: &mut Sink<'_>) -> Option<Bound> {
     let text = match &n.kind {
         Kind::Str(s) => s.clone(),
         Kind::Int(i) => i.to_string(),
+        Kind::BigInt(raw) => raw.clone(),
         _ => {
             read::wrong_type(
                 sink,

@@ -1,5 +1,45 @@
 //! A source file held in memory, with the line index that turns byte offsets into
-//! 1-based line and column numbers.
+//! 1-based line and column numbers; and the reading of one from disk, with a size limit.
+
+use std::io::Read;
+use std::path::Path;
+
+/// The most a claim, rule, rule-test or casebook file may hold: 8 MiB. Such files are written
+/// by people (the largest shipped one is some 30 KB); a larger one is refused before it is
+/// read, so that a wrong path (a history, a disk image) costs nothing.
+pub const MAX_FILE_BYTES: u64 = 8 << 20;
+
+/// Reads a text file of at most [`MAX_FILE_BYTES`]; a larger one, or one that is not UTF-8, is
+/// an error of kind `InvalidData` that says so.
+pub fn read_text(path: &Path) -> std::io::Result<String> {
+    let file = std::fs::File::open(path)?;
+    let too_large = |what: String| {
+        std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!("the file is {what}; claim and rule files may be at most 8 MiB"),
+        )
+    };
+    if let Ok(m) = file.metadata()
+        && m.is_file()
+        && m.len() > MAX_FILE_BYTES
+    {
+        return Err(too_large(format!(
+            "{:.1} MiB",
+            m.len() as f64 / f64::from(1u32 << 20)
+        )));
+    }
+    let mut bytes = Vec::new();
+    file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(too_large("larger than that".to_string()));
+    }
+    String::from_utf8(bytes).map_err(|_| {
+        std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            "stream did not contain valid UTF-8",
+        )
+    })
+}
 
 /// A file's name (as shown in messages) and text.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -329,6 +329,15 @@ pub fn play_advice_traced(
         }
         match next.action {
             Action::Escalate => return ledger.finish(p, &buyer, End::Escalated, None, days),
+            // The play ends at an acceptance, so the advice never finds the claim settled; were
+            // it to, the deal is the one agreed.
+            Action::Execute => {
+                let Some(prop) = &next.proposal else {
+                    return ledger.finish(p, &buyer, End::NoDeal, None, days);
+                };
+                let v = value(p, prop.remedy, prop.amount);
+                return ledger.finish(p, &buyer, End::Settled, Some((v, prop.cost)), days);
+            }
             Action::Accept => {
                 let Some(prop) = &next.proposal else {
                     return ledger.finish(p, &buyer, End::NoDeal, None, days);

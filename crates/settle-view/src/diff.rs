@@ -98,6 +98,12 @@ impl DiffView {
     pub fn text(&self) -> String {
         let mut s = String::new();
         let _ = writeln!(s, "{} -> {}", self.old.short(), self.new.short());
+        if let Some(w) = crate::same_name_warning(
+            (&self.old.name, &self.old.version, &self.old.hash),
+            (&self.new.name, &self.new.version, &self.new.hash),
+        ) {
+            let _ = writeln!(s, "{w}");
+        }
         let count = |what: &str| self.changes.iter().filter(|c| c.change == what).count();
         let _ = writeln!(
             s,
@@ -107,7 +113,7 @@ impl DiffView {
             count("changed")
         );
         if !self.changes.is_empty() {
-            s.push_str(&rule_changes_table(&self.changes, "old", "new").text("  "));
+            s.push_str(&rule_changes_table(&self.changes).text("  "));
         }
         if let Some(im) = &self.impact {
             let _ = writeln!(

@@ -23,6 +23,7 @@ pub const DRAFTS: &[&str] = &[
     "request_evidence",
     "escalate",
     "reject",
+    "execute",
 ];
 
 /// The languages drafts are written in: a folder per language under `drafts/`.

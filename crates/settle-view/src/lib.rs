@@ -62,6 +62,22 @@ impl RuleSetRef {
     }
 }
 
+/// The warning when two rule sets compared call themselves the same (name and version) but
+/// differ: a copy changed without being renamed, which headers would show as `default 2.0.0 ->
+/// default 2.0.0`.
+pub fn same_name_warning(
+    (name_a, version_a, hash_a): (&str, &str, &str),
+    (name_b, version_b, hash_b): (&str, &str, &str),
+) -> Option<String> {
+    (name_a == name_b && version_a == version_b && hash_a != hash_b).then(|| {
+        format!(
+            "warning: both rule sets call themselves `{name_a} {version_a}` but differ (hashes {} and {}); give the changed one its own name or version in ruleset.toml",
+            &hash_a[..12.min(hash_a.len())],
+            &hash_b[..12.min(hash_b.len())]
+        )
+    })
+}
+
 /// A rule, cited: its id, why it exists, its source, and where it is written.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Cite {

@@ -77,7 +77,7 @@ pub struct BarGroup {
 pub struct Bar {
     /// Its series' position (0: baseline, 1: new).
     pub series: usize,
-    /// Its length in the chart's units (0 to 400), against the largest bar of its group.
+    /// Its length, as a percentage (0 to 100) of the largest bar of its group.
     pub length: String,
     /// The figure it shows.
     pub value: String,
@@ -164,6 +164,8 @@ pub struct ReportView {
     pub counts: [(&'static str, u64); 4],
     /// Skipped records, by reason and the first few (terminal lines).
     pub skipped: Vec<String>,
+    /// Warnings about the comparison itself (two rule sets that call themselves the same).
+    pub warnings: Vec<String>,
     /// The sections, in order.
     pub sections: Vec<Section>,
     /// Why the gates failed (empty when they passed or none was set).
@@ -192,21 +194,33 @@ fn f(d: Decimal) -> f64 {
     d.to_f64().unwrap_or(0.0)
 }
 
-/// The rules that differ between two rule sets, as a table.
-pub fn rule_changes_table(changes: &[RuleChange], old: &str, new: &str) -> Table {
-    let rows: Vec<Vec<String>> = changes
-        .iter()
-        .map(|c| {
-            vec![
-                c.id.clone(),
-                c.kind.clone(),
-                c.change.clone(),
-                c.baseline.clone().unwrap_or_default(),
-                c.new.clone().unwrap_or_default(),
-            ]
-        })
-        .collect();
-    Table::new(&["rule", "kind", "change", old, new], rows)
+/// The rules that differ between two rule sets, as a table: one row per part that differs
+/// (`seller: 1 -> 0.9`), not the whole rule on one line, so a manager sees what changed.
+pub fn rule_changes_table(changes: &[RuleChange]) -> Table {
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    for c in changes {
+        let cells = c.differences.iter().map(|d| {
+            let side = |v: &Option<String>| v.clone().unwrap_or_else(|| "(none)".to_string());
+            let what = match c.change.as_str() {
+                "added" => side(&d.new),
+                "removed" => side(&d.baseline),
+                _ => format!("{} -> {}", side(&d.baseline), side(&d.new)),
+            };
+            if d.part == "value" {
+                what
+            } else {
+                format!("{}: {what}", d.part)
+            }
+        });
+        for (i, what) in cells.enumerate() {
+            rows.push(if i == 0 {
+                vec![c.id.clone(), c.kind.clone(), c.change.clone(), what]
+            } else {
+                vec![String::new(), String::new(), String::new(), what]
+            });
+        }
+    }
+    Table::new(&["rule", "kind", "change", "what"], rows)
 }
 
 impl ReportView {
@@ -242,10 +256,7 @@ impl ReportView {
             sections.push(Section {
                 id: "rules-that-differ",
                 title: "Rules that differ".to_string(),
-                blocks: vec![table(
-                    rule_changes_table(&r.rule_changes, "baseline", "new"),
-                    "  ",
-                )],
+                blocks: vec![table(rule_changes_table(&r.rule_changes), "  ")],
             });
         }
         sections.push(cost_section(r));
@@ -261,10 +272,18 @@ impl ReportView {
                 blocks: failures.iter().map(|f| line(f.clone(), "  ")).collect(),
             });
         }
+        let id = |x: &settle_replay::replay::RuleSetId| {
+            (x.name.clone(), x.version.clone(), x.hash.clone())
+        };
+        let (a, b) = (id(&r.baseline_rules), id(&r.new_rules));
+        let warnings = crate::same_name_warning((&a.0, &a.1, &a.2), (&b.0, &b.1, &b.2))
+            .into_iter()
+            .collect();
         ReportView {
             history: r.history.clone(),
             baseline: short(&r.baseline_rules),
             new: short(&r.new_rules),
+            warnings,
             counts: [
                 ("read", t.read),
                 ("evaluated", t.evaluated),
@@ -287,6 +306,9 @@ impl ReportView {
             .iter()
             .map(|(what, n)| format!("{what} {n}"))
             .collect();
+        for w in &self.warnings {
+            let _ = writeln!(s, "  {w}");
+        }
         let _ = writeln!(s, "  {}", counts.join("  "));
         for l in &self.skipped {
             let _ = writeln!(s, "    {l}");
@@ -342,7 +364,7 @@ fn cost_section(r: &Report) -> Section {
                     .enumerate()
                     .map(|(series, v)| Bar {
                         series,
-                        length: format!("{:.1}", (f(*v) / top * 400.0).max(0.0)),
+                        length: format!("{:.1}", (f(*v) / top * 100.0).clamp(0.0, 100.0)),
                         value: money(*v),
                     })
                     .collect(),
@@ -534,13 +556,36 @@ fn outcomes_section(r: &Report) -> Section {
             ),
             "  ",
         ));
-        for (side, a) in [("baseline", &o.baseline), ("new", &o.new)] {
-            let saved = amounts(a.saved.iter().map(|x| (&x.currency, x.amount)));
-            blocks.push(line(
-                format!("{side}: following the advice would have saved {saved}"),
-                "  ",
-            ));
-        }
+        // Money saved, per currency: the real cost of the claims less the advice's direct cost.
+        let mut currencies: Vec<&String> = o
+            .baseline
+            .saved
+            .iter()
+            .chain(&o.new.saved)
+            .map(|x| &x.currency)
+            .collect();
+        currencies.sort();
+        currencies.dedup();
+        let saved = |side: &settle_replay::replay::Against, c: &String| {
+            side.saved
+                .iter()
+                .find(|x| &x.currency == c)
+                .map_or("-".to_string(), |x| money(x.amount))
+        };
+        blocks.push(line(
+            "Money saved by following the advice (the real cost less the advice's direct cost)",
+            "  ",
+        ));
+        blocks.push(table(
+            Table::new(
+                &["currency", "baseline", "new"],
+                currencies
+                    .iter()
+                    .map(|c| vec![c.to_string(), saved(&o.baseline, c), saved(&o.new, c)])
+                    .collect(),
+            ),
+            "    ",
+        ));
         blocks.push(Block::Chart {
             chart: calibration(r),
         });
@@ -649,7 +694,7 @@ fn largest_section(r: &Report) -> Section {
         .collect();
     Section {
         id: "largest",
-        title: "Largest changes (expected total cost)".to_string(),
+        title: "Largest changes in each currency (expected total cost)".to_string(),
         blocks: vec![table(
             Table::new(&["line", "claim", "move", "change", "rules"], rows),
             "  ",

@@ -11,7 +11,8 @@ pub struct Table {
     pub columns: Vec<String>,
     /// Rows, one cell per column.
     pub rows: Vec<Vec<String>>,
-    /// Each column's alignment in a page: `num` (right, figures) or `text` (left).
+    /// Each column's alignment in a page: `num` (right, figures), `text` (left, kept on one
+    /// line) or `long` (left, wrapped: a column with a cell of more than 40 characters).
     pub align: Vec<&'static str>,
 }
 
@@ -37,8 +38,14 @@ impl Table {
                     .filter_map(|r| r.get(i))
                     .filter(|c| !matches!(c.as_str(), "" | "-" | "n/a"))
                     .peekable();
+                let long = rows
+                    .iter()
+                    .filter_map(|r| r.get(i))
+                    .any(|c| c.chars().count() > 40);
                 if cells.peek().is_some() && cells.all(|c| is_figure(c)) {
                     "num"
+                } else if long {
+                    "long"
                 } else {
                     "text"
                 }

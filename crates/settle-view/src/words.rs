@@ -75,6 +75,18 @@ pub fn next_move(n: &NextView, currency: &str, m: &Messages) -> String {
             ],
         ),
         ("reject", _) => m.get("move-reject", &[("why", whys.join("; ").into())]),
+        ("execute", Some(p)) if p.option == "reject" => m.text("move-execute-none"),
+        ("execute", Some(p)) => m.get(
+            if n.accepts_proposal {
+                "move-execute-ours"
+            } else {
+                "move-execute-theirs"
+            },
+            &[
+                ("proposal", proposal(p, currency, m).into()),
+                ("cost", money(currency, &p.cost).into()),
+            ],
+        ),
         ("request_evidence", _) => {
             let mut s = m.get(
                 "move-request-evidence",

@@ -1,29 +1,28 @@
-//! The web desk in a real browser: headless Chromium driven through chromedriver (WebDriver,
-//! fantoccini) against the real server on a loopback port, on a SQLite ledger. The flows the
+//! The web desk in a real browser: headless Chromium driven through chromedriver (settle-browser,
+//! WebDriver) against the real server on a loopback port, on a SQLite ledger. The flows the
 //! issue names: a rep enters a claim, records the buyer's counter, gets the next advice and
 //! copies the draft; an offer above the limit goes to the manager, who approves it; a rep cannot
 //! open another rep's claim; a form posted without its CSRF token is refused; a claim summary
 //! holding `<script>` is shown as text; and the main pages at phone width (390 px) do not
 //! overflow. Screenshots of the main pages go to `target/tmp/web-screenshots/` (not committed).
 //!
-//! Without `chromium` and `chromedriver` (Debian's packages; `.ci/run` installs them) every test
-//! is reported as NOT RUN, never as passed.
+//! Without `chromium` and `chromedriver` (Debian's packages; `.ci/run` installs them through
+//! `tests/browser/ci-chromium.sh`) every test is reported as NOT RUN, never as passed.
 
 #[path = "http/support.rs"]
 #[allow(dead_code)]
 mod support;
 
-use fantoccini::{Client, ClientBuilder, Locator};
 use libtest_mimic::{Arguments, Completion, Failed, Trial};
-use serde_json::json;
+use settle_browser::{Browser, Page, Tools, Viewport};
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, ExitCode, Stdio};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 use support::*;
 
-type Flow = fn(&Env) -> Result<(), Failed>;
+type Flow = fn(&Env<'_>) -> Result<(), Failed>;
 
 const FLOWS: &[(&str, Flow)] = &[
     (
@@ -40,42 +39,24 @@ const FLOWS: &[(&str, Flow)] = &[
     ("the_main_pages_fit_a_phone", phone_width),
 ];
 
-fn find(name: &str) -> Option<PathBuf> {
-    std::env::var_os("PATH")?
-        .to_str()?
-        .split(':')
-        .map(|d| Path::new(d).join(name))
-        .find(|p| p.is_file())
-}
-
-/// Chromium and chromedriver, if this machine has them.
-fn browser_tools() -> Option<(PathBuf, PathBuf)> {
-    let chromium = ["chromium", "chromium-browser", "google-chrome"]
-        .iter()
-        .find_map(|n| find(n))?;
-    Some((chromium, find("chromedriver")?))
-}
-
 fn main() -> ExitCode {
     let mut args = Arguments::from_args();
     // One browser at a time on a two-core machine.
     args.test_threads = Some(1);
-    let tools = browser_tools();
+    let tools = Tools::find();
     let trials: Vec<Trial> = FLOWS
         .iter()
         .map(|&(name, flow)| {
             let tools = tools.clone();
             Trial::ignorable_test(name, move || match tools {
-                None => Ok(Completion::ignored_with(
-                    "NOT RUN: chromium and chromedriver are not installed",
-                )),
-                Some(t) => run(flow, &t).map(|()| Completion::Completed),
+                Err(missing) => Ok(Completion::ignored_with(format!("NOT RUN: {missing}"))),
+                Ok(t) => run(flow, &t).map(|()| Completion::Completed),
             })
         })
         .collect();
-    let banner = tools.is_none().then(|| {
+    let banner = tools.as_ref().err().map(|missing| {
         format!(
-            "browser: {} tests NOT RUN: chromium and chromedriver are not installed (apt-get install chromium chromium-driver)",
+            "web browser tests: {} NOT RUN: {missing} (tests/browser/ci-chromium.sh installs them)",
             FLOWS.len()
         )
     });
@@ -86,107 +67,68 @@ fn main() -> ExitCode {
     if let Some(b) = &banner {
         eprintln!("{b}");
     }
-    if let Some(mut d) = DRIVER.get().and_then(|d| d.lock().ok()) {
-        let _ = d.0.kill();
-        let _ = d.0.wait();
-    }
     conclusion.exit_code()
 }
 
-/// chromedriver, started once for the whole run.
-struct Driver(Child, u16);
-
-static DRIVER: OnceLock<Mutex<Driver>> = OnceLock::new();
-
-fn free_port() -> Result<u16, Failed> {
-    let l = std::net::TcpListener::bind("127.0.0.1:0").map_err(|e| format!("a free port: {e}"))?;
-    Ok(l.local_addr().map_err(|e| e.to_string())?.port())
+/// A browser error with its causes.
+fn why(e: settle_browser::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = std::error::Error::source(&e);
+    while let Some(s) = source {
+        text.push_str(&format!(": {s}"));
+        source = s.source();
+    }
+    text
 }
 
-fn driver_port(driver: &Path) -> Result<u16, Failed> {
-    if let Some(d) = DRIVER.get() {
-        return Ok(d.lock().map_err(|_| "driver lock")?.1);
-    }
-    let port = free_port()?;
-    let child = Command::new(driver)
-        .arg(format!("--port={port}"))
-        .arg("--allowed-ips=127.0.0.1")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .map_err(|e| format!("cannot start chromedriver: {e}"))?;
-    let start = Instant::now();
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        if start.elapsed() > Duration::from_secs(20) {
-            return Err("chromedriver did not start listening within 20 s".into());
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    let _ = DRIVER.set(Mutex::new(Driver(child, port)));
-    Ok(port)
-}
-
-/// One test's world: a ledger, the real server on a loopback port, a browser session.
-struct Env {
-    rt: tokio::runtime::Runtime,
+/// One test's world: a ledger, the real server on a loopback port, a browser window.
+struct Env<'b> {
     db: Db,
     base: String,
-    client: Client,
+    browser: &'b Browser,
+    page: Page<'b>,
     shots: PathBuf,
 }
 
-impl Env {
-    fn block<T>(&self, f: impl std::future::Future<Output = T>) -> T {
-        self.rt.block_on(f)
-    }
-
+impl<'b> Env<'b> {
     fn goto(&self, path: &str) -> Result<(), Failed> {
-        self.block(self.client.goto(&format!("{}{path}", self.base)))
-            .map_err(|e| format!("goto {path}: {e}").into())
-    }
-
-    fn css(&self, sel: &str) -> Result<fantoccini::elements::Element, Failed> {
-        self.block(
-            self.client
-                .wait()
-                .at_most(Duration::from_secs(5))
-                .for_element(Locator::Css(sel)),
-        )
-        .map_err(|e| format!("no `{sel}` on {}: {e}", self.url()).into())
+        self.page
+            .goto(&format!("{}{path}", self.base))
+            .map_err(|e| format!("goto {path}: {}", why(e)).into())
     }
 
     fn url(&self) -> String {
-        self.block(self.client.current_url())
-            .map(|u| u.to_string())
-            .unwrap_or_default()
+        self.page.url().unwrap_or_default()
     }
 
     fn fill(&self, sel: &str, text: &str) -> Result<(), Failed> {
-        let e = self.css(sel)?;
-        self.block(async {
-            e.clear().await?;
-            e.send_keys(text).await
-        })
-        .map_err(|e| format!("typing into {sel}: {e}").into())
+        self.page
+            .fill(sel, text)
+            .map_err(|e| format!("typing into {sel} on {}: {}", self.url(), why(e)).into())
     }
 
     fn click(&self, sel: &str) -> Result<(), Failed> {
-        let e = self.css(sel)?;
-        self.block(e.click())
-            .map_err(|e| format!("clicking {sel}: {e}").into())
+        self.page
+            .click(sel)
+            .map_err(|e| format!("clicking {sel} on {}: {}", self.url(), why(e)).into())
     }
 
     fn select(&self, sel: &str, value: &str) -> Result<(), Failed> {
-        let e = self.css(sel)?;
-        self.block(e.select_by_value(value))
-            .map(|_| ())
-            .map_err(|e| format!("choosing {value} in {sel}: {e}").into())
+        self.page
+            .select(sel, value)
+            .map_err(|e| format!("choosing {value} in {sel}: {}", why(e)).into())
     }
 
     fn text(&self, sel: &str) -> Result<String, Failed> {
-        let e = self.css(sel)?;
-        self.block(e.text())
-            .map_err(|e| format!("{sel}: {e}").into())
+        self.page
+            .text(sel)
+            .map_err(|e| format!("no `{sel}` on {}: {}", self.url(), why(e)).into())
+    }
+
+    fn attr(&self, sel: &str, name: &str) -> Result<Option<String>, Failed> {
+        self.page
+            .attr(sel, name)
+            .map_err(|e| format!("{sel}: {}", why(e)).into())
     }
 
     fn body(&self) -> Result<String, Failed> {
@@ -194,41 +136,40 @@ impl Env {
     }
 
     fn js(&self, script: &str) -> Result<serde_json::Value, Failed> {
-        self.block(self.client.execute(script, vec![]))
-            .map_err(|e| format!("script: {e}").into())
+        self.page
+            .eval(script)
+            .map_err(|e| format!("script: {}", why(e)).into())
     }
 
     fn shot(&self, name: &str) -> Result<(), Failed> {
-        let png = self
-            .block(self.client.screenshot())
-            .map_err(|e| format!("screenshot: {e}"))?;
-        std::fs::write(self.shots.join(format!("{name}.png")), png)
-            .map_err(|e| format!("writing the screenshot: {e}").into())
+        self.page
+            .screenshot(&self.shots.join(format!("{name}.png")))
+            .map_err(|e| format!("screenshot: {}", why(e)).into())
     }
 
-    fn size(&self, w: u32, h: u32) -> Result<(), Failed> {
-        self.block(self.client.set_window_size(w, h))
-            .map_err(|e| format!("window size: {e}").into())
+    fn login_on(&self, page: &Page<'_>, user: &str) -> Result<(), Failed> {
+        let step = |r: Result<(), settle_browser::Error>| r.map_err(|e| Failed::from(why(e)));
+        step(page.goto(&format!("{}/login", self.base)))?;
+        step(page.fill("#user", user))?;
+        step(page.fill("#password", PASSWORD))?;
+        step(page.click("form[action='/login'] button[type=submit]"))?;
+        page.text("nav")
+            .map_err(|e| Failed::from(format!("not logged in: {}", why(e))))?;
+        Ok(())
     }
 
     fn login(&self, user: &str) -> Result<(), Failed> {
-        self.goto("/login")?;
-        self.fill("#user", user)?;
-        self.fill("#password", PASSWORD)?;
-        self.click("form[action='/login'] button[type=submit]")?;
-        self.css("nav")?;
-        Ok(())
+        self.login_on(&self.page, user)
     }
 
     fn logout(&self) -> Result<(), Failed> {
         self.click("form[action='/logout'] button")?;
-        self.css("#user")?;
+        self.text("#user")?;
         Ok(())
     }
 }
 
-fn run(flow: Flow, (chromium, driver): &(PathBuf, PathBuf)) -> Result<(), Failed> {
-    let port = driver_port(driver)?;
+fn run(flow: Flow, tools: &Tools) -> Result<(), Failed> {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -259,35 +200,20 @@ fn run(flow: Flow, (chromium, driver): &(PathBuf, PathBuf)) -> Result<(), Failed
     let addr = rx
         .recv_timeout(Duration::from_secs(20))
         .map_err(|_| "the server did not start")?;
-    let caps = json!({
-        "goog:chromeOptions": {
-            "binary": chromium,
-            "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                     "--window-size=1280,900", "--lang=en-US"]
-        }
-    });
-    let serde_json::Value::Object(caps) = caps else {
-        return Err("capabilities".into());
-    };
-    let client = rt
-        .block_on(
-            ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
-                .capabilities(caps)
-                .connect(&format!("http://127.0.0.1:{port}")),
-        )
-        .map_err(|e| format!("cannot start a Chromium session: {e}"))?;
+    let browser = Browser::start(tools).map_err(why)?;
+    let page = browser.open(Viewport::DESKTOP).map_err(why)?;
     let shots = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("web-screenshots");
     std::fs::create_dir_all(&shots).map_err(|e| e.to_string())?;
     let env = Env {
-        rt,
         db,
         base: format!("http://{addr}"),
-        client,
+        browser: &browser,
+        page,
         shots,
     };
     let result = flow(&env);
-    let Env { rt, client, .. } = env;
-    let _ = rt.block_on(client.close());
+    drop(env);
+    drop(browser);
     let _ = stop_tx.send(());
     let _ = rt.block_on(server);
     result
@@ -354,17 +280,16 @@ fn rep_flow(e: &Env) -> Result<(), Failed> {
     })?;
     e.shot("claim-after-counter")?;
     // Copy the draft.
-    let draft = e.css("#draft-text")?;
     let text = e
-        .block(draft.prop("value"))
-        .map_err(|x| x.to_string())?
+        .page
+        .prop("#draft-text", "value")
+        .map_err(why)?
         .unwrap_or_default();
     check(text.contains("WEB-1"), || format!("the draft: {text}"))?;
     e.click("#copy-draft")?;
-    let done = e.css("#copy-draft")?;
     let start = Instant::now();
     loop {
-        let d = e.block(done.attr("data-done")).map_err(|x| x.to_string())?;
+        let d = e.attr("#copy-draft", "data-done")?;
         if d.as_deref() == Some("yes") {
             break;
         }
@@ -401,9 +326,7 @@ fn approval_flow(e: &Env) -> Result<(), Failed> {
     enter(&e.db, &big_claim("BIG-1"), Some("rep.ana"));
     e.login("rep.ana")?;
     e.goto("/claims/BIG-1")?;
-    let held = e
-        .block(e.css("#we-accepted")?.attr("disabled"))
-        .map_err(|x| x.to_string())?;
+    let held = e.attr("#we-accepted", "disabled")?;
     check(held.is_some(), || "the acceptance is not held back".into())?;
     e.shot("claim-needs-approval")?;
     e.click("#ask-approval")?;
@@ -437,15 +360,21 @@ fn approval_flow(e: &Env) -> Result<(), Failed> {
         gate.contains("Approved by boss") && gate.contains("a key account"),
         || gate.clone(),
     )?;
-    let held = e
-        .block(e.css("#we-accepted")?.attr("disabled"))
-        .map_err(|x| x.to_string())?;
+    let held = e.attr("#we-accepted", "disabled")?;
     check(held.is_none(), || "still held back after approval".into())?;
     e.click("#we-accepted")?;
-    let rec = e.db.ledger().get("BIG-1").map_err(|x| x.to_string())?;
-    check(rec.claim.negotiation().settled.is_some(), || {
-        "the acceptance was not recorded".into()
-    })
+    // The click posts the form; the page that comes back shows the claim settled.
+    let start = Instant::now();
+    loop {
+        let rec = e.db.ledger().get("BIG-1").map_err(|x| x.to_string())?;
+        if rec.claim.negotiation().settled.is_some() {
+            return Ok(());
+        }
+        if start.elapsed() > Duration::from_secs(5) {
+            return Err("the acceptance was not recorded".into());
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
 }
 
 fn other_reps_claim(e: &Env) -> Result<(), Failed> {
@@ -517,12 +446,9 @@ fn phone_width(e: &Env) -> Result<(), Failed> {
         Some("rep.ana"),
     );
     enter(&e.db, &big_claim("BIG-2"), Some("rep.ana"));
-    e.login("rep.ana")?;
-    e.size(390, 844)?;
-    let width = e.js("return window.innerWidth;")?;
-    check(width.as_u64().is_some_and(|w| w <= 400), || {
-        format!("the window is {width} px wide")
-    })?;
+    // A phone: 390 CSS pixels wide, touch, mobile layout (settle-browser's emulation).
+    let phone = e.browser.open(Viewport::PHONE).map_err(why)?;
+    e.login_on(&phone, "rep.ana")?;
     for (path, name) in [
         ("/", "phone-desk"),
         ("/claims/EX-001-TRIAL", "phone-claim"),
@@ -530,26 +456,31 @@ fn phone_width(e: &Env) -> Result<(), Failed> {
         ("/claims/new", "phone-new-claim"),
         ("/rules", "phone-rules"),
     ] {
-        e.goto(path)?;
-        let fits = e.js("return [document.documentElement.scrollWidth, window.innerWidth];")?;
-        check(fits[0].as_u64() <= fits[1].as_u64(), || {
-            format!("{path} overflows: {fits}")
-        })?;
-        e.shot(name)?;
+        phone.goto(&format!("{}{path}", e.base)).map_err(why)?;
+        let fits = phone
+            .eval("return [document.documentElement.scrollWidth, window.innerWidth];")
+            .map_err(why)?;
+        check(
+            fits[1].as_u64() == Some(390) && fits[0].as_u64() <= fits[1].as_u64(),
+            || format!("{path} overflows a 390 px screen: {fits}"),
+        )?;
+        phone
+            .screenshot(&e.shots.join(format!("{name}.png")))
+            .map_err(why)?;
     }
+    drop(phone);
     // The rep's language: chosen once, kept.
+    e.login("rep.ana")?;
     e.select("#lang-choice", "zh-CN")?;
     e.click("form[action='/lang'] button")?;
     e.goto("/claims/EX-001-TRIAL")?;
     check(e.body()?.contains("下一步"), || {
         "the page is not in Chinese".into()
     })?;
-    e.shot("phone-claim-zh")?;
-    e.size(1280, 900)?;
     e.shot("claim-zh")?;
     e.select("#lang-choice", "en")?;
     e.click("form[action='/lang'] button")?;
-    // Keyboard: the skip link comes first and every control is reachable by Tab.
+    // Keyboard: the skip link comes first, and every input has a label.
     e.goto("/claims/EX-001-TRIAL")?;
     let first = e.js(
         "document.activeElement.blur(); return document.querySelector('a.skip').textContent;",

@@ -39,6 +39,7 @@ pub struct Args {
     /// The rule-set folder, with its drafts/ (default: the built-in rules/default)
     #[arg(long)]
     pub rules: Option<PathBuf>,
+    /// The output's form
     #[arg(long, value_enum, default_value = "text")]
     pub format: OutputFormat,
 }
@@ -92,6 +93,7 @@ pub fn run(a: Args, _m: &Messages) -> Result<u8> {
     let Some(playbook) = rules_or_report(
         a.rules.as_deref(),
         "the rule set has errors; no draft written",
+        a.format,
     )?
     else {
         return Ok(EXIT_BAD_INPUT);

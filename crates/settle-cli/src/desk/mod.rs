@@ -21,11 +21,12 @@ use time::{Date, OffsetDateTime};
 /// written; read it again and retry.
 pub const EXIT_CONFLICT: u8 = 3;
 
-/// The languages `--lang` takes: English and Simplified Chinese. (No doc line per value: clap
-/// would then list them at length in every command's help.)
+/// The languages `--lang` takes: English and Simplified Chinese.
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum LangArg {
+    /// English
     En,
+    /// Simplified Chinese
     #[value(name = "zh-CN")]
     ZhCn,
 }

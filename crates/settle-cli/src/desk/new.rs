@@ -35,15 +35,20 @@ pub struct Args {
     /// The rule-set folder whose deadlines apply (default: the built-in rules/default)
     #[arg(long)]
     pub rules: Option<PathBuf>,
+    /// The output's form
     #[arg(long, value_enum, default_value = "text")]
     pub format: OutputFormat,
 }
 
 /// Reads `--set` flags into a claim, or prints every problem (exit 2).
 fn from_flags(sets: &[String]) -> Result<Option<settle_engine::Claim>> {
+    // Every problem of the flags in one pass: unknown fields, then required ones left out.
+    let missing = values::missing_required(sets);
     let text = match values::set_flags_toml(sets) {
-        Ok(t) => t,
-        Err(diags) => {
+        Ok(t) if missing.is_empty() => t,
+        result => {
+            let mut diags = result.err().unwrap_or_default();
+            diags.extend(missing);
             print_diagnostics(&diags, &[]);
             eprintln!("error: the flags do not make a claim; nothing was written");
             return Ok(None);
@@ -86,11 +91,12 @@ fn from_prompts(m: &Messages, today: time::Date) -> Result<Option<settle_engine:
 /// Runs `settle claim new`.
 pub fn run(a: Args, m: &Messages) -> Result<u8> {
     let clock = Clock::read()?;
-    let Some(playbook) = rules_or_report(a.rules.as_deref(), "the rule set has errors")? else {
+    let Some(playbook) = rules_or_report(a.rules.as_deref(), "the rule set has errors", a.format)?
+    else {
         return Ok(EXIT_BAD_INPUT);
     };
     let claim = if let Some(path) = &a.from {
-        claim_or_report(path, "nothing was written")?
+        claim_or_report(path, "nothing was written", a.format)?
     } else if !a.set.is_empty() {
         from_flags(&a.set)?
     } else if std::io::stdin().is_terminal() && std::io::stderr().is_terminal() {

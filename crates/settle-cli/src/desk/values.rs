@@ -89,6 +89,42 @@ pub fn set_flags_toml(sets: &[String]) -> Result<String, Vec<Diagnostic>> {
     if bad.is_empty() { Ok(text) } else { Err(bad) }
 }
 
+/// Every required claim field that no `--set` flag gives, each named with the flag to give, its
+/// values and what it means.
+pub fn missing_required(sets: &[String]) -> Vec<Diagnostic> {
+    let mut bad = Vec::new();
+    let given: Vec<&str> = sets
+        .iter()
+        .filter_map(|s| split(s))
+        .filter_map(|(key, _)| claim_field(key))
+        .map(|f| f.name())
+        .collect();
+    for f in Field::CLAIM {
+        if matches!(f.presence(), settle_engine::schema::Presence::Required)
+            && !given.contains(&f.name())
+        {
+            let value = match f.kind() {
+                Some(Kind::Vocab(names)) => names.join("|"),
+                Some(Kind::Bool) => "true|false".to_string(),
+                Some(Kind::Date) => "YYYY-MM-DD".to_string(),
+                Some(Kind::Money) => "AMOUNT".to_string(),
+                Some(Kind::Count(_)) => "COUNT".to_string(),
+                _ => "VALUE".to_string(),
+            };
+            bad.push(flag_error(
+                "--set",
+                format!(
+                    "`{}` is required: give --set {}={value}",
+                    f.name(),
+                    f.name()
+                ),
+                Some(f.doc().to_string()),
+            ));
+        }
+    }
+    bad
+}
+
 /// One value of `field` given as `raw` (a flag or an answer), read as a claim file reads it.
 pub fn read_one(
     flag: &str,
@@ -212,5 +248,10 @@ mod tests {
         let e = set_flags_toml(&["customer.nmae=Acme".into(), "oops".into()]).expect_err("bad");
         assert_eq!(e.len(), 2);
         assert_eq!(e[0].help.as_deref(), Some("did you mean `customer.name`?"));
+        let missing = missing_required(&["id=C-1".into(), "currency=USD".into()]);
+        assert!(missing.iter().all(|d| d.message.contains("is required")));
+        assert!(missing.iter().any(|d| d.message
+            == "`customer.relationship` is required: give --set customer.relationship=new|repeat|key"));
+        assert!(!missing.iter().any(|d| d.message.starts_with("`id`")));
     }
 }

@@ -68,6 +68,7 @@ pub struct ListArgs {
     /// The rule-set folder whose deadlines apply (default: the built-in rules/default)
     #[arg(long)]
     pub rules: Option<PathBuf>,
+    /// The output's form
     #[arg(long, value_enum, default_value = "text")]
     pub format: OutputFormat,
 }
@@ -76,7 +77,8 @@ pub struct ListArgs {
 pub fn list(a: ListArgs, m: &Messages) -> Result<u8> {
     let clock = Clock::read()?;
     let today = a.as_of.unwrap_or(clock.today);
-    let Some(playbook) = rules_or_report(a.rules.as_deref(), "the rule set has errors")? else {
+    let Some(playbook) = rules_or_report(a.rules.as_deref(), "the rule set has errors", a.format)?
+    else {
         return Ok(EXIT_BAD_INPUT);
     };
     let limits = DeskLimits::of(&playbook);
@@ -120,6 +122,7 @@ pub struct ShowArgs {
     /// The rule-set folder whose deadlines apply (default: the built-in rules/default)
     #[arg(long)]
     pub rules: Option<PathBuf>,
+    /// The output's form
     #[arg(long, value_enum, default_value = "text")]
     pub format: OutputFormat,
 }
@@ -128,12 +131,16 @@ pub struct ShowArgs {
 pub fn show(a: ShowArgs, m: &Messages) -> Result<u8> {
     let clock = Clock::read()?;
     let today = a.as_of.unwrap_or(clock.today);
-    let Some(playbook) = rules_or_report(a.rules.as_deref(), "the rule set has errors")? else {
+    let Some(playbook) = rules_or_report(a.rules.as_deref(), "the rule set has errors", a.format)?
+    else {
         return Ok(EXIT_BAD_INPUT);
     };
     let mut l = a.ledger.open()?;
-    let read = (|| Ok((l.get(&a.id)?, l.advice_log(&a.id)?, l.events(&a.id)?)))();
-    let (record, advice, events) = match ledger(read) {
+    let settle_ledger::ClaimFile {
+        record,
+        advice,
+        events,
+    } = match ledger(l.file(&a.id)) {
         Ok(x) => x,
         Err(code) => return Ok(code),
     };
@@ -199,6 +206,7 @@ pub struct RecordArgs {
     /// The rule-set folder whose deadlines apply (default: the built-in rules/default)
     #[arg(long)]
     pub rules: Option<PathBuf>,
+    /// The output's form
     #[arg(long, value_enum, default_value = "text")]
     pub format: OutputFormat,
 }
@@ -272,7 +280,8 @@ fn refuse(message: &str) -> u8 {
 pub fn record(a: RecordArgs, m: &Messages) -> Result<u8> {
     let clock = Clock::read()?;
     let on = a.on.unwrap_or(clock.today);
-    let Some(playbook) = rules_or_report(a.rules.as_deref(), "the rule set has errors")? else {
+    let Some(playbook) = rules_or_report(a.rules.as_deref(), "the rule set has errors", a.format)?
+    else {
         return Ok(EXIT_BAD_INPUT);
     };
     let proposal = a.kind == KindArg::Propose;
@@ -389,6 +398,7 @@ pub struct NextArgs {
     /// The name to sign the reply with (default: --user)
     #[arg(long, value_name = "NAME", requires = "draft")]
     pub signature: Option<String>,
+    /// The output's form
     #[arg(long, value_enum, default_value = "text")]
     pub format: OutputFormat,
 }
@@ -400,6 +410,7 @@ pub fn next(a: NextArgs, m: &Messages) -> Result<u8> {
     let Some(playbook) = rules_or_report(
         a.rules.as_deref(),
         "the rule set has errors; no advice given",
+        a.format,
     )?
     else {
         return Ok(EXIT_BAD_INPUT);
@@ -519,6 +530,7 @@ pub struct CloseArgs {
     /// The rule-set folder whose deadlines apply (default: the built-in rules/default)
     #[arg(long)]
     pub rules: Option<PathBuf>,
+    /// The output's form
     #[arg(long, value_enum, default_value = "text")]
     pub format: OutputFormat,
 }
@@ -535,7 +547,8 @@ fn yes_no(text: &str) -> Result<bool, String> {
 pub fn close(a: CloseArgs, m: &Messages) -> Result<u8> {
     let clock = Clock::read()?;
     let on = a.on.unwrap_or(clock.today);
-    let Some(playbook) = rules_or_report(a.rules.as_deref(), "the rule set has errors")? else {
+    let Some(playbook) = rules_or_report(a.rules.as_deref(), "the rule set has errors", a.format)?
+    else {
         return Ok(EXIT_BAD_INPUT);
     };
     let mut l = a.ledger.open()?;

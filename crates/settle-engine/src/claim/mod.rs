@@ -627,14 +627,14 @@ impl Claim {
         (!opening_claim).then_some(round)
     }
 
-    /// The claim as it stood when we first answered it: its rounds before our first proposal,
-    /// decided on the day of that proposal. A claim we have not answered yet is unchanged.
-    /// A replay advises a past claim here: what came after depended on the answer given.
+    /// The claim as it stood when we first answered it: its rounds before our first proposal
+    /// or acceptance, decided on the day of that answer. A claim we have not answered yet is
+    /// unchanged. A replay advises a past claim here: what came after depended on the answer
+    /// given.
     pub fn at_first_decision(&self) -> Claim {
-        let first = self
-            .rounds
-            .iter()
-            .position(|r| r.by == Party::Seller && r.kind() == RoundKind::Propose);
+        let first = self.rounds.iter().position(|r| {
+            r.by == Party::Seller && matches!(r.kind(), RoundKind::Propose | RoundKind::Accept)
+        });
         match first {
             None => self.clone(),
             Some(i) => {

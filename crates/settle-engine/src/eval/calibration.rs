@@ -58,11 +58,11 @@ pub fn observations(p: &Playbook, claim: &Claim) -> Result<Vec<Observation>, Ove
     let ask = ask_value(p, claim)?;
     let buyer = Buyer::new(p, ask, fair)?;
     let value = |r: Remedy, a: Money| a.mul_or(p.buyer().appeal[r.index()].value, "offer value");
-    let point = |v: Money| -> Result<Point, Overflow> {
-        Ok(Point {
-            value: v,
-            prior: buyer.acceptance(v)?.0,
-        })
+    // Each value's chance (and fairness) is worked out once, when its round is read: the
+    // bounds below are carried as points, not recomputed for every later offer.
+    let point = |v: Money| -> Result<(Point, Decimal), Overflow> {
+        let (prior, fairness) = buyer.acceptance(v)?;
+        Ok((Point { value: v, prior }, fairness))
     };
     let refusal = p.buyer().refusal.value;
     let first_buyer = claim
@@ -70,30 +70,25 @@ pub fn observations(p: &Playbook, claim: &Claim) -> Result<Vec<Observation>, Ove
         .iter()
         .position(|r| r.by == Party::Buyer && r.terms().is_some());
     let mut out = Vec::new();
-    let mut lower: Option<Money> = None;
-    let mut upper: Option<Money> = None;
-    let mut pending: Option<(Money, u32, Option<Money>, Option<Money>)> = None;
+    let mut lower: Option<Point> = None;
+    let mut upper: Option<Point> = None;
+    // An offer awaiting the buyer's answer: its point and fairness, the rounds held before it,
+    // and the bounds when it was made.
+    type Pending = (Point, Decimal, u32, Option<Point>, Option<Point>);
+    let mut pending: Option<Pending> = None;
     let mut held = 0u32;
-    let mut record = |pending: &mut Option<(Money, u32, Option<Money>, Option<Money>)>,
-                      answer: Answer|
-     -> Result<(), Overflow> {
-        if let Some((v, h, lo, up)) = pending.take() {
-            let at = point(v)?;
-            let predicted = conditional(
-                at,
-                lo.map(point).transpose()?,
-                up.map(point).transpose()?,
-                refusal,
-            )?;
+    let mut record = |pending: &mut Option<Pending>, answer: Answer| -> Result<(), Overflow> {
+        if let Some((at, fairness, h, lo, up)) = pending.take() {
+            let predicted = conditional(at, lo, up, refusal)?;
             out.push(Observation {
                 held: h,
-                value: v,
+                value: at.value,
                 ask_value: ask,
                 fair,
-                lower: lo,
-                upper: up,
+                lower: lo.map(|l| l.value),
+                upper: up.map(|u| u.value),
                 predicted,
-                fairness: buyer.acceptance(v)?.1,
+                fairness,
                 answer,
             });
         }
@@ -104,7 +99,8 @@ pub fn observations(p: &Playbook, claim: &Claim) -> Result<Vec<Observation>, Ove
             (Party::Seller, RoundKind::Propose) => {
                 pending = match r.terms() {
                     Some((remedy, amount)) if remedy != Remedy::Reject => {
-                        Some((value(remedy, amount)?, held, lower, upper))
+                        let (at, fairness) = point(value(remedy, amount)?)?;
+                        Some((at, fairness, held, lower, upper))
                     }
                     _ => None,
                 };
@@ -114,15 +110,18 @@ pub fn observations(p: &Playbook, claim: &Claim) -> Result<Vec<Observation>, Ove
             (Party::Seller, RoundKind::Refuse) => upper = None,
             (Party::Buyer, RoundKind::Accept) => record(&mut pending, Answer::Accepted)?,
             (Party::Buyer, RoundKind::Propose | RoundKind::Refuse) => {
-                if let Some((v, ..)) = pending {
-                    lower = Some(lower.map_or(v, |l: Money| l.max(v)));
+                if let Some((at, ..)) = pending {
+                    lower = Some(match lower {
+                        Some(l) if l.value >= at.value => l,
+                        _ => at,
+                    });
                 }
                 record(&mut pending, Answer::TurnedDown)?;
                 if let Some((remedy, amount)) = r.terms()
                     && !(Some(i) == first_buyer
                         && (remedy, amount) == (claim.ask.remedy, claim.ask.amount))
                 {
-                    upper = Some(value(remedy, amount)?);
+                    upper = Some(point(value(remedy, amount)?)?.0);
                 }
             }
             (Party::Buyer, RoundKind::Withdraw) => upper = None,

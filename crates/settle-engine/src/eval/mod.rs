@@ -224,6 +224,15 @@ pub(crate) fn run<'c>(
         },
         trace,
     )?;
+    // A settled claim has nothing left to negotiate: the move is to carry out what was agreed.
+    let decided = match moves::settled(claim, costs, &basis)? {
+        Some(next) => moves::Decided {
+            next,
+            plan: Vec::new(),
+            escalations: decided.escalations,
+        },
+        None => decided,
+    };
     Ok(Steps {
         facts,
         finding,

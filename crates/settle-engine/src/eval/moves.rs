@@ -99,6 +99,35 @@ pub(crate) fn standing(
     }))
 }
 
+/// The move on a settled claim (one side accepted the other's standing proposal): execute
+/// what was agreed, at its direct cost. `None` while the claim is not settled, or when the
+/// accepted round carries no terms.
+pub(crate) fn settled(
+    claim: &Claim,
+    costs: &Costs,
+    basis: &Basis,
+) -> Result<Option<NextMove>, Overflow> {
+    let Some((accepting, accepted)) = claim.negotiation().settled else {
+        return Ok(None);
+    };
+    let Some((remedy, amount)) = claim.rounds[accepted].terms() else {
+        return Ok(None);
+    };
+    let proposal = pricing::as_proposed(costs, basis, remedy, amount)?;
+    Ok(Some(NextMove {
+        action: Action::Execute,
+        expected_cost: Some(proposal.cost),
+        proposal: Some(proposal),
+        approver: None,
+        because: Vec::new(),
+        documents: Vec::new(),
+        with_evidence: None,
+        // We accepted the buyer's proposal (rather than the buyer ours).
+        accepts_proposal: claim.rounds[accepting].by == crate::claim::Party::Seller,
+        approval: None,
+    }))
+}
+
 /// What the move is decided from.
 pub(crate) struct Inputs<'a, 'c> {
     pub p: &'a Playbook,

@@ -106,6 +106,17 @@ pub enum CurveError {
         /// Its x.
         x: Decimal,
     },
+    #[error(
+        "point {index}: x = {x} is too far from the point before it: the difference is beyond the decimal range"
+    )]
+    /// A point whose distance from the point before it cannot be represented (the slope
+    /// between them could not be worked out).
+    TooFar {
+        /// The point's position, from 0.
+        index: usize,
+        /// Its x.
+        x: Decimal,
+    },
 }
 
 impl Curve {
@@ -122,12 +133,23 @@ impl Curve {
                 });
             }
         }
+        // Twelve places keep products with a ratio inside 96 bits (the fast path); the result is
+        // rounded to six places anyway. The run between two points may be beyond the decimal
+        // range (x values near its limits): that is an error, not a panic.
         let slopes = points
             .windows(2)
-            // Twelve places keep products with a ratio inside 96 bits (the fast path); the
-            // result is rounded to six places anyway.
-            .map(|w| ((w[1].1.get() - w[0].1.get()) / (w[1].0 - w[0].0)).round_dp(12))
-            .collect();
+            .enumerate()
+            .map(|(i, w)| {
+                let run = w[1].0.checked_sub(w[0].0);
+                let rise = w[1].1.get() - w[0].1.get();
+                run.and_then(|run| rise.checked_div(run))
+                    .map(|slope| slope.round_dp(12))
+                    .ok_or(CurveError::TooFar {
+                        index: i + 1,
+                        x: w[1].0,
+                    })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
         let xs = points.iter().map(|p| crate::fast::at_twelve(p.0)).collect();
         Ok(Curve { points, slopes, xs })
     }
@@ -233,6 +255,30 @@ mod tests {
     }
 
     /// Half-way cases round to even, at the scales decimal arithmetic gives, on both paths.
+    /// Points near the decimal limits whose distance cannot be represented are refused, not
+    /// panicked on (found by fuzzing the rule files).
+    #[test]
+    fn points_too_far_apart_for_a_decimal_are_an_error() {
+        let zero = Share::new(Decimal::ZERO).unwrap();
+        for (a, b) in [
+            (Decimal::MIN, Decimal::new(5, 0)),
+            (Decimal::MIN, Decimal::MAX),
+            (Decimal::new(-1, 0), Decimal::MAX),
+        ] {
+            assert_eq!(
+                Curve::new(vec![(a, zero), (b, zero)]),
+                Err(CurveError::TooFar { index: 1, x: b })
+            );
+        }
+        // Far apart but representable: a curve, read anywhere without a panic.
+        let c = Curve::new(vec![(Decimal::ZERO, zero), (Decimal::MAX, Share::ONE)]).unwrap();
+        for x in [Decimal::MIN, Decimal::ZERO, Decimal::ONE, Decimal::MAX] {
+            let y = c.at(x);
+            assert!((Decimal::ZERO..=Decimal::ONE).contains(&y), "{x}: {y}");
+            assert_eq!(y, c.at_decimal(x));
+        }
+    }
+
     #[test]
     fn half_way_values_round_to_even() {
         let share = |m, s| Share::new(decimal(m, s)).unwrap();

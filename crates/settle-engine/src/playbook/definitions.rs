@@ -12,6 +12,34 @@ pub struct Definition {
     pub kind: RuleKind,
     /// What it says.
     pub text: String,
+    /// The same, part by part, in a fixed order: each test of its condition (`when
+    /// share.seller` = `>= 0.5`), then what it sets or does (`seller` = `1`, `blocks` =
+    /// `[reject]`, `value` = `0.9` for a parameter). A diff shows the parts that differ.
+    pub parts: Vec<(String, String)>,
+}
+
+/// A condition's tests as parts: `when FIELD` and the test without the field's name (`>= 0.5`,
+/// `in [a, b]`, `= true`), or `when` = `always`.
+fn condition_parts(c: &Condition) -> Vec<(String, String)> {
+    if c.tests().is_empty() {
+        return vec![("when".to_string(), "always".to_string())];
+    }
+    c.tests()
+        .iter()
+        .map(|(f, t)| {
+            let text = t.describe(*f);
+            let test = text
+                .strip_prefix(f.name())
+                .map_or(text.as_str(), str::trim_start)
+                .to_string();
+            (format!("when {}", f.name()), test)
+        })
+        .collect()
+}
+
+/// Parts from pairs of names and values.
+fn parts<const N: usize>(pairs: [(&str, String); N]) -> Vec<(String, String)> {
+    pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
 }
 
 impl Playbook {
@@ -21,9 +49,10 @@ impl Playbook {
     pub fn definitions(&self) -> std::collections::BTreeMap<String, Definition> {
         use std::collections::BTreeMap;
         let mut out: BTreeMap<String, Definition> = BTreeMap::new();
-        let mut put = |id: &str, kind: RuleKind, text: String| {
-            out.insert(id.to_string(), Definition { kind, text });
+        let mut put = |id: &str, kind: RuleKind, text: String, parts: Vec<(String, String)>| {
+            out.insert(id.to_string(), Definition { kind, text, parts });
         };
+        let value = |v: String| vec![("value".to_string(), v)];
         let id = |r: RuleRef| self.rule(r).id.as_str();
         let cond = |c: &Condition| c.describe();
         let row = |r: &ResponsibilityRow| {
@@ -43,18 +72,31 @@ impl Playbook {
             .iter()
             .chain(&self.responsibility().otherwise)
         {
+            let mut p = condition_parts(&r.when);
+            p.extend(parts([
+                ("seller", r.shares.seller().normalize().to_string()),
+                ("buyer", r.shares.buyer().normalize().to_string()),
+                ("carrier", r.shares.carrier().normalize().to_string()),
+                ("unclear", r.unclear.to_string()),
+                ("priority", r.priority.to_string()),
+                ("hit", self.responsibility().hit.as_str().to_string()),
+            ]));
             put(
                 id(r.rule),
                 RuleKind::Responsibility,
                 format!("{} hit {}", row(r), self.responsibility().hit.as_str()),
+                p,
             );
         }
         for e in self.eligibility() {
             let options: Vec<&str> = e.options.iter().map(Remedy::as_str).collect();
+            let mut p = parts([("blocks", format!("[{}]", options.join(", ")))]);
+            p.extend(condition_parts(&e.when));
             put(
                 id(e.rule),
                 RuleKind::Eligibility,
                 format!("blocks [{}] when [{}]", options.join(", "), cond(&e.when)),
+                p,
             );
         }
         for a in self.cost_adjustments() {
@@ -63,17 +105,30 @@ impl Playbook {
                 .iter()
                 .map(|(p, v)| format!("{} = {}", p.name(), v.normalize()))
                 .collect();
+            let mut p: Vec<(String, String)> = a
+                .set
+                .iter()
+                .map(|(param, v)| (format!("sets {}", param.name()), v.normalize().to_string()))
+                .collect();
+            p.extend(condition_parts(&a.when));
             put(
                 id(a.rule),
                 RuleKind::CostAdjustment,
                 format!("sets [{}] when [{}]", set.join(", "), cond(&a.when)),
+                p,
             );
         }
         for e in self.escalation() {
+            let mut p = parts([
+                ("escalates", e.kind.as_str().to_string()),
+                ("to", e.to.clone()),
+            ]);
+            p.extend(condition_parts(&e.when));
             put(
                 id(e.rule),
                 RuleKind::Escalation,
                 format!("{} to {} when [{}]", e.kind.as_str(), e.to, cond(&e.when)),
+                p,
             );
         }
         for e in self.evidence_requests() {
@@ -92,6 +147,12 @@ impl Playbook {
                     (Assumed::Sym(i), _) => format!("{} = #{i}", f.name()),
                 })
                 .collect();
+            let mut p = parts([
+                ("verifies", e.verify.to_string()),
+                ("asks", format!("\"{}\"", e.documents)),
+                ("assuming", format!("[{}]", assume.join(", "))),
+            ]);
+            p.extend(condition_parts(&e.when));
             put(
                 id(e.rule),
                 RuleKind::Evidence,
@@ -102,6 +163,7 @@ impl Playbook {
                     assume.join(", "),
                     cond(&e.when)
                 ),
+                p,
             );
         }
         for l in &self.limits().approval {
@@ -109,6 +171,7 @@ impl Playbook {
                 id(l.rule),
                 RuleKind::ApprovalLimit,
                 l.amount.normalize().to_string(),
+                value(l.amount.normalize().to_string()),
             );
         }
         let mut param = |p: &Param| {
@@ -116,6 +179,7 @@ impl Playbook {
                 id(p.rule),
                 RuleKind::Parameter,
                 p.value.normalize().to_string(),
+                value(p.value.normalize().to_string()),
             )
         };
         for c in CostParam::ALL {
@@ -158,47 +222,53 @@ impl Playbook {
                 .collect::<Vec<_>>()
                 .join(" ")
         };
-        put(
-            id(rel.fairness_rule),
-            RuleKind::Parameter,
-            curve(&rel.fairness),
-        );
-        put(id(b.by_ask_rule), RuleKind::Parameter, curve(&b.by_ask));
-        put(id(b.by_fair_rule), RuleKind::Parameter, curve(&b.by_fair));
+        for (rule, c) in [
+            (rel.fairness_rule, &rel.fairness),
+            (b.by_ask_rule, &b.by_ask),
+            (b.by_fair_rule, &b.by_fair),
+        ] {
+            put(
+                id(rule),
+                RuleKind::Parameter,
+                curve(c),
+                parts([("points", curve(c))]),
+            );
+        }
+        let patience = b
+            .patience
+            .iter()
+            .map(|s| s.get().normalize().to_string())
+            .collect::<Vec<_>>()
+            .join(" ");
         put(
             id(b.patience_rule),
             RuleKind::Parameter,
-            b.patience
-                .iter()
-                .map(|s| s.get().normalize().to_string())
-                .collect::<Vec<_>>()
-                .join(" "),
+            patience.clone(),
+            value(patience),
         );
+        let ladder = self
+            .tree()
+            .ladder
+            .iter()
+            .map(|s| s.get().normalize().to_string())
+            .collect::<Vec<_>>()
+            .join(" ");
         put(
             id(self.tree().rule),
             RuleKind::Parameter,
-            format!(
-                "rounds {} ladder {}",
-                self.tree().rounds,
-                self.tree()
-                    .ladder
-                    .iter()
-                    .map(|s| s.get().normalize().to_string())
-                    .collect::<Vec<_>>()
-                    .join(" ")
-            ),
+            format!("rounds {} ladder {}", self.tree().rounds, ladder),
+            parts([
+                ("rounds", self.tree().rounds.to_string()),
+                ("ladder", ladder.clone()),
+            ]),
         );
-        put(
-            "relationship.horizon_years",
-            RuleKind::Parameter,
-            rel.horizon_years.to_string(),
-        );
-        put(
-            "buyer.days_per_round",
-            RuleKind::Parameter,
-            b.days_per_round.to_string(),
-        );
-        put("limits.approver", RuleKind::Parameter, l.approver.clone());
+        for (name, v) in [
+            ("relationship.horizon_years", rel.horizon_years.to_string()),
+            ("buyer.days_per_round", b.days_per_round.to_string()),
+            ("limits.approver", l.approver.clone()),
+        ] {
+            put(name, RuleKind::Parameter, v.clone(), value(v));
+        }
         out
     }
 }

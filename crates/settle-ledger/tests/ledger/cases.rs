@@ -484,6 +484,11 @@ fn advice_is_logged_with_its_rules(db: &Db) -> Result<(), Failed> {
     let events = ok(l.events(&c.id));
     assert_eq!(events[1].action, "advice");
     assert_eq!(events[1].detail["ruleset"]["hash"], json!(playbook.hash()));
+    // The claim page's one read gives what the separate reads give.
+    let file = ok(l.file(&c.id));
+    assert_eq!(file.record, ok(l.get(&c.id)));
+    assert_eq!(file.advice, log);
+    assert_eq!(file.events, events);
     // A stale version and negative amounts are refused; nothing is logged.
     assert!(matches!(
         l.log_advice(&c.id, 1, &entry, REP, at(4)),

@@ -174,8 +174,9 @@ pub struct Aggregator<'a> {
     cal_base: Calibration,
     cal_new: Calibration,
     retention: BTreeMap<(&'static str, &'static str), (u64, u64)>,
-    /// The largest changes so far, largest first.
-    largest: Vec<Kept>,
+    /// The largest changes so far in each currency, largest first: amounts in different
+    /// currencies are never compared (a yen is not a dollar), so each currency keeps its own.
+    largest: BTreeMap<String, Vec<Kept>>,
     /// Ids of rules whose definition differs between the rule sets (present in both).
     redefined: std::collections::BTreeSet<String>,
     /// Parameters that differ, which apply to every claim.
@@ -216,7 +217,7 @@ impl<'a> Aggregator<'a> {
             cal_base: Calibration::default(),
             cal_new: Calibration::default(),
             retention: BTreeMap::new(),
-            largest: Vec::new(),
+            largest: BTreeMap::new(),
         }
     }
 
@@ -288,10 +289,14 @@ impl<'a> Aggregator<'a> {
                 );
             }
             let size = e.delta().abs();
-            let keep = self.largest.len() < self.options.top
-                || self.largest.last().is_some_and(|k| {
-                    (size, std::cmp::Reverse(e.line)) > (k.size, std::cmp::Reverse(k.line))
-                });
+            let top = self.options.top;
+            let kept = self.largest.get(currency);
+            let keep = kept.is_none_or(|v| {
+                v.len() < top
+                    || v.last().is_some_and(|k| {
+                        (size, std::cmp::Reverse(e.line)) > (k.size, std::cmp::Reverse(k.line))
+                    })
+            }) && top > 0;
             if keep {
                 let change = Change {
                     line: e.line,
@@ -304,7 +309,11 @@ impl<'a> Aggregator<'a> {
                     change: e.claim.currency.round(e.delta()),
                     rules: Vec::new(),
                 };
-                self.largest.push(Kept {
+                let list = match self.largest.get_mut(currency) {
+                    Some(list) => list,
+                    None => self.largest.entry(currency.to_string()).or_default(),
+                };
+                list.push(Kept {
                     size,
                     line: e.line,
                     change,
@@ -312,9 +321,8 @@ impl<'a> Aggregator<'a> {
                     new_fired: e.new.fired.clone(),
                 });
                 // Largest first; equal sizes by line, so the cut is the same in any run.
-                self.largest
-                    .sort_by(|a, b| b.size.cmp(&a.size).then(a.line.cmp(&b.line)));
-                self.largest.truncate(self.options.top);
+                list.sort_by(|a, b| b.size.cmp(&a.size).then(a.line.cmp(&b.line)));
+                list.truncate(top);
             }
         }
     }
@@ -404,9 +412,11 @@ impl<'a> Aggregator<'a> {
                 .map(|r| r.id.clone())
                 .collect()
         };
+        // Currency by currency (in code order), each one's largest first.
         let largest = self
             .largest
-            .iter()
+            .values()
+            .flatten()
             .map(|k| Change {
                 rules: self.causes(&k.baseline_fired, &k.new_fired),
                 ..k.change.clone()

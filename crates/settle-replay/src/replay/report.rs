@@ -244,7 +244,8 @@ pub struct Report {
     pub rules: Rules,
     /// The advice against real outcomes, where the history records them.
     pub outcomes: Outcomes,
-    /// The claims whose expected cost changed most, largest first.
+    /// The claims whose expected cost changed most in each currency: currency by currency (in
+    /// code order), each one's largest first (amounts in different currencies are not compared).
     pub largest_changes: Vec<Change>,
     /// Rules and parameters that differ between the two rule sets.
     pub rule_changes: Vec<RuleChange>,
@@ -299,5 +300,20 @@ pub struct RuleChange {
     /// What it says under each rule set (null where it does not exist).
     pub baseline: Option<String>,
     /// What it says under the new rule set (null where it does not exist).
+    pub new: Option<String>,
+    /// What it says part by part, only the parts that differ: for a changed rule those whose
+    /// value changed; for an added or removed one, all of them.
+    pub differences: Vec<PartChange>,
+}
+
+/// A part of a rule (a test of its condition, a share it sets, a parameter's value) that
+/// differs between the rule sets.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PartChange {
+    /// The part: `when share.seller`, `seller`, `blocks`, `sets costs.freight`, `value`, ...
+    pub part: String,
+    /// What it says under the baseline (null where the part is absent).
+    pub baseline: Option<String>,
+    /// What it says under the new rule set (null where the part is absent).
     pub new: Option<String>,
 }

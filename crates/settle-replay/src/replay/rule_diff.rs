@@ -1,8 +1,9 @@
 //! The rules and parameters that differ between two rule sets (from what each rule says, so
 //! layout, comments and order do not count), and what each difference moved in a replay.
 
-use super::report::{Amount, Report, RuleChange};
+use super::report::{Amount, PartChange, Report, RuleChange};
 use serde::Serialize;
+use settle_engine::playbook::Definition;
 use settle_engine::{Money, Playbook};
 
 /// The rules and parameters that differ between two rule sets, by id.
@@ -17,6 +18,7 @@ pub fn rule_changes(baseline: &Playbook, new: &Playbook) -> Vec<RuleChange> {
                 change: "removed".into(),
                 baseline: Some(d.text.clone()),
                 new: None,
+                differences: differences(Some(d), None),
             }),
             Some(e) if e != d => out.push(RuleChange {
                 id: id.clone(),
@@ -24,6 +26,7 @@ pub fn rule_changes(baseline: &Playbook, new: &Playbook) -> Vec<RuleChange> {
                 change: "changed".into(),
                 baseline: Some(d.text.clone()),
                 new: Some(e.text.clone()),
+                differences: differences(Some(d), Some(e)),
             }),
             Some(_) => {}
         }
@@ -36,11 +39,41 @@ pub fn rule_changes(baseline: &Playbook, new: &Playbook) -> Vec<RuleChange> {
                 change: "added".into(),
                 baseline: None,
                 new: Some(e.text.clone()),
+                differences: differences(None, Some(e)),
             });
         }
     }
     out.sort_by(|x, y| x.id.cmp(&y.id));
     out
+}
+
+/// The parts that differ between two definitions of a rule (either may be absent), in the
+/// order the baseline gives them, then the parts only the new one has.
+fn differences(a: Option<&Definition>, b: Option<&Definition>) -> Vec<PartChange> {
+    let empty = Vec::new();
+    let (pa, pb) = (
+        a.map_or(&empty, |d| &d.parts),
+        b.map_or(&empty, |d| &d.parts),
+    );
+    let get = |parts: &[(String, String)], k: &str| {
+        parts.iter().find(|(p, _)| p == k).map(|(_, v)| v.clone())
+    };
+    let mut keys: Vec<&String> = pa.iter().map(|(k, _)| k).collect();
+    keys.extend(
+        pb.iter()
+            .map(|(k, _)| k)
+            .filter(|k| !pa.iter().any(|(p, _)| p == *k)),
+    );
+    keys.into_iter()
+        .filter_map(|k| {
+            let (x, y) = (get(pa, k), get(pb, k));
+            (x != y).then(|| PartChange {
+                part: k.clone(),
+                baseline: x,
+                new: y,
+            })
+        })
+        .collect()
 }
 
 /// What one rule change moved in a replay: the claims whose advice changed because of it (it

@@ -12,7 +12,7 @@ use settle_engine::Playbook;
 pub struct Options {
     /// Records read and evaluated together.
     pub batch: usize,
-    /// Largest changes kept.
+    /// Largest changes kept in each currency.
     pub top: usize,
     /// Sample claim ids kept per transition cell.
     pub samples: usize,

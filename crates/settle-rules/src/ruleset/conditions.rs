@@ -191,7 +191,7 @@ pub(super) fn lower_test(
         }
         FieldType::Int | FieldType::Money | FieldType::Ratio => {
             let iv = match &value.kind {
-                Kind::Int(_) | Kind::Float(_) => {
+                Kind::Int(_) | Kind::BigInt(_) | Kind::Float(_) => {
                     let x = literal(value, name, ty, sink)?;
                     Interval {
                         lo: Some(Bound {

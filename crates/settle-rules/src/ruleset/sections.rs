@@ -491,6 +491,13 @@ impl Builder {
                                 sink.error(xy[0].span.clone(), Some(&pf), format!("point {} of `{field}`: x = {x} must be greater than the point before ({px})", i + 1))
                                     .label("x values must increase");
                                 ok = false;
+                            } else if let Some((px, _)) = points.last()
+                                && x.checked_sub(*px).is_none()
+                            {
+                                // The curve's slope needs the run between the points.
+                                sink.error(xy[0].span.clone(), Some(&pf), format!("point {} of `{field}`: x = {x} is too far from the point before ({px}): the difference is beyond the decimal range", i + 1))
+                                    .label("too far from the point before");
+                                ok = false;
                             }
                             points.push((x, Share::clamp(y)));
                         }
