@@ -65,6 +65,14 @@ pub enum Error {
         /// Given.
         got: u64,
     },
+    /// A click that should have loaded a page did not, in time.
+    #[error("no new page loaded within {seconds} s of clicking {what}")]
+    NoLoad {
+        /// What was clicked.
+        what: String,
+        /// How long we waited.
+        seconds: u64,
+    },
     /// A screenshot could not be written.
     #[error("cannot write {path}")]
     Write {
@@ -363,6 +371,31 @@ impl Page<'_> {
     pub fn click(&self, css: &str) -> Result<(), Error> {
         let e = self.element(css)?;
         Ok(self.browser.runtime.block_on(e.click())?)
+    }
+
+    /// Clicks the element (a submit button, a link) and waits until the page it loads has
+    /// loaded: a WebDriver click does not always wait for a form's answer, and reading the old
+    /// page meanwhile finds elements that go stale.
+    pub fn click_to_load(&self, css: &str) -> Result<(), Error> {
+        self.eval("window.__settle_old_page = true; return true")?;
+        self.click(css)?;
+        let started = Instant::now();
+        let wait = Duration::from_secs(10);
+        loop {
+            // While the next page loads, the script may find no document to run in: try again.
+            let state =
+                self.eval("return window.__settle_old_page === true ? 'old' : document.readyState");
+            if matches!(&state, Ok(Value::String(s)) if s == "complete") {
+                return Ok(());
+            }
+            if started.elapsed() > wait {
+                return Err(Error::NoLoad {
+                    what: css.to_string(),
+                    seconds: wait.as_secs(),
+                });
+            }
+            std::thread::sleep(Duration::from_millis(25));
+        }
     }
 
     /// Empties a text input and types `text` into it.

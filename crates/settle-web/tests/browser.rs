@@ -107,7 +107,15 @@ impl<'b> Env<'b> {
             .map_err(|e| format!("typing into {sel} on {}: {}", self.url(), why(e)).into())
     }
 
+    /// Clicks a button or link that loads a page, and waits for it.
     fn click(&self, sel: &str) -> Result<(), Failed> {
+        self.page
+            .click_to_load(sel)
+            .map_err(|e| format!("clicking {sel} on {}: {}", self.url(), why(e)).into())
+    }
+
+    /// Clicks a control that stays on the page.
+    fn press(&self, sel: &str) -> Result<(), Failed> {
         self.page
             .click(sel)
             .map_err(|e| format!("clicking {sel} on {}: {}", self.url(), why(e)).into())
@@ -152,7 +160,7 @@ impl<'b> Env<'b> {
         step(page.goto(&format!("{}/login", self.base)))?;
         step(page.fill("#user", user))?;
         step(page.fill("#password", PASSWORD))?;
-        step(page.click("form[action='/login'] button[type=submit]"))?;
+        step(page.click_to_load("form[action='/login'] button[type=submit]"))?;
         page.text("nav")
             .map_err(|e| Failed::from(format!("not logged in: {}", why(e))))?;
         Ok(())
@@ -241,9 +249,9 @@ fn rep_flow(e: &Env) -> Result<(), Failed> {
     e.fill("#f-problem-category", "tools")?;
     e.fill("#f-problem-affected", "60")?;
     e.select("#f-problem-severity", "major")?;
-    e.click("#f-problem-still_needed")?;
-    e.click("#f-evidence-buyer_photos")?;
-    e.click("#f-evidence-spec_in_contract")?;
+    e.press("#f-problem-still_needed")?;
+    e.press("#f-evidence-buyer_photos")?;
+    e.press("#f-evidence-spec_in_contract")?;
     e.select("#f-ask-remedy", "refund")?;
     e.fill("#f-ask-amount", "1800")?;
     e.shot("new-claim")?;
@@ -286,7 +294,7 @@ fn rep_flow(e: &Env) -> Result<(), Failed> {
         .map_err(why)?
         .unwrap_or_default();
     check(text.contains("WEB-1"), || format!("the draft: {text}"))?;
-    e.click("#copy-draft")?;
+    e.press("#copy-draft")?;
     let start = Instant::now();
     loop {
         let d = e.attr("#copy-draft", "data-done")?;
