@@ -8,18 +8,20 @@
 #   crates/settle-web/bench/load.sh sqlite
 #   SETTLE_TEST_POSTGRES=postgres://settle@127.0.0.1:54330/settle_test crates/settle-web/bench/load.sh postgres
 #
-# Needs wrk (Debian: apt-get install wrk) and a release build (cargo build --release --locked
-# -p settle-cli); SETTLE_BIN names another binary.
+# Needs wrk (Debian: apt-get install wrk) and a release build (cargo build --profile release-lto
+# --locked -p settle-cli, else --release); SETTLE_BIN names another binary.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../../.." && pwd)"
 here="$root/crates/settle-web/bench"
-bin="${SETTLE_BIN:-${CARGO_TARGET_DIR:-$root/target}/release/settle}"
+target="${CARGO_TARGET_DIR:-$root/target}"
+bin="${SETTLE_BIN:-$target/release-lto/settle}"
+[[ -n "${SETTLE_BIN:-}" || -x "$bin" ]] || bin="$target/release/settle"
 backend="${1:-sqlite}"
 duration="${DURATION:-10s}"
 port="${PORT:-18181}"
 claims=8
 command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)" >&2; exit 2; }
-[[ -x "$bin" ]] || { echo "no $bin: cargo build --release --locked -p settle-cli" >&2; exit 2; }
+[[ -x "$bin" ]] || { echo "no $bin: cargo build --profile release-lto --locked -p settle-cli" >&2; exit 2; }
 
 work="$(mktemp -d)"
 server=""
