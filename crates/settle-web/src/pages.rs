@@ -42,6 +42,7 @@ pub fn routes(_app: Arc<App>) -> Router<Arc<App>> {
         .route("/claims/{id}/advice", post(log_advice))
         .route("/claims/{id}/approval", post(ask_approval))
         .route("/claims/{id}/close", post(close_claim))
+        .route("/claims/{id}/assign", post(assign_claim))
         .route("/approvals", get(approvals_page))
         .route("/approvals/{n}", post(decide_approval))
         .route("/rules", get(rules_page))
@@ -892,6 +893,36 @@ async fn ask_approval(
         };
         let actor = viewer.name.clone();
         app.ledger_write(|l| l.request_approval(&id, version, &request, &actor, now.now))?;
+        Ok(redirect(&claim_url(&id)))
+    })
+    .await
+}
+
+/// A manager assigns the claim to a rep (or to nobody: an empty name).
+async fn assign_claim(
+    State(app): AppState,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    blocking(move || {
+        let (viewer, form) = posted(&app, &headers, &body)?;
+        viewer.need(Right::Manage)?;
+        let version = version_of(&form)?;
+        let rep = form.text("rep").map(str::to_string);
+        if let Some(name) = &rep
+            && app.team()
+        {
+            let known = app.ledger(|l| l.credentials(name))?;
+            if !known.is_some_and(|(u, _)| u.role == settle_ledger::Role::Rep && !u.disabled) {
+                return Err(bad(format!(
+                    "`{name}` is not an active rep of this desk; nothing was written"
+                )));
+            }
+        }
+        let now = app.now();
+        let actor = viewer.name.clone();
+        app.ledger_write(|l| l.assign(&id, version, rep.as_deref(), &actor, now.now))?;
         Ok(redirect(&claim_url(&id)))
     })
     .await

@@ -128,6 +128,7 @@ pub const IDS: &[&str] = &[
     "web-as-accepted",
     "web-cost-to-us",
     "web-units",
+    "web-assign",
 ];
 
 /// The pages' words in a language.

@@ -399,3 +399,4 @@ web-close-settled = The buyer and we agreed: close the claim with what it cost u
 web-as-accepted = as accepted
 web-cost-to-us = What it cost us
 web-units = { $n } units
+web-assign = Assign

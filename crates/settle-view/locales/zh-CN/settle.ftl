@@ -427,3 +427,4 @@ web-close-settled = 双方已达成一致：填写我方成本后结案。
 web-as-accepted = 按已接受的方案
 web-cost-to-us = 我方成本
 web-units = { $n } 件
+web-assign = 指派

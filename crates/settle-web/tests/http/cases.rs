@@ -39,6 +39,7 @@ pub const ALL: &[(&str, Test)] = &[
     ("manager_and_analyst_pages", manager_and_analyst_pages),
     ("garbage_never_fails_the_server", garbage),
     ("a_settled_claim_is_closed_from_its_page", closing),
+    ("a_manager_assigns_a_claim_to_a_rep", assigning),
 ];
 
 fn check(cond: bool, what: impl FnOnce() -> String) -> Result<(), Failed> {
@@ -1035,4 +1036,52 @@ fn closing(db: &Db) -> Result<(), Failed> {
         page.body.contains("EX-001-TRIAL") && page.body.contains("USD 2,700.00"),
         || page.body.clone(),
     )
+}
+
+fn assigning(db: &Db) -> Result<(), Failed> {
+    add_users(db);
+    enter(db, &example("trial-order-failures.toml"), Some("rep.bo"));
+    let app = team_app(db);
+    let mut ana = Client::new(app.clone());
+    let acsrf = ana.login("rep.ana");
+    status(
+        &ana.get("/claims/EX-001-TRIAL"),
+        StatusCode::FORBIDDEN,
+        "before",
+    )?;
+    // A rep assigns nothing.
+    let r = ana.post(
+        "/claims/EX-001-TRIAL/assign",
+        &[("csrf", &acsrf), ("version", "2"), ("rep", "rep.ana")],
+    );
+    status(&r, StatusCode::FORBIDDEN, "a rep assigning")?;
+    let mut boss = Client::new(app);
+    let csrf = boss.login("boss");
+    check(
+        boss.get("/claims/EX-001-TRIAL")
+            .body
+            .contains("id=\"assign\""),
+        || "no assign form for the manager".into(),
+    )?;
+    for who in ["ann", "gone", "nobody", "'; DROP TABLE users; --"] {
+        let r = boss.post(
+            "/claims/EX-001-TRIAL/assign",
+            &[("csrf", &csrf), ("version", "2"), ("rep", who)],
+        );
+        status(&r, StatusCode::UNPROCESSABLE_ENTITY, who)?;
+    }
+    let r = boss.post(
+        "/claims/EX-001-TRIAL/assign",
+        &[("csrf", &csrf), ("version", "2"), ("rep", "rep.ana")],
+    );
+    status(&r, StatusCode::SEE_OTHER, "assigning")?;
+    status(&ana.get("/claims/EX-001-TRIAL"), StatusCode::OK, "after")?;
+    let events = db
+        .ledger()
+        .events("EX-001-TRIAL")
+        .map_err(|e| e.to_string())?;
+    let last = events.last().ok_or("no event")?;
+    check(last.actor == "boss" && last.action == "assign", || {
+        format!("{last:?}")
+    })
 }
