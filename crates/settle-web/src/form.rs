@@ -202,7 +202,11 @@ fn literal(kind: Kind, raw: &str) -> String {
             t.parse::<u64>()
                 .map_or_else(|_| quoted(), |n| n.to_string())
         }
-        Kind::Bool => if t.is_empty() { "false" } else { "true" }.to_string(),
+        Kind::Bool => match t.to_ascii_lowercase().as_str() {
+            "" | "false" | "no" => "false".to_string(),
+            "true" | "yes" | "on" => "true".to_string(),
+            _ => quoted(),
+        },
         _ => serde_json::to_string(t).unwrap_or_else(|_| quoted()),
     }
 }
@@ -254,9 +258,74 @@ pub fn field_errors(diags: &[settle_rules::Diagnostic]) -> Vec<(String, String)>
         .collect()
 }
 
+/// The fields of `[evidence]` an evidence round may change (their names without `evidence.`).
+pub fn evidence_fields() -> Vec<&'static str> {
+    Field::CLAIM
+        .iter()
+        .filter(|f| f.section() == Section::Evidence)
+        .map(|f| f.name().trim_start_matches("evidence."))
+        .collect()
+}
+
+/// One `[evidence]` change of an evidence round, read as a claim file reads that field: the
+/// ledger's change (field name to JSON value), or the reader's message.
+pub fn evidence_change(
+    field: &str,
+    raw: &str,
+) -> Result<serde_json::Map<String, serde_json::Value>, String> {
+    let key = field.trim_start_matches("evidence.");
+    let Some(f) = Field::CLAIM.iter().copied().find(|f| {
+        f.section() == Section::Evidence && f.name().trim_start_matches("evidence.") == key
+    }) else {
+        return Err(format!("`{key}` is not a field of [evidence]"));
+    };
+    let Some(kind) = f.kind() else {
+        return Err(format!("`{key}` is not a field of [evidence]"));
+    };
+    let src =
+        settle_rules::SourceFile::new("the form", format!("{key} = {}\n", literal(kind, raw)));
+    let mut sink = settle_rules::diag::Sink::new(&src);
+    let value =
+        settle_rules::node::parse_toml(src.text(), &mut sink).and_then(|root| match root.kind {
+            settle_rules::node::Kind::Table(entries) => {
+                entries.into_iter().next().and_then(|(_, n)| {
+                    settle_rules::claim_file::read_value(&n, f.name(), kind, &mut sink)
+                })
+            }
+            _ => None,
+        });
+    match value {
+        Some(v) if !sink.has_errors() => {
+            let json = settle_rules::claim_file::json_value(v, kind)
+                .ok_or_else(|| format!("`{key}`: no value"))?;
+            let mut out = serde_json::Map::new();
+            out.insert(key.to_string(), json);
+            Ok(out)
+        }
+        _ => Err(sink
+            .finish()
+            .into_iter()
+            .map(|d| d.message)
+            .collect::<Vec<_>>()
+            .join("; ")),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn evidence_changes_are_read_as_the_claim_file_reads_them() {
+        let ok = evidence_change("our_qc", "failed").expect("a change");
+        assert_eq!(ok.get("our_qc"), Some(&serde_json::json!("failed")));
+        let ok = evidence_change("evidence.buyer_photos", "yes").expect("a change");
+        assert_eq!(ok.get("buyer_photos"), Some(&serde_json::json!(true)));
+        assert!(evidence_change("our_qc", "sort of").is_err());
+        assert!(evidence_change("buyer_photos", "maybe").is_err());
+        assert!(evidence_change("order.value", "1").is_err());
+        assert!(evidence_fields().contains(&"our_qc"));
+    }
 
     #[test]
     fn values_become_toml_literals_that_cannot_break_out() {
@@ -268,6 +337,8 @@ mod tests {
             "\"99999999999999999999\""
         );
         assert_eq!(literal(Kind::Bool, "on"), "true");
+        assert_eq!(literal(Kind::Bool, "no"), "false");
+        assert_eq!(literal(Kind::Bool, "maybe"), "\"maybe\"");
         assert_eq!(
             literal(Kind::Text, "a\"\n[order]\nvalue = 1"),
             "\"a\\\"\\n[order]\\nvalue = 1\""

@@ -416,6 +416,7 @@ struct ClaimPage {
     first_answer_due: bool,
     today: String,
     remedies: Vec<&'static str>,
+    evidence_fields: Vec<&'static str>,
     kinds: Vec<&'static str>,
     rounds: Vec<(String, String, String)>,
     advice_log: Vec<(String, String, String, String)>,
@@ -492,6 +493,7 @@ async fn claim_page(
             first_answer_due: first_due,
             today: now.today.to_string(),
             remedies: Remedy::NAMES.to_vec(),
+            evidence_fields: form::evidence_fields(),
             kinds: RoundKind::NAMES.to_vec(),
             rounds: show
                 .rounds
@@ -760,7 +762,13 @@ async fn record_round(
             "withdraw" => Some(RoundKind::Withdraw),
             "request_evidence" => Some(RoundKind::RequestEvidence),
             "evidence" => Some(RoundKind::Evidence {
-                changes: serde_json::Map::new(),
+                changes: match form.text("evidence_field") {
+                    None => serde_json::Map::new(),
+                    Some(field) => {
+                        form::evidence_change(field, form.get("evidence_value").unwrap_or(""))
+                            .map_err(|e| bad(format!("{e}; nothing was written")))?
+                    }
+                },
             }),
             "acknowledge" => None,
             other => {

@@ -129,6 +129,8 @@ pub const IDS: &[&str] = &[
     "web-cost-to-us",
     "web-units",
     "web-assign",
+    "web-evidence-field",
+    "web-evidence-value",
 ];
 
 /// The pages' words in a language.

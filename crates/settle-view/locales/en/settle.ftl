@@ -400,3 +400,5 @@ web-as-accepted = as accepted
 web-cost-to-us = What it cost us
 web-units = { $n } units
 web-assign = Assign
+web-evidence-field = Evidence field it changes
+web-evidence-value = Its new value

@@ -428,3 +428,5 @@ web-as-accepted = 按已接受的方案
 web-cost-to-us = 我方成本
 web-units = { $n } 件
 web-assign = 指派
+web-evidence-field = 证据改变的字段
+web-evidence-value = 新值

@@ -40,6 +40,7 @@ pub const ALL: &[(&str, Test)] = &[
     ("garbage_never_fails_the_server", garbage),
     ("a_settled_claim_is_closed_from_its_page", closing),
     ("a_manager_assigns_a_claim_to_a_rep", assigning),
+    ("evidence_changes_the_claim_it_arrives_on", evidence),
 ];
 
 fn check(cond: bool, what: impl FnOnce() -> String) -> Result<(), Failed> {
@@ -1083,5 +1084,56 @@ fn assigning(db: &Db) -> Result<(), Failed> {
     let last = events.last().ok_or("no event")?;
     check(last.actor == "boss" && last.action == "assign", || {
         format!("{last:?}")
+    })
+}
+
+fn evidence(db: &Db) -> Result<(), Failed> {
+    add_users(db);
+    enter(db, &example("tiles-transit-damage.toml"), Some("rep.ana"));
+    let mut c = Client::new(team_app(db));
+    let csrf = c.login("rep.ana");
+    let before = counts(db);
+    for (field, value) in [
+        ("our_qc", "sort of"),
+        ("no_such_field", "x"),
+        ("buyer_photos", "maybe"),
+    ] {
+        let r = c.post(
+            "/claims/EX-TILES-TRANSIT/rounds",
+            &[
+                ("csrf", &csrf),
+                ("version", "2"),
+                ("kind", "evidence"),
+                ("evidence_field", field),
+                ("evidence_value", value),
+            ],
+        );
+        status(&r, StatusCode::UNPROCESSABLE_ENTITY, field)?;
+    }
+    check(counts(db) == before, || {
+        "a bad evidence change wrote".into()
+    })?;
+    let r = c.post(
+        "/claims/EX-TILES-TRANSIT/rounds",
+        &[
+            ("csrf", &csrf),
+            ("version", "2"),
+            ("kind", "evidence"),
+            ("evidence_field", "our_qc"),
+            ("evidence_value", "failed"),
+            ("note", "the QC report, found"),
+        ],
+    );
+    status(&r, StatusCode::SEE_OTHER, "evidence")?;
+    let rec = db
+        .ledger()
+        .get("EX-TILES-TRANSIT")
+        .map_err(|e| e.to_string())?;
+    check(rec.claim.evidence.our_qc.as_str() == "failed", || {
+        format!("our_qc is {}", rec.claim.evidence.our_qc.as_str())
+    })?;
+    let page = c.get("/claims/EX-TILES-TRANSIT");
+    check(page.body.contains("our_qc"), || {
+        "the round's change is not shown".into()
     })
 }
