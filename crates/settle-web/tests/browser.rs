@@ -13,6 +13,14 @@
 #[allow(dead_code)]
 mod support;
 
+/// This file has its own `main` (libtest-mimic). Built by libtest's harness instead (a target
+/// without `harness = false`), that main would never run and the target would pass with no
+/// test; then this one runs, and fails. Without the harness it is not compiled.
+#[test]
+fn needs_harness_false() {
+    panic!("this test target needs `harness = false` in its Cargo.toml: it has its own main");
+}
+
 use libtest_mimic::{Arguments, Completion, Failed, Trial};
 use settle_browser::{Browser, Page, Tools, Viewport};
 use std::net::SocketAddr;

@@ -3,6 +3,14 @@
 //! `SETTLE_TEST_POSTGRES` names a server (`crates/settle-ledger/ci-postgres.sh` starts one) and
 //! is reported as NOT RUN otherwise.
 
+/// This file has its own `main` (libtest-mimic). Built by libtest's harness instead (a target
+/// without `harness = false`), that main would never run and the target would pass with no
+/// test; then this one runs, and fails. Without the harness it is not compiled.
+#[test]
+fn needs_harness_false() {
+    panic!("this test target needs `harness = false` in its Cargo.toml: it has its own main");
+}
+
 #[path = "http/cases.rs"]
 mod cases;
 #[path = "http/support.rs"]
