@@ -32,10 +32,10 @@ if [[ "$(id -u)" != 0 ]]; then
     say "Chromium or chromedriver is missing and installing them needs root; the browser tests will say NOT RUN"
     exit 1
 fi
-say "installing chromium and chromium-driver (apt-get)"
+say "installing chromium, chromium-driver and CJK fonts for the Chinese pages (apt-get)"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq >&2
-apt-get install -y -qq --no-install-recommends chromium chromium-driver >&2
+apt-get install -y -qq --no-install-recommends chromium chromium-driver fonts-noto-cjk >&2
 if ! browser >/dev/null || ! have chromedriver; then
     say "apt-get ran, but chromium or chromedriver is still not on PATH"
     exit 1

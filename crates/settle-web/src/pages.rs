@@ -382,6 +382,14 @@ struct Gate {
     text: String,
 }
 
+/// A choice of a drop-down: the value the form sends (the claim file's name) and its label in
+/// the page's language.
+#[derive(Serialize)]
+struct Choice {
+    value: &'static str,
+    label: String,
+}
+
 #[derive(Serialize)]
 struct Offer {
     /// The move accepts the buyer's proposal (else it is our offer).
@@ -415,9 +423,9 @@ struct ClaimPage {
     buyer_lang: &'static str,
     first_answer_due: bool,
     today: String,
-    remedies: Vec<&'static str>,
+    remedies: Vec<Choice>,
     evidence_fields: Vec<&'static str>,
-    kinds: Vec<&'static str>,
+    kinds: Vec<Choice>,
     rounds: Vec<(String, String, String)>,
     advice_log: Vec<(String, String, String, String)>,
     events: Vec<(String, String, String)>,
@@ -492,9 +500,21 @@ async fn claim_page(
             buyer_lang,
             first_answer_due: first_due,
             today: now.today.to_string(),
-            remedies: Remedy::NAMES.to_vec(),
+            remedies: Remedy::NAMES
+                .iter()
+                .map(|r| Choice {
+                    value: r,
+                    label: settle_view::words::remedy(r, &m),
+                })
+                .collect(),
             evidence_fields: form::evidence_fields(),
-            kinds: RoundKind::NAMES.to_vec(),
+            kinds: RoundKind::NAMES
+                .iter()
+                .map(|k| Choice {
+                    value: k,
+                    label: m.text(&format!("web-kind-{}", k.replace('_', "-"))),
+                })
+                .collect(),
             rounds: show
                 .rounds
                 .iter()

@@ -279,6 +279,12 @@ prompt-cancelled = nothing was written
 
 ## The web desk (settle serve): its pages' words
 
+web-kind-propose = a proposal
+web-kind-accept = accepts the other side's proposal
+web-kind-refuse = refuses it
+web-kind-withdraw = withdraws its own proposal
+web-kind-request-evidence = asks for evidence
+web-kind-evidence = sends evidence
 web-skip = Skip to the content
 web-nav = Pages
 web-language = Language

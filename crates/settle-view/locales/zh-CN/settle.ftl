@@ -307,6 +307,12 @@ field-ask-amount = 买方要求的金额
 
 ## 网页工作台（settle serve）
 
+web-kind-propose = 提出方案
+web-kind-accept = 接受对方的方案
+web-kind-refuse = 拒绝对方的方案
+web-kind-withdraw = 撤回自己的方案
+web-kind-request-evidence = 要求提供证据
+web-kind-evidence = 提供证据
 web-skip = 跳到正文
 web-nav = 页面
 web-language = 语言

@@ -801,6 +801,13 @@ fn language(db: &Db) -> Result<(), Failed> {
         page.body.contains("lang=\"zh-CN\"") && page.body.contains("下一步"),
         || "not in Chinese".into(),
     )?;
+    // The forms' choices too: the label in Chinese, the value the claim file's name.
+    for want in [
+        "<option value=\"refund\">退款</option>",
+        "<option value=\"request_evidence\">要求提供证据</option>",
+    ] {
+        check(page.body.contains(want), || format!("no {want}"))?;
+    }
     // Remembered for the user: a new browser without the cookie gets Chinese after login.
     let mut other = Client::new(app);
     other.login("rep.ana");
