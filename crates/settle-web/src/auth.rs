@@ -267,3 +267,102 @@ mod tests {
         assert!(!set_cookie("x", "t", 60, false).contains("Secure"));
     }
 }
+
+/// Failed logins allowed per user name within [`THROTTLE_WINDOW`] before that name is refused
+/// for the rest of the window.
+pub const THROTTLE_FAILURES: usize = 5;
+/// The window failed logins are counted in.
+pub const THROTTLE_WINDOW: time::Duration = time::Duration::minutes(15);
+/// User names tracked at most; beyond it the stalest are forgotten (the memory stays bounded
+/// whatever names an attacker tries).
+const THROTTLE_NAMES: usize = 10_000;
+
+/// Failed logins by user name, in memory: after [`THROTTLE_FAILURES`] failures within
+/// [`THROTTLE_WINDOW`], the name is refused until the oldest of them leaves the window, before
+/// any password is checked. Names that do not exist count alike, so the refusal tells nothing
+/// about which names do. A restart forgets it.
+#[derive(Debug, Default)]
+pub struct Throttle {
+    failures: std::sync::Mutex<std::collections::HashMap<String, Vec<time::OffsetDateTime>>>,
+}
+
+impl Throttle {
+    /// When the name may try again, if it is refused now.
+    pub fn refused_until(
+        &self,
+        name: &str,
+        now: time::OffsetDateTime,
+    ) -> Option<time::OffsetDateTime> {
+        let map = self.failures.lock().unwrap_or_else(|e| e.into_inner());
+        let recent: Vec<&time::OffsetDateTime> = map
+            .get(&name.to_lowercase())?
+            .iter()
+            .filter(|t| now - **t < THROTTLE_WINDOW)
+            .collect();
+        (recent.len() >= THROTTLE_FAILURES).then(|| *recent[0] + THROTTLE_WINDOW)
+    }
+
+    /// Counts a failed login.
+    pub fn failed(&self, name: &str, now: time::OffsetDateTime) {
+        let mut map = self.failures.lock().unwrap_or_else(|e| e.into_inner());
+        if map.len() >= THROTTLE_NAMES && !map.contains_key(&name.to_lowercase()) {
+            map.retain(|_, v| v.last().is_some_and(|t| now - *t < THROTTLE_WINDOW));
+            if map.len() >= THROTTLE_NAMES {
+                // Still full of recent failures: forget the stalest name.
+                if let Some(k) = map
+                    .iter()
+                    .min_by_key(|(_, v)| v.last().copied())
+                    .map(|(k, _)| k.clone())
+                {
+                    map.remove(&k);
+                }
+            }
+        }
+        let v = map.entry(name.to_lowercase()).or_default();
+        v.retain(|t| now - *t < THROTTLE_WINDOW);
+        v.push(now);
+    }
+
+    /// Forgets a name's failures (after a successful login).
+    pub fn succeeded(&self, name: &str) {
+        let mut map = self.failures.lock().unwrap_or_else(|e| e.into_inner());
+        map.remove(&name.to_lowercase());
+    }
+}
+
+#[cfg(test)]
+mod throttle_tests {
+    use super::*;
+
+    #[test]
+    fn five_failures_in_the_window_refuse_the_name_until_the_oldest_leaves_it() {
+        let th = Throttle::default();
+        let t0 = time::OffsetDateTime::UNIX_EPOCH;
+        let min = time::Duration::minutes(1);
+        for i in 0..4 {
+            th.failed("Ana", t0 + min * i);
+            assert_eq!(th.refused_until("ana", t0 + min * i), None);
+        }
+        th.failed("ana", t0 + min * 4);
+        assert_eq!(
+            th.refused_until("ANA", t0 + min * 5),
+            Some(t0 + THROTTLE_WINDOW)
+        );
+        assert_eq!(th.refused_until("bob", t0 + min * 5), None);
+        // The oldest failure leaves the window: one more try.
+        assert_eq!(th.refused_until("ana", t0 + THROTTLE_WINDOW), None);
+        th.succeeded("ana");
+        assert_eq!(th.refused_until("ana", t0 + min * 5), None);
+    }
+
+    #[test]
+    fn the_names_tracked_stay_bounded() {
+        let th = Throttle::default();
+        let t0 = time::OffsetDateTime::UNIX_EPOCH;
+        for i in 0..(THROTTLE_NAMES + 50) {
+            th.failed(&format!("user{i}"), t0 + time::Duration::seconds(i as i64));
+        }
+        let n = th.failures.lock().unwrap().len();
+        assert!(n <= THROTTLE_NAMES, "{n}");
+    }
+}

@@ -155,6 +155,8 @@ pub struct App {
     writer: Mutex<()>,
     /// Local mode's CSRF token (team sessions each have their own), fresh at every start.
     pub(crate) local_csrf: String,
+    /// Failed logins by user name (team mode).
+    pub(crate) logins: auth::Throttle,
 }
 
 /// Connections kept for reuse; more are opened under load and dropped after.
@@ -220,6 +222,7 @@ impl App {
             pool: Mutex::new(vec![first]),
             writer: Mutex::new(()),
             local_csrf: auth::random_token(),
+            logins: auth::Throttle::default(),
         })
     }
 

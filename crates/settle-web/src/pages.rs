@@ -1502,6 +1502,20 @@ async fn login(State(app): AppState, headers: HeaderMap, body: Bytes) -> Respons
         }
         let name = form.text("user").unwrap_or("");
         let password = form.get("password").unwrap_or("");
+        let now = app.now().now;
+        if let Some(until) = app.logins.refused_until(name, now) {
+            // Refused before any password is checked: guessing costs the server nothing more.
+            let lang = auth::lang_of(&headers, None);
+            let minutes = ((until - now).whole_seconds().max(0) + 59) / 60;
+            let text = t(lang, "login_throttled").replace("{minutes}", &minutes.to_string());
+            return Ok(login_page(
+                &app,
+                &headers,
+                Some(text),
+                name,
+                StatusCode::TOO_MANY_REQUESTS,
+            ));
+        }
         let found = if name.len() > 64 || password.len() > 1024 {
             None
         } else {
@@ -1516,11 +1530,12 @@ async fn login(State(app): AppState, headers: HeaderMap, body: Bytes) -> Respons
             }
         };
         if !ok {
+            app.logins.failed(name, now);
             let lang = auth::lang_of(&headers, None);
             return Ok(login_page(&app, &headers, Some(t(lang, "login_failed")), name, StatusCode::UNAUTHORIZED));
         }
+        app.logins.succeeded(name);
         let token = auth::random_token();
-        let now = app.now().now;
         let ttl = app.cfg.session_ttl;
         let expires = now + time::Duration::seconds(i64::try_from(ttl.as_secs()).unwrap_or(43_200));
         let csrf = auth::random_token();

@@ -15,6 +15,7 @@ pub const IDS: &[&str] = &[
     "web-log-in",
     "web-log-out",
     "web-login-failed",
+    "web-login-throttled",
     "web-user-name",
     "web-password",
     "web-open-claims",

@@ -292,6 +292,7 @@ web-switch = Switch
 web-log-in = Log in
 web-log-out = Log out
 web-login-failed = The user name or password is wrong, or the user is disabled.
+web-login-throttled = Too many failed logins for this user name: try again in {"{"}minutes{"}"} minutes.
 web-user-name = User name
 web-password = Password
 web-open-claims = Open claims

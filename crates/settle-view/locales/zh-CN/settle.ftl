@@ -320,6 +320,7 @@ web-switch = 切换
 web-log-in = 登录
 web-log-out = 退出
 web-login-failed = 用户名或密码错误，或该用户已停用。
+web-login-throttled = 该用户名登录失败次数过多：请 {"{"}minutes{"}"} 分钟后再试。
 web-user-name = 用户名
 web-password = 密码
 web-open-claims = 未结索赔

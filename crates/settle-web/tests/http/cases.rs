@@ -34,6 +34,10 @@ pub const ALL: &[(&str, Test)] = &[
     ),
     ("a_rep_records_rounds_and_logs_advice", rep_records_rounds),
     ("logins_fail_closed", logins_fail_closed),
+    (
+        "failed_logins_are_throttled_by_name",
+        failed_logins_are_throttled,
+    ),
     ("local_mode_needs_no_login_but_checks_csrf", local_mode),
     ("the_language_is_remembered", language),
     ("manager_and_analyst_pages", manager_and_analyst_pages),
@@ -728,6 +732,42 @@ fn logins_fail_closed(db: &Db) -> Result<(), Failed> {
             && set.contains("Max-Age="),
         || set.clone(),
     )
+}
+
+/// Five failed logins for a name within 15 minutes refuse it (429) before any password is
+/// checked, even the right one, and whether or not the name exists; other names are unaffected.
+fn failed_logins_are_throttled(db: &Db) -> Result<(), Failed> {
+    add_users(db);
+    let mut c = Client::new(team_app(db));
+    let mut attempt = |c: &mut Client, user: &str, password: &str| {
+        let csrf = c.get("/login").csrf();
+        c.post(
+            "/login",
+            &[("csrf", &csrf), ("user", user), ("password", password)],
+        )
+    };
+    for user in ["boss", "nobody"] {
+        for _ in 0..auth_failures() {
+            let r = attempt(&mut c, user, "wrong password");
+            status(&r, StatusCode::UNAUTHORIZED, user)?;
+        }
+        let r = attempt(&mut c, user, PASSWORD);
+        status(&r, StatusCode::TOO_MANY_REQUESTS, "the sixth try")?;
+        check(r.body.contains("try again in 15 minutes"), || {
+            r.body.clone()
+        })?;
+        check(
+            !c.cookies.iter().any(|(k, _)| k == "settle_session"),
+            || "a refused login got a session".into(),
+        )?;
+    }
+    // Another user logs in as usual.
+    c.login("rep.ana");
+    Ok(())
+}
+
+fn auth_failures() -> usize {
+    settle_web::auth::THROTTLE_FAILURES
 }
 
 fn local_mode(db: &Db) -> Result<(), Failed> {
