@@ -739,7 +739,7 @@ fn logins_fail_closed(db: &Db) -> Result<(), Failed> {
 fn failed_logins_are_throttled(db: &Db) -> Result<(), Failed> {
     add_users(db);
     let mut c = Client::new(team_app(db));
-    let mut attempt = |c: &mut Client, user: &str, password: &str| {
+    let attempt = |c: &mut Client, user: &str, password: &str| {
         let csrf = c.get("/login").csrf();
         c.post(
             "/login",
