@@ -360,7 +360,7 @@ fn every_problem_in_the_verdicts_is_reported_at_once_at_its_place() {
         "error: `EX-003-BRACKETS.max_share` (0.40) is below `EX-003-BRACKETS.min_share` (0.45)\n  --> book/expected.toml:17:13\n",
         "error: `EX-003-WAYBILL.responsibility` must be one of seller, buyer, carrier, shared, unclear; found `shard`\n  --> book/expected.toml:22:18\n",
         "help: did you mean `shared`?",
-        "error: `EX-FASTENERS-SHORT.actions` must be one of offer, accept, request_evidence, escalate, reject; found `request_evidense`\n  --> book/expected.toml:29:12\n",
+        "error: `EX-FASTENERS-SHORT.actions` must be one of offer, accept, request_evidence, escalate, reject, execute; found `request_evidense`\n  --> book/expected.toml:29:12\n",
         "help: did you mean `request_evidence`?",
         "error: unknown field `verdict` in [EX-FASTENERS-SHORT]\n  --> book/expected.toml:30:1\n",
         "error: the casebook has 4 problems; no case advised\n",

@@ -45,7 +45,7 @@ impl Action {
     }
 
     /// The name used in JSON output.
-    pub fn as_str(self) -> &'static str {
+    pub const fn as_str(self) -> &'static str {
         match self {
             Action::Offer => "offer",
             Action::Accept => "accept",

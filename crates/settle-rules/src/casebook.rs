@@ -750,8 +750,16 @@ fn read_verdict(n: &Node, id: &str, at: Range<usize>, sink: &mut Sink<'_>) -> Op
     })
 }
 
-/// `offer`, `accept`, ... as files spell them.
-const ACTION_NAMES: [&str; 5] = ["offer", "accept", "request_evidence", "escalate", "reject"];
+/// `offer`, `accept`, ... as files spell them: every move of the engine.
+const ACTION_NAMES: [&str; Action::ALL.len()] = {
+    let mut names = [""; Action::ALL.len()];
+    let mut i = 0;
+    while i < names.len() {
+        names[i] = Action::ALL[i].as_str();
+        i += 1;
+    }
+    names
+};
 
 fn action_named(name: &str) -> Option<Action> {
     Action::ALL.iter().copied().find(|a| a.as_str() == name)
