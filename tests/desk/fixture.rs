@@ -2,19 +2,11 @@
 //! in the PostgreSQL test database), and `settle` run against it with a fixed clock, a fixed
 //! user and no locale, from a scratch folder that links to the repository as `repo`.
 
+use settle_ledger::testing::Scratch;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
-use std::sync::atomic::{AtomicU32, Ordering};
 
-/// The variable that names the PostgreSQL server for the tests.
-pub const POSTGRES_VAR: &str = "SETTLE_TEST_POSTGRES";
-
-/// The PostgreSQL URL to test against, if one is set.
-pub fn postgres_url() -> Option<String> {
-    std::env::var(POSTGRES_VAR)
-        .ok()
-        .filter(|s| !s.trim().is_empty())
-}
+pub use settle_ledger::testing::postgres_url;
 
 /// The repository root.
 pub fn root() -> PathBuf {
@@ -24,15 +16,12 @@ pub fn root() -> PathBuf {
         .expect("repository root")
 }
 
-/// One test's ledger and scratch folder.
+/// One test's ledger (removed when dropped) and scratch folder.
 pub struct Desk {
-    /// The ledger's location, as `--db` takes it.
-    pub db: String,
+    /// The ledger; `ledger.db` is its location as `--db` takes it.
+    pub ledger: Scratch,
     dir: tempfile::TempDir,
-    schema: Option<(String, String)>,
 }
-
-static SCHEMAS: AtomicU32 = AtomicU32::new(0);
 
 /// The fixed clock of every test, unless a test moves it: after every example claim used was
 /// received, so that a round recorded "today" can follow them.
@@ -48,34 +37,17 @@ impl Desk {
 
     /// A SQLite ledger that does not exist yet.
     pub fn sqlite(_test: &str) -> Result<Desk, String> {
-        let dir = Desk::scratch()?;
         Ok(Desk {
-            db: dir.path().join("ledger.db").display().to_string(),
-            dir,
-            schema: None,
+            ledger: Scratch::sqlite()?,
+            dir: Desk::scratch()?,
         })
     }
 
     /// A new, empty schema in the PostgreSQL database at `url`.
     pub fn postgres(url: &str, test: &str) -> Result<Desk, String> {
-        let schema = format!(
-            "d_{}_{}_{}",
-            test.chars().take(30).collect::<String>(),
-            std::process::id(),
-            SCHEMAS.fetch_add(1, Ordering::Relaxed)
-        );
-        let mut admin = postgres::Client::connect(url, postgres::NoTls)
-            .map_err(|e| format!("cannot connect to {POSTGRES_VAR}: {e}"))?;
-        admin
-            .batch_execute(&format!(
-                "DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}"
-            ))
-            .map_err(|e| format!("creating schema {schema}: {e}"))?;
-        let sep = if url.contains('?') { '&' } else { '?' };
         Ok(Desk {
-            db: format!("{url}{sep}options=-c%20search_path%3D{schema}"),
+            ledger: Scratch::postgres(url, "d", test)?,
             dir: Desk::scratch()?,
-            schema: Some((url.to_string(), schema)),
         })
     }
 
@@ -89,7 +61,7 @@ impl Desk {
         let mut c = Command::new(env!("CARGO_BIN_EXE_settle"));
         c.args(args)
             .current_dir(self.path())
-            .env("SETTLE_DB", &self.db)
+            .env("SETTLE_DB", &self.ledger.db)
             .env("SETTLE_USER", "ana")
             .env("SETTLE_NOW", NOW)
             .env_remove("LC_ALL")
@@ -145,16 +117,6 @@ impl Desk {
         self.show(id)?["version"]
             .as_u64()
             .ok_or_else(|| format!("{id} has no version"))
-    }
-}
-
-impl Drop for Desk {
-    fn drop(&mut self) {
-        if let Some((url, schema)) = &self.schema
-            && let Ok(mut c) = postgres::Client::connect(url, postgres::NoTls)
-        {
-            let _ = c.batch_execute(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE"));
-        }
     }
 }
 

@@ -509,17 +509,20 @@ impl Ledger {
         })
     }
 
-    /// The claim, its decision log and its audit log read together, in one consistent read:
-    /// what a claim page shows. (Three separate calls may straddle another writer's commit.)
+    /// The claim, its decision log, its audit log and its approvals read together, in one
+    /// consistent read: what a claim page shows. (Separate calls may straddle another writer's
+    /// commit.)
     pub fn file(&mut self, id: &str) -> Result<ClaimFile> {
         self.conn.transact(Mode::Read, |tx| {
             let record = read_record(tx, id)?;
             let advice = read_advice_log(tx, id)?;
             let events = read_events(tx, id)?;
+            let approvals = crate::team::read_claim_approvals(tx, id)?;
             Ok(ClaimFile {
                 record,
                 advice,
                 events,
+                approvals,
             })
         })
     }

@@ -23,6 +23,8 @@ pub mod model;
 mod store;
 pub mod target;
 pub mod team;
+#[cfg(feature = "testing")]
+pub mod testing;
 
 pub use error::{Error, Result};
 pub use ledger::{ClosedClaims, Ledger};

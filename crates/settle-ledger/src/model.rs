@@ -235,6 +235,8 @@ pub struct ClaimFile {
     pub advice: Vec<LoggedAdvice>,
     /// Who did what, when, in order.
     pub events: Vec<Event>,
+    /// Its approvals (offers above a rep's limit), oldest first.
+    pub approvals: Vec<crate::team::Approval>,
 }
 
 /// A line of a claim list.

@@ -7,10 +7,9 @@
 use crate::document::{time, time_text};
 use crate::error::{Error, Result};
 use crate::ledger::{
-    Ledger, check_actor, claim_for_write, insert_event, read_advice_log, read_events, read_record,
-    remedy, stored_money, to_i64,
+    Ledger, check_actor, claim_for_write, insert_event, read_record, remedy, stored_money, to_i64,
 };
-use crate::model::{ClaimRecord, Event, LoggedAdvice};
+use crate::model::ClaimRecord;
 use crate::store::{Mode, Row, Tx};
 use serde_json::json;
 use settle_engine::Money;
@@ -128,19 +127,6 @@ pub struct ApprovalRequest {
     pub approver: String,
     /// The rule id of the limit.
     pub rule: String,
-}
-
-/// A claim and everything logged about it, read at once.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ClaimWithLogs {
-    /// The claim.
-    pub record: ClaimRecord,
-    /// Its decision log.
-    pub advice: Vec<LoggedAdvice>,
-    /// Its audit log.
-    pub events: Vec<Event>,
-    /// Its approvals, oldest first.
-    pub approvals: Vec<Approval>,
 }
 
 /// An approval as the ledger holds it.
@@ -566,19 +552,6 @@ impl Ledger {
             .transact(Mode::Read, |tx| read_approval(tx, approval_id))
     }
 
-    /// A claim with its decision log, audit log and approvals, in one consistent read (what
-    /// the web desk's claim page shows).
-    pub fn claim_with_logs(&mut self, id: &str) -> Result<ClaimWithLogs> {
-        self.conn.transact(Mode::Read, |tx| {
-            Ok(ClaimWithLogs {
-                record: read_record(tx, id)?,
-                advice: read_advice_log(tx, id)?,
-                events: read_events(tx, id)?,
-                approvals: read_claim_approvals(tx, id)?,
-            })
-        })
-    }
-
     /// The approvals of one claim, oldest first.
     pub fn claim_approvals(&mut self, id: &str) -> Result<Vec<Approval>> {
         self.conn
@@ -613,7 +586,7 @@ impl Ledger {
     }
 }
 
-fn read_claim_approvals(tx: &mut dyn Tx, id: &str) -> Result<Vec<Approval>> {
+pub(crate) fn read_claim_approvals(tx: &mut dyn Tx, id: &str) -> Result<Vec<Approval>> {
     tx.query(
         "SELECT id, claim_id, on_version, requested_at, requested_by, action, remedy, amount, cost, \
          limit_amount, approver, rule, status, decided_at, decided_by, comment \

@@ -444,12 +444,12 @@ async fn claim_page(
         viewer.need(Right::Claims)?;
         // One consistent read for the whole page; the rep's right to it is checked before
         // anything is shown.
-        let settle_ledger::team::ClaimWithLogs {
+        let settle_ledger::ClaimFile {
             record,
             advice: log,
             events,
             approvals,
-        } = app.ledger(|l| l.claim_with_logs(&id))?;
+        } = app.ledger(|l| l.file(&id))?;
         if !viewer.may_open(record.assigned_to.as_deref()) {
             return Err(WebError::new(
                 StatusCode::FORBIDDEN,

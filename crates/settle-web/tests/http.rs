@@ -21,7 +21,7 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let args = Arguments::from_args();
-    let postgres = support::postgres_url();
+    let postgres = settle_ledger::testing::postgres_url();
     let mut trials = Vec::new();
     for &(name, test) in cases::ALL {
         trials.push(Trial::test(format!("sqlite::{name}"), move || {

@@ -140,6 +140,7 @@ pub fn show(a: ShowArgs, m: &Messages) -> Result<u8> {
         record,
         advice,
         events,
+        ..
     } = match ledger(l.file(&a.id)) {
         Ok(x) => x,
         Err(code) => return Ok(code),

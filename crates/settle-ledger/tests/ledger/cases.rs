@@ -1267,5 +1267,7 @@ fn approvals_are_asked_once_and_decided_once(db: &Db) -> Result<(), Failed> {
     let (pending, decided) = ok(l.approvals(10));
     assert_eq!((pending.len(), decided.len()), (0, 1));
     assert_eq!(ok(l.claim_approvals(&c.id)), vec![d]);
+    // The claim page's one read carries them too.
+    assert_eq!(ok(l.file(&c.id)).approvals, ok(l.claim_approvals(&c.id)));
     Ok(())
 }

@@ -3,65 +3,34 @@
 //! that tests run in parallel without seeing each other's claims.
 
 use settle_engine::Claim;
+use settle_ledger::testing::Scratch;
 use settle_ledger::{Ledger, Target};
 use settle_rules::{Format, SourceFile, parse_claim};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU32, Ordering};
 use time::{Date, Month, OffsetDateTime};
 
-/// The variable that names the PostgreSQL server for the tests.
-pub const POSTGRES_VAR: &str = "SETTLE_TEST_POSTGRES";
+pub use settle_ledger::testing::postgres_url;
 
-/// The PostgreSQL URL to test against, if one is set.
-pub fn postgres_url() -> Option<String> {
-    std::env::var(POSTGRES_VAR)
-        .ok()
-        .filter(|s| !s.trim().is_empty())
+/// One test's ledger location, removed when dropped (`settle_ledger::testing::Scratch`), with
+/// the ways the tests reach into it.
+pub struct Db(Scratch);
+
+impl std::ops::Deref for Db {
+    type Target = Scratch;
+    fn deref(&self) -> &Scratch {
+        &self.0
+    }
 }
-
-/// One test's ledger location, removed when dropped.
-pub struct Db {
-    /// Where the ledger lives.
-    pub target: Target,
-    _dir: Option<tempfile::TempDir>,
-    schema: Option<(String, String)>,
-}
-
-static SCHEMAS: AtomicU32 = AtomicU32::new(0);
 
 impl Db {
     /// A SQLite file that does not exist yet, in a new temporary folder.
     pub fn sqlite() -> Result<Db, String> {
-        let dir = tempfile::tempdir().map_err(|e| format!("temporary folder: {e}"))?;
-        Ok(Db {
-            target: Target::Sqlite(dir.path().join("ledger.db")),
-            _dir: Some(dir),
-            schema: None,
-        })
+        Scratch::sqlite().map(Db)
     }
 
     /// A new, empty schema in the database at `url`, and a URL whose connections use it.
     pub fn postgres(url: &str, test: &str) -> Result<Db, String> {
-        let schema = format!(
-            "t_{}_{}_{}",
-            test.chars().take(30).collect::<String>(),
-            std::process::id(),
-            SCHEMAS.fetch_add(1, Ordering::Relaxed)
-        );
-        let mut admin = postgres::Client::connect(url, postgres::NoTls)
-            .map_err(|e| format!("cannot connect to {POSTGRES_VAR}: {e}"))?;
-        admin
-            .batch_execute(&format!(
-                "DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}"
-            ))
-            .map_err(|e| format!("creating schema {schema}: {e}"))?;
-        let sep = if url.contains('?') { '&' } else { '?' };
-        let with_schema = format!("{url}{sep}options=-c%20search_path%3D{schema}");
-        Ok(Db {
-            target: Target::Postgres(with_schema),
-            _dir: None,
-            schema: Some((url.to_string(), schema)),
-        })
+        Scratch::postgres(url, "t", test).map(Db)
     }
 
     /// Opens the ledger (applying migrations on first use).
@@ -111,16 +80,6 @@ impl Db {
                 let mut c = postgres::Client::connect(url, postgres::NoTls).expect("connect");
                 c.query_one(sql, &[]).expect("raw postgres").get(0)
             }
-        }
-    }
-}
-
-impl Drop for Db {
-    fn drop(&mut self) {
-        if let Some((url, schema)) = &self.schema
-            && let Ok(mut c) = postgres::Client::connect(url, postgres::NoTls)
-        {
-            let _ = c.batch_execute(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE"));
         }
     }
 }

@@ -5,72 +5,33 @@
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use http_body_util::BodyExt;
-use settle_ledger::{Ledger, Role, Target};
+use settle_ledger::testing::Scratch;
+use settle_ledger::{Ledger, Role};
 use settle_web::{App, Config, Mode, Now};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU32, Ordering};
 use tower::ServiceExt;
 
-/// The PostgreSQL URL to test against, if one is set.
-pub fn postgres_url() -> Option<String> {
-    std::env::var("SETTLE_TEST_POSTGRES")
-        .ok()
-        .filter(|s| !s.trim().is_empty())
-}
+/// One test's ledger location, removed when dropped (`settle_ledger::testing::Scratch`).
+pub struct Db(Scratch);
 
-/// One test's ledger location.
-pub struct Db {
-    pub target: Target,
-    _dir: Option<tempfile::TempDir>,
-    schema: Option<(String, String)>,
+impl std::ops::Deref for Db {
+    type Target = Scratch;
+    fn deref(&self) -> &Scratch {
+        &self.0
+    }
 }
-
-static SCHEMAS: AtomicU32 = AtomicU32::new(0);
 
 impl Db {
     pub fn sqlite() -> Result<Db, String> {
-        let dir = tempfile::tempdir().map_err(|e| format!("temporary folder: {e}"))?;
-        Ok(Db {
-            target: Target::Sqlite(dir.path().join("ledger.db")),
-            _dir: Some(dir),
-            schema: None,
-        })
+        Scratch::sqlite().map(Db)
     }
 
     pub fn postgres(url: &str, test: &str) -> Result<Db, String> {
-        let schema = format!(
-            "w_{}_{}_{}",
-            test.chars().take(30).collect::<String>(),
-            std::process::id(),
-            SCHEMAS.fetch_add(1, Ordering::Relaxed)
-        );
-        let mut admin = postgres::Client::connect(url, postgres::NoTls)
-            .map_err(|e| format!("cannot connect to SETTLE_TEST_POSTGRES: {e}"))?;
-        admin
-            .batch_execute(&format!(
-                "DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}"
-            ))
-            .map_err(|e| format!("creating schema {schema}: {e}"))?;
-        let sep = if url.contains('?') { '&' } else { '?' };
-        Ok(Db {
-            target: Target::Postgres(format!("{url}{sep}options=-c%20search_path%3D{schema}")),
-            _dir: None,
-            schema: Some((url.to_string(), schema)),
-        })
+        Scratch::postgres(url, "w", test).map(Db)
     }
 
     pub fn ledger(&self) -> Ledger {
         Ledger::open(&self.target).expect("open the ledger")
-    }
-}
-
-impl Drop for Db {
-    fn drop(&mut self) {
-        if let Some((url, schema)) = &self.schema
-            && let Ok(mut c) = postgres::Client::connect(url, postgres::NoTls)
-        {
-            let _ = c.batch_execute(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE"));
-        }
     }
 }
 
