@@ -129,6 +129,18 @@ fn advised_claim(r: &ClaimRecord, today: Date) -> Claim {
     c
 }
 
+/// The advice on the ledger's claim as of today, for a write that acts on it.
+fn advise_today(
+    app: &App,
+    record: &ClaimRecord,
+    today: Date,
+) -> Result<(Claim, settle_engine::Advice), WebError> {
+    let claim = advised_claim(record, today);
+    let advice = settle_engine::advise(&app.rules.playbook, &claim)
+        .map_err(|e| bad(format!("{e}; the figures are too large to price")))?;
+    Ok((claim, advice))
+}
+
 fn claim_url(id: &str) -> String {
     format!("/claims/{}", encode_path(id))
 }
@@ -876,9 +888,7 @@ async fn log_advice(
         let version = version_of(&form)?;
         let now = app.now();
         let p = &app.rules.playbook;
-        let claim = advised_claim(&record, now.today);
-        let advice = settle_engine::advise(p, &claim)
-            .map_err(|e| bad(format!("{e}; the figures are too large to price")))?;
+        let (claim, advice) = advise_today(app.as_ref(), &record, now.today)?;
         let view = AdviceView::of(p, &claim, &advice);
         let json = serde_json::to_value(&view)
             .map_err(|e| WebError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
@@ -902,9 +912,7 @@ async fn ask_approval(
         let version = version_of(&form)?;
         let now = app.now();
         let p = &app.rules.playbook;
-        let claim = advised_claim(&record, now.today);
-        let advice = settle_engine::advise(p, &claim)
-            .map_err(|e| bad(format!("{e}; the figures are too large to price")))?;
+        let (_, advice) = advise_today(app.as_ref(), &record, now.today)?;
         let (Some(gate), Some(prop)) = (&advice.next.approval, &advice.next.proposal) else {
             return Err(bad(
                 "the advised move needs no approval; nothing was written",
