@@ -70,6 +70,9 @@ pub struct Belief {
     /// offer that its latest proposal gave up (from its last two proposals with an offer of
     /// ours between them).
     pub pace: Option<rust_decimal::Decimal>,
+    /// The claim is settled: the accepting round and the accepted proposal's round
+    /// ([`crate::claim::Negotiation::settled`], from the same walk of the rounds).
+    pub settled: Option<(usize, usize)>,
 }
 
 /// The value to the buyer of a remedy and amount.
@@ -201,6 +204,7 @@ impl Belief {
             proposal_round: bound_round,
             steps,
             pace: pace(p, claim)?,
+            settled: n.settled,
         })
     }
 }

@@ -225,7 +225,7 @@ pub(crate) fn run<'c>(
         trace,
     )?;
     // A settled claim has nothing left to negotiate: the move is to carry out what was agreed.
-    let decided = match moves::settled(claim, costs, &basis)? {
+    let decided = match moves::settled(claim, belief.settled, costs, &basis)? {
         Some(next) => moves::Decided {
             next,
             plan: Vec::new(),

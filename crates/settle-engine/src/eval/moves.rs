@@ -104,10 +104,11 @@ pub(crate) fn standing(
 /// accepted round carries no terms.
 pub(crate) fn settled(
     claim: &Claim,
+    settled: Option<(usize, usize)>,
     costs: &Costs,
     basis: &Basis,
 ) -> Result<Option<NextMove>, Overflow> {
-    let Some((accepting, accepted)) = claim.negotiation().settled else {
+    let Some((accepting, accepted)) = settled else {
         return Ok(None);
     };
     let Some((remedy, amount)) = claim.rounds[accepted].terms() else {
